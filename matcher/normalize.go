@@ -1,0 +1,271 @@
+package matcher
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Field names a part of a profile the dialog can ask about.
+type Field string
+
+const (
+	FieldDomain   Field = "domain"
+	FieldTRL      Field = "trl"
+	FieldModes    Field = "modes"
+	FieldRegion   Field = "region"
+	FieldBudget   Field = "budget"
+	FieldDeadline Field = "deadline"
+	FieldSuccess  Field = "success" // need: what counts as success; offer: what was demonstrated, at what scale
+)
+
+// Analysis is what a normalizer reads out of a free-text description.
+// The offline normalizer fills it from the taxonomy and simple patterns;
+// an LLM normalizer fills the same fields and is validated the same way.
+type Analysis struct {
+	Title    string   `json:"title"`
+	Summary  string   `json:"summary,omitempty"`
+	Domains  []string `json:"domains,omitempty"`
+	Concepts []string `json:"concepts,omitempty"`
+	Keywords []string `json:"keywords,omitempty"`
+	TRL      int      `json:"trl,omitempty"`
+	Modes    []Mode   `json:"modes,omitempty"`
+	Region   string   `json:"region,omitempty"`
+	Budget   string   `json:"budget,omitempty"`
+	Deadline string   `json:"deadline,omitempty"`
+	Missing  []Field  `json:"missing,omitempty"` // fields worth a follow-up question, most useful first
+}
+
+// Apply copies the analysis into p without overwriting what p already has.
+func (a *Analysis) Apply(p *Profile) {
+	if p.Title == "" {
+		p.Title = a.Title
+	}
+	if p.Summary == "" {
+		p.Summary = a.Summary
+	}
+	p.Domains = mergeStrings(p.Domains, a.Domains)
+	p.Concepts = mergeStrings(p.Concepts, a.Concepts)
+	p.Keywords = mergeStrings(p.Keywords, a.Keywords)
+	if p.TRL == 0 {
+		p.TRL = a.TRL
+	}
+	if len(p.Modes) == 0 {
+		p.Modes = append([]Mode(nil), a.Modes...)
+	}
+	if p.Region == "" {
+		p.Region = a.Region
+	}
+	if p.Budget == "" {
+		p.Budget = a.Budget
+	}
+	if p.Deadline == "" {
+		p.Deadline = a.Deadline
+	}
+}
+
+func mergeStrings(have, more []string) []string {
+	seen := make(map[string]bool, len(have))
+	for _, s := range have {
+		seen[s] = true
+	}
+	for _, s := range more {
+		if !seen[s] {
+			seen[s] = true
+			have = append(have, s)
+		}
+	}
+	return have
+}
+
+// Limits of the offline analysis.
+const (
+	maxConcepts = 24
+	maxDomains  = 3
+	titleRunes  = 60
+)
+
+// Analyze reads a description without any external service: concepts and
+// domains from the taxonomy, maturity, cooperation modes, region, budget
+// and deadline from patterns in English and Chinese.
+func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
+	a := Analysis{Title: firstSentence(text, titleRunes)}
+	counts := t.terms.find(text)
+
+	type scored struct {
+		c *Concept
+		n int
+	}
+	var found []scored
+	for c, n := range counts {
+		found = append(found, scored{c, n})
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].n != found[j].n {
+			return found[i].n > found[j].n
+		}
+		return found[i].c.ID < found[j].c.ID
+	})
+	domainWeight := map[string]float64{}
+	for i, f := range found {
+		if i == maxConcepts {
+			break
+		}
+		a.Concepts = append(a.Concepts, f.c.ID)
+		for j, d := range f.c.Domains {
+			w := float64(f.n)
+			if j > 0 {
+				w /= 2 // secondary domains of a concept count half
+			}
+			domainWeight[d] += w
+		}
+	}
+	a.Domains = topDomains(domainWeight)
+	a.TRL = guessTRL(text)
+	a.Modes = findModes(text)
+	if p, ok := FindPlace(text); ok {
+		a.Region = p.Label(LangEN)
+	}
+	a.Budget = findBudget(text)
+	if kind == KindNeed {
+		a.Deadline = findDeadline(text)
+	}
+	a.Missing = missingFields(kind, &a, text)
+	return a
+}
+
+func topDomains(weight map[string]float64) []string {
+	var codes []string
+	for d := range weight {
+		codes = append(codes, d)
+	}
+	sort.Slice(codes, func(i, j int) bool {
+		if weight[codes[i]] != weight[codes[j]] {
+			return weight[codes[i]] > weight[codes[j]]
+		}
+		return codes[i] < codes[j]
+	})
+	var out []string
+	for _, d := range codes {
+		if len(out) == maxDomains || weight[d] < weight[codes[0]]*0.4 {
+			break
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// firstSentence returns the text up to its first sentence end, cut to max runes.
+func firstSentence(text string, max int) string {
+	text = strings.TrimSpace(text)
+	if i := strings.IndexAny(text, "\n。！？!?；;"); i > 0 {
+		text = text[:i]
+	} else if i := strings.Index(text, ". "); i > 0 {
+		text = text[:i]
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) > max {
+		r := []rune(text)[:max]
+		text = strings.TrimSpace(string(r)) + "…"
+	}
+	return text
+}
+
+var (
+	trlRe = regexp.MustCompile(`(?i)\bTRL\s*[-:：]?\s*([1-9])\b|技术成熟度\s*[:：]?\s*([1-9])`)
+	// trlHints map stages to a level, checked from the most mature down.
+	trlHints = []struct {
+		level int
+		re    *regexp.Regexp
+	}{
+		{9, regexp.MustCompile(`(?i)mass[- ]produc|in (?:volume )?production|commerciali[sz]ed|on the market|批量生产|量产|规模化生产|已产业化|大规模应用`)},
+		{7, regexp.MustCompile(`(?i)deployed|in operation at|running at \d|field[- ]tested|demonstration (?:line|plant|project)|示范应用|示范线|已在.{0,12}(?:应用|运行|使用)|投入使用|工程应用`)},
+		{6, regexp.MustCompile(`(?i)pilot[- ](?:scale|line|plant|test|run)|中试|小批量|试运行|工业试验`)},
+		{5, regexp.MustCompile(`(?i)prototype|test bench|样机|原型机|样品`)},
+		{4, regexp.MustCompile(`(?i)lab(?:oratory)?[- ]scale|in the lab|bench[- ]scale|实验室阶段|实验室验证|小试`)},
+		{2, regexp.MustCompile(`(?i)concept|theoretical|simulation only|概念|理论研究`)},
+	}
+)
+
+func guessTRL(text string) int {
+	if m := trlRe.FindStringSubmatch(text); m != nil {
+		for _, g := range m[1:] {
+			if n, err := strconv.Atoi(g); err == nil {
+				return n
+			}
+		}
+	}
+	for _, h := range trlHints {
+		if h.re.MatchString(text) {
+			return h.level
+		}
+	}
+	return 0
+}
+
+var modePatterns = []struct {
+	mode Mode
+	re   *regexp.Regexp
+}{
+	{ModeLicense, regexp.MustCompile(`(?i)licen[cs]|许可`)},
+	{ModeTransfer, regexp.MustCompile(`(?i)transfer|buy (?:the|a) (?:patent|technology)|转让|买断`)},
+	{ModeJointRD, regexp.MustCompile(`(?i)joint (?:r&d|research|development)|co-?develop|collaborat|联合研发|合作研发|合作开发|共同开发|联合攻关`)},
+	{ModeConsulting, regexp.MustCompile(`(?i)consult|technical service|advis|咨询|技术服务|技术指导`)},
+	{ModeEquity, regexp.MustCompile(`(?i)equity|co-?found|spin-?off|invest|入股|作价投资|股权|合伙创业|孵化`)},
+}
+
+func findModes(text string) []Mode {
+	var out []Mode
+	for _, p := range modePatterns {
+		if p.re.MatchString(text) {
+			out = append(out, p.mode)
+		}
+	}
+	return out
+}
+
+var (
+	budgetRe   = regexp.MustCompile(`(?i)(?:(?:rmb|cny|¥|￥|usd|\$)\s?\d[\d,.]*\s?(?:k|m|million|thousand|万|亿)?(?:\s?(?:yuan|rmb|cny))?|\d[\d,.]*\s?(?:k|m|million|thousand)?\s?(?:yuan|rmb|cny)\b|\d[\d,.]*\s?(?:万元|万|亿元|元))`)
+	deadlineRe = regexp.MustCompile(`(?i)\b(?:by|before|within|in)\s+(?:the\s+)?(?:end of\s+)?(?:\d+\s+(?:months?|weeks?|years?)|20\d\d(?:[-/]\d{1,2})?|q[1-4](?:\s+20\d\d)?|next year|this year)|20\d\d\s?年(?:\s?\d{1,2}\s?月)?(?:底|前|之前|以前)?|\d+\s?个?月内|年底前|年内|明年`)
+)
+
+func findBudget(text string) string {
+	return strings.TrimSpace(budgetRe.FindString(text))
+}
+
+func findDeadline(text string) string {
+	return strings.TrimSpace(deadlineRe.FindString(text))
+}
+
+var quantRe = regexp.MustCompile(`\d`)
+
+// missingFields lists what is worth asking, most useful first.
+func missingFields(kind Kind, a *Analysis, text string) []Field {
+	var out []Field
+	if len(a.Domains) == 0 {
+		out = append(out, FieldDomain)
+	}
+	if a.TRL == 0 {
+		out = append(out, FieldTRL)
+	}
+	if len(a.Modes) == 0 {
+		out = append(out, FieldModes)
+	}
+	if a.Region == "" {
+		out = append(out, FieldRegion)
+	}
+	if kind == KindNeed && a.Budget == "" {
+		out = append(out, FieldBudget)
+	}
+	if kind == KindNeed && a.Deadline == "" {
+		out = append(out, FieldDeadline)
+	}
+	// A profile without a single figure rarely says what success looks like
+	// (need) or what has been shown, at what scale (offer).
+	if !quantRe.MatchString(text) {
+		out = append(out, FieldSuccess)
+	}
+	return out
+}

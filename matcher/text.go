@@ -1,0 +1,289 @@
+package matcher
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text analysis: Chinese is written without spaces, so it is read as runs
+// of Han characters (matched against the taxonomy as substrings and
+// indexed as character bigrams); everything else is read as words, lower
+// cased and lightly stemmed, so that "scratches" and "scratch" meet.
+
+// segment is a maximal run of one script in a text.
+type segment struct {
+	han   bool
+	text  string   // the Han run, when han
+	words []string // stemmed words in order, stopwords kept, when !han
+}
+
+// segments splits text into Han runs and word runs. Punctuation and
+// spaces end a word; a change between Han and other scripts ends a run.
+func segments(text string) []segment {
+	var segs []segment
+	var han strings.Builder
+	var words []string
+	var word strings.Builder
+	flushWord := func() {
+		if word.Len() > 0 {
+			words = append(words, stem(word.String()))
+			word.Reset()
+		}
+	}
+	flushWords := func() {
+		flushWord()
+		if len(words) > 0 {
+			segs = append(segs, segment{words: words})
+			words = nil
+		}
+	}
+	flushHan := func() {
+		if han.Len() > 0 {
+			segs = append(segs, segment{han: true, text: han.String()})
+			han.Reset()
+		}
+	}
+	for _, r := range text {
+		r = fold(r)
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWords()
+			han.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flushHan()
+			word.WriteRune(unicode.ToLower(r))
+		case r == '-' || r == '\'' || r == '.' || r == '+':
+			// Joiners inside words: "anti-corrosion", "li-ion", "5.5", "c++".
+			// They split words here; the phrase matcher sees the parts in order.
+			flushHan()
+			flushWord()
+		default:
+			flushHan()
+			if unicode.IsSpace(r) {
+				flushWord()
+			} else {
+				// Sentence punctuation ends a phrase as well as a word.
+				flushWords()
+			}
+		}
+	}
+	flushHan()
+	flushWords()
+	return segs
+}
+
+// fold maps full-width ASCII forms (common in Chinese text) to ASCII.
+func fold(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return r - 0xFEE0
+	}
+	if r == 0x3000 {
+		return ' '
+	}
+	return r
+}
+
+// stem strips common English inflections. It is deliberately light: both
+// sides of every comparison go through it, so consistency matters more
+// than linguistics. Non-ASCII words are returned as they are.
+func stem(w string) string {
+	if len(w) <= 3 || !isASCII(w) {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "zes"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"), strings.HasSuffix(w, "ous"):
+		return w
+	case strings.HasSuffix(w, "ing") && len(w) > 5:
+		return undouble(w[:len(w)-3])
+	case strings.HasSuffix(w, "ied") && len(w) > 4:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "ed") && len(w) > 4:
+		return undouble(w[:len(w)-2])
+	case strings.HasSuffix(w, "s"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// undouble turns "cutt" (from "cutting") into "cut".
+func undouble(w string) string {
+	n := len(w)
+	if n >= 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
+		return w[:n-1]
+	}
+	return w
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Tokens returns the lexical terms of text: stemmed English words without
+// stopwords, and the character bigrams of each Han run (a lone Han
+// character counts as a term of its own). Single letters are dropped.
+func Tokens(text string) []string {
+	var out []string
+	for _, s := range segments(text) {
+		if s.han {
+			runes := []rune(s.text)
+			if len(runes) == 1 {
+				out = append(out, s.text)
+				continue
+			}
+			for i := 0; i+1 < len(runes); i++ {
+				bg := string(runes[i : i+2])
+				if !zhStop[bg] {
+					out = append(out, bg)
+				}
+			}
+			continue
+		}
+		for _, w := range s.words {
+			if len(w) > 1 && !enStop[w] {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// termMatcher finds taxonomy terms in text: English terms as sequences of
+// stemmed words, Chinese terms as substrings of Han runs.
+type termMatcher struct {
+	en       map[string][]enTerm // first stemmed word → terms starting with it
+	zh       map[string][]*Concept
+	zhMaxLen int // longest Chinese term in runes
+}
+
+type enTerm struct {
+	words   []string
+	concept *Concept
+}
+
+func newTermMatcher(concepts []*Concept) *termMatcher {
+	m := &termMatcher{en: map[string][]enTerm{}, zh: map[string][]*Concept{}}
+	for _, c := range concepts {
+		for _, t := range c.EN {
+			var words []string
+			for _, s := range segments(t) {
+				if s.han {
+					words = nil // a Chinese character in an English term: ignore the term
+					break
+				}
+				words = append(words, s.words...)
+			}
+			if len(words) == 0 || (len(words) == 1 && len(words[0]) < 2) {
+				continue
+			}
+			m.en[words[0]] = append(m.en[words[0]], enTerm{words: words, concept: c})
+		}
+		for _, t := range c.ZH {
+			// Chinese terms may mix in Latin letters ("PBAT地膜"); only the
+			// pure Han part can be found as a substring of a Han run.
+			if !allHan(t) {
+				continue
+			}
+			if n := utf8.RuneCountInString(t); n >= 2 {
+				m.zh[t] = appendUnique(m.zh[t], c)
+				if n > m.zhMaxLen {
+					m.zhMaxLen = n
+				}
+			}
+		}
+	}
+	return m
+}
+
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func appendUnique(list []*Concept, c *Concept) []*Concept {
+	for _, x := range list {
+		if x == c {
+			return list
+		}
+	}
+	return append(list, c)
+}
+
+// hit is one occurrence of a taxonomy term: its span in a segment, in
+// words or runes.
+type hit struct {
+	seg, start, end int
+	concept         *Concept
+}
+
+// find returns the concepts whose terms occur in text, each with its
+// number of occurrences. A term inside a longer matched term does not
+// count ("电池" inside "燃料电池").
+func (m *termMatcher) find(text string) map[*Concept]int {
+	var hits []hit
+	for si, s := range segments(text) {
+		if s.han {
+			runes := []rune(s.text)
+			for i := range runes {
+				for n := 2; n <= m.zhMaxLen && i+n <= len(runes); n++ {
+					for _, c := range m.zh[string(runes[i:i+n])] {
+						hits = append(hits, hit{si, i, i + n, c})
+					}
+				}
+			}
+			continue
+		}
+		for i, w := range s.words {
+			for _, t := range m.en[w] {
+				if i+len(t.words) <= len(s.words) && equalWords(s.words[i:i+len(t.words)], t.words) {
+					hits = append(hits, hit{si, i, i + len(t.words), t.concept})
+				}
+			}
+		}
+	}
+	return countOutermost(hits)
+}
+
+func equalWords(a, b []string) bool {
+	for i := range b {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// countOutermost counts hits per concept, skipping a hit whose span lies
+// strictly inside a longer hit of another concept.
+func countOutermost(hits []hit) map[*Concept]int {
+	counts := map[*Concept]int{}
+	for i, h := range hits {
+		inside := false
+		for j, o := range hits {
+			if j != i && o.seg == h.seg && o.concept != h.concept &&
+				o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			counts[h.concept]++
+		}
+	}
+	return counts
+}
