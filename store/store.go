@@ -1,0 +1,348 @@
+// Package store keeps Duijie's state in Redis: users, dialog sessions,
+// profiles, the change stream and update de-duplication. It accepts any
+// redis.UniversalClient (one node, Sentinel or Cluster) and can start an
+// embedded server for zero-setup runs.
+//
+// Redis types and errors stay inside this package; callers see ErrNotFound.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// ErrNotFound is returned when a requested record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Lifetimes of the records that expire on their own.
+const (
+	SessionTTL = 7 * 24 * time.Hour // an unfinished interview is forgotten after a week of silence
+	UpdateTTL  = 48 * time.Hour     // Telegram keeps undelivered updates for 24 h
+	// changesMaxLen bounds the change stream; readers that fall further
+	// behind rebuild their index from the profiles.
+	changesMaxLen = 100_000
+	// listBatch is the number of profiles fetched per MGET when listing.
+	listBatch = 500
+)
+
+// Store is Duijie's Redis-backed state.
+type Store struct {
+	rdb redis.UniversalClient
+	k   keys
+}
+
+// New returns a Store on rdb whose keys start with prefix (DefaultPrefix when empty).
+func New(rdb redis.UniversalClient, prefix string) *Store {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	return &Store{rdb: rdb, k: keys{prefix: prefix}}
+}
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.rdb.Ping(ctx).Err()
+}
+
+// User is what Duijie keeps about a Telegram user.
+type User struct {
+	ID        int64        `json:"id"`
+	Username  string       `json:"username,omitempty"`
+	Name      string       `json:"name,omitempty"`
+	Lang      matcher.Lang `json:"lang,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+	SeenAt    time.Time    `json:"seen_at"`
+}
+
+// SaveUser creates or replaces a user record.
+func (s *Store) SaveUser(ctx context.Context, u User) error {
+	err := s.rdb.HSet(ctx, s.k.user(u.ID),
+		"id", u.ID, "username", u.Username, "name", u.Name, "lang", string(u.Lang),
+		"created_at", u.CreatedAt.UTC().Format(time.RFC3339Nano), "seen_at", u.SeenAt.UTC().Format(time.RFC3339Nano),
+	).Err()
+	if err != nil {
+		return fmt.Errorf("save user %d: %w", u.ID, err)
+	}
+	return nil
+}
+
+// GetUser returns a user, or ErrNotFound.
+func (s *Store) GetUser(ctx context.Context, id int64) (User, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.user(id)).Result()
+	if err != nil {
+		return User{}, fmt.Errorf("get user %d: %w", id, err)
+	}
+	if len(m) == 0 {
+		return User{}, ErrNotFound
+	}
+	u := User{ID: id, Username: m["username"], Name: m["name"], Lang: matcher.Lang(m["lang"])}
+	u.CreatedAt, _ = time.Parse(time.RFC3339Nano, m["created_at"])
+	u.SeenAt, _ = time.Parse(time.RFC3339Nano, m["seen_at"])
+	return u, nil
+}
+
+// Session returns a chat's saved dialog state, or ErrNotFound.
+func (s *Store) Session(ctx context.Context, chatID int64) ([]byte, error) {
+	b, err := s.rdb.Get(ctx, s.k.session(chatID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load session %d: %w", chatID, err)
+	}
+	return b, nil
+}
+
+// SaveSession stores a chat's dialog state for SessionTTL.
+func (s *Store) SaveSession(ctx context.Context, chatID int64, state []byte) error {
+	if err := s.rdb.Set(ctx, s.k.session(chatID), state, SessionTTL).Err(); err != nil {
+		return fmt.Errorf("save session %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// DeleteSession forgets a chat's dialog state.
+func (s *Store) DeleteSession(ctx context.Context, chatID int64) error {
+	if err := s.rdb.Del(ctx, s.k.session(chatID)).Err(); err != nil {
+		return fmt.Errorf("delete session %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// FirstDelivery records a Telegram update id and reports whether this is
+// the first time it is seen. A redelivered update returns false.
+func (s *Store) FirstDelivery(ctx context.Context, updateID int64) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.k.update(updateID), 1, UpdateTTL).Result()
+	if err != nil {
+		return false, fmt.Errorf("dedupe update %d: %w", updateID, err)
+	}
+	return ok, nil
+}
+
+// NewProfileID returns a fresh id for a profile created in chat.
+func (s *Store) NewProfileID(ctx context.Context) (string, error) {
+	n, err := s.rdb.Incr(ctx, s.k.profileSeq()).Result()
+	if err != nil {
+		return "", fmt.Errorf("new profile id: %w", err)
+	}
+	return "p" + strconv.FormatInt(n, 36), nil
+}
+
+// Change operations on the change stream.
+const (
+	OpUpsert = "upsert"
+	OpDelete = "delete"
+)
+
+// SaveProfile validates and stores p, records its owner and announces
+// the change on the change stream. It reports whether p was new.
+func (s *Store) SaveProfile(ctx context.Context, p matcher.Profile) (created bool, err error) {
+	if err := p.Validate(); err != nil {
+		return false, fmt.Errorf("save profile %s: %w", p.ID, err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return false, fmt.Errorf("save profile %s: %w", p.ID, err)
+	}
+	var added *redis.IntCmd
+	_, err = s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.Set(ctx, s.k.profile(p.ID), b, 0)
+		added = pipe.SAdd(ctx, s.k.profiles(), p.ID)
+		if p.OwnerID != 0 {
+			pipe.SAdd(ctx, s.k.userProfiles(p.OwnerID), p.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("save profile %s: %w", p.ID, err)
+	}
+	if err := s.announce(ctx, p.ID, OpUpsert); err != nil {
+		return false, err
+	}
+	return added.Val() == 1, nil
+}
+
+// SaveProfiles stores many validated profiles in pipelined batches and
+// announces each on the change stream. It returns how many were new.
+func (s *Store) SaveProfiles(ctx context.Context, ps []matcher.Profile) (created int, err error) {
+	for start := 0; start < len(ps); start += listBatch {
+		batch := ps[start:min(start+listBatch, len(ps))]
+		adds := make([]*redis.IntCmd, len(batch))
+		_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for i, p := range batch {
+				if err := p.Validate(); err != nil {
+					return fmt.Errorf("profile %s: %w", p.ID, err)
+				}
+				b, err := json.Marshal(p)
+				if err != nil {
+					return fmt.Errorf("profile %s: %w", p.ID, err)
+				}
+				pipe.Set(ctx, s.k.profile(p.ID), b, 0)
+				adds[i] = pipe.SAdd(ctx, s.k.profiles(), p.ID)
+				if p.OwnerID != 0 {
+					pipe.SAdd(ctx, s.k.userProfiles(p.OwnerID), p.ID)
+				}
+				pipe.XAdd(ctx, s.changeArgs(p.ID, OpUpsert))
+			}
+			return nil
+		})
+		if err != nil {
+			return created, fmt.Errorf("save profiles: %w", err)
+		}
+		for _, a := range adds {
+			if a.Val() == 1 {
+				created++
+			}
+		}
+	}
+	return created, nil
+}
+
+func (s *Store) changeArgs(id, op string) *redis.XAddArgs {
+	return &redis.XAddArgs{Stream: s.k.changes(), MaxLen: changesMaxLen, Approx: true, Values: []any{"id", id, "op", op}}
+}
+
+func (s *Store) announce(ctx context.Context, id, op string) error {
+	if err := s.rdb.XAdd(ctx, s.changeArgs(id, op)).Err(); err != nil {
+		return fmt.Errorf("announce %s %s: %w", op, id, err)
+	}
+	return nil
+}
+
+// Profile returns one profile, or ErrNotFound.
+func (s *Store) Profile(ctx context.Context, id string) (matcher.Profile, error) {
+	b, err := s.rdb.Get(ctx, s.k.profile(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return matcher.Profile{}, ErrNotFound
+	}
+	if err != nil {
+		return matcher.Profile{}, fmt.Errorf("get profile %s: %w", id, err)
+	}
+	var p matcher.Profile
+	if err := json.Unmarshal(b, &p); err != nil {
+		return matcher.Profile{}, fmt.Errorf("decode profile %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// DeleteProfile removes a profile and announces the removal.
+func (s *Store) DeleteProfile(ctx context.Context, p matcher.Profile) error {
+	_, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.Del(ctx, s.k.profile(p.ID))
+		pipe.SRem(ctx, s.k.profiles(), p.ID)
+		if p.OwnerID != 0 {
+			pipe.SRem(ctx, s.k.userProfiles(p.OwnerID), p.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete profile %s: %w", p.ID, err)
+	}
+	return s.announce(ctx, p.ID, OpDelete)
+}
+
+// Profiles calls fn for every stored profile, in batches, in no particular order.
+func (s *Store) Profiles(ctx context.Context, fn func(matcher.Profile) error) error {
+	ids, err := s.rdb.SMembers(ctx, s.k.profiles()).Result()
+	if err != nil {
+		return fmt.Errorf("list profiles: %w", err)
+	}
+	return s.eachProfile(ctx, ids, fn)
+}
+
+// ProfilesOf returns the profiles a user owns.
+func (s *Store) ProfilesOf(ctx context.Context, ownerID int64) ([]matcher.Profile, error) {
+	ids, err := s.rdb.SMembers(ctx, s.k.userProfiles(ownerID)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list profiles of %d: %w", ownerID, err)
+	}
+	var out []matcher.Profile
+	err = s.eachProfile(ctx, ids, func(p matcher.Profile) error {
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) eachProfile(ctx context.Context, ids []string, fn func(matcher.Profile) error) error {
+	for start := 0; start < len(ids); start += listBatch {
+		batch := ids[start:min(start+listBatch, len(ids))]
+		cmds := make([]*redis.StringCmd, len(batch))
+		// One GET per key in a pipeline rather than MGET: the keys may live
+		// on different Cluster slots.
+		_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for i, id := range batch {
+				cmds[i] = pipe.Get(ctx, s.k.profile(id))
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("list profiles: %w", err)
+		}
+		for i, c := range cmds {
+			b, err := c.Bytes()
+			if errors.Is(err, redis.Nil) {
+				continue // deleted since the listing
+			}
+			if err != nil {
+				return fmt.Errorf("get profile %s: %w", batch[i], err)
+			}
+			var p matcher.Profile
+			if err := json.Unmarshal(b, &p); err != nil {
+				return fmt.Errorf("decode profile %s: %w", batch[i], err)
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Change is one entry of the change stream.
+type Change struct {
+	Seq string // stream entry id; pass it back to read what follows
+	ID  string // profile id
+	Op  string // OpUpsert or OpDelete
+}
+
+// LastChange returns the id of the newest change-stream entry, or "0-0".
+func (s *Store) LastChange(ctx context.Context) (string, error) {
+	xs, err := s.rdb.XRevRangeN(ctx, s.k.changes(), "+", "-", 1).Result()
+	if err != nil {
+		return "", fmt.Errorf("last change: %w", err)
+	}
+	if len(xs) == 0 {
+		return "0-0", nil
+	}
+	return xs[0].ID, nil
+}
+
+// Changes waits up to block for change-stream entries after seq and
+// returns at most count of them (none when the wait ends empty).
+func (s *Store) Changes(ctx context.Context, seq string, count int64, block time.Duration) ([]Change, error) {
+	res, err := s.rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{s.k.changes(), seq}, Count: count, Block: block}).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read changes after %s: %w", seq, err)
+	}
+	var out []Change
+	for _, st := range res {
+		for _, m := range st.Messages {
+			id, _ := m.Values["id"].(string)
+			op, _ := m.Values["op"].(string)
+			out = append(out, Change{Seq: m.ID, ID: id, Op: op})
+		}
+	}
+	return out, nil
+}
