@@ -89,11 +89,11 @@ func (s *Store) GetUser(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
-// Session returns a chat's saved dialog state, or ErrNotFound.
+// Session returns a chat's saved dialog state, or nil when it has none.
 func (s *Store) Session(ctx context.Context, chatID int64) ([]byte, error) {
 	b, err := s.rdb.Get(ctx, s.k.session(chatID)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, ErrNotFound
+		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load session %d: %w", chatID, err)

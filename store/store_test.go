@@ -109,8 +109,8 @@ var suite = []struct {
 		}
 	}},
 	{"SessionTTL", func(ctx context.Context, t *testing.T, s *Store, b backend) {
-		if _, err := s.Session(ctx, 1); !errors.Is(err, ErrNotFound) {
-			t.Fatalf("Session(missing) = %v, want ErrNotFound", err)
+		if got, err := s.Session(ctx, 1); got != nil || err != nil {
+			t.Fatalf("Session(missing) = %q, %v; want nil, nil", got, err)
 		}
 		if err := s.SaveSession(ctx, 1, []byte(`{"state":"x"}`)); err != nil {
 			t.Fatal(err)
@@ -125,8 +125,8 @@ var suite = []struct {
 		}
 		if b.expire != nil {
 			b.expire(t, SessionTTL)
-			if _, err := s.Session(ctx, 1); !errors.Is(err, ErrNotFound) {
-				t.Errorf("Session after TTL = %v, want ErrNotFound", err)
+			if got, err := s.Session(ctx, 1); got != nil || err != nil {
+				t.Errorf("Session after TTL = %q, %v; want nil, nil", got, err)
 			}
 		}
 		if err := s.SaveSession(ctx, 2, []byte("{}")); err != nil {
@@ -135,8 +135,8 @@ var suite = []struct {
 		if err := s.DeleteSession(ctx, 2); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Session(ctx, 2); !errors.Is(err, ErrNotFound) {
-			t.Errorf("Session after delete = %v, want ErrNotFound", err)
+		if got, err := s.Session(ctx, 2); got != nil || err != nil {
+			t.Errorf("Session after delete = %q, %v; want nil, nil", got, err)
 		}
 	}},
 	{"FirstDelivery", func(ctx context.Context, t *testing.T, s *Store, b backend) {

@@ -1,0 +1,196 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// SessionStore keeps dialog state per chat. Session returns nil state
+// and no error when the chat has none.
+type SessionStore interface {
+	Session(ctx context.Context, chatID int64) ([]byte, error)
+	SaveSession(ctx context.Context, chatID int64, state []byte) error
+}
+
+// ProfileStore stores published profiles.
+type ProfileStore interface {
+	NewProfileID(ctx context.Context) (string, error)
+	SaveProfile(ctx context.Context, p matcher.Profile) (created bool, err error)
+}
+
+// Analyzer turns a free-text description into a structured analysis:
+// the offline taxonomy normalizer, or an LLM.
+type Analyzer interface {
+	Analyze(ctx context.Context, req AnalyzeRequest) (matcher.Analysis, error)
+}
+
+// Ranker holds the match index.
+type Ranker interface {
+	Upsert(p matcher.Profile)
+	Rank(q matcher.Query) []matcher.Match
+}
+
+// Sender delivers replies to a chat.
+type Sender interface {
+	Send(ctx context.Context, chatID int64, r Reply) error
+	Typing(ctx context.Context, chatID int64)
+}
+
+// Engine runs the dialog for incoming messages: it loads the session,
+// steps the dialog, performs the effects and saves the session. Callers
+// serialize calls per chat.
+type Engine struct {
+	dialog   *Dialog
+	sessions SessionStore
+	profiles ProfileStore
+	analyzer Analyzer
+	ranker   Ranker
+	log      *slog.Logger
+	now      func() time.Time
+	// MatchLimit is how many counterparts are shown after publishing.
+	MatchLimit int
+}
+
+// NewEngine wires an engine. now may be nil for the wall clock.
+func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileStore, analyzer Analyzer, ranker Ranker, log *slog.Logger, now func() time.Time) *Engine {
+	if now == nil {
+		now = time.Now
+	}
+	return &Engine{
+		dialog: &Dialog{Tax: tax}, sessions: sessions, profiles: profiles, analyzer: analyzer,
+		ranker: ranker, log: log, now: now, MatchLimit: matcher.DefaultLimit,
+	}
+}
+
+// Incoming is one input from a chat, with who sent it.
+type Incoming struct {
+	ChatID int64
+	UserID int64
+	Input  Input
+}
+
+// Outcome is what the adapter needs after handling: the text to show on
+// a pressed button (Telegram's answerCallbackQuery).
+type Outcome struct {
+	Toast string
+}
+
+// maxChain bounds the effect → input loop of one incoming message.
+const maxChain = 4
+
+// Handle processes one incoming input end to end. On error nothing of
+// the session is saved, so the user loses nothing; the user is told what
+// happened in their language.
+func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, error) {
+	s, err := e.load(ctx, in)
+	if err != nil {
+		e.fail(ctx, in.ChatID, matcher.LangEN, out, err)
+		return Outcome{}, err
+	}
+	next := in.Input
+	var res Outcome
+	for range maxChain {
+		eff := e.dialog.Step(&s, next, e.now())
+		if eff.Toast != "" {
+			res.Toast = eff.Toast
+		}
+		for _, r := range eff.Replies {
+			if err := out.Send(ctx, in.ChatID, r); err != nil {
+				// The dialog moved on; keep the state so the user can continue.
+				e.save(ctx, &s)
+				return res, fmt.Errorf("send to %d: %w", in.ChatID, err)
+			}
+		}
+		switch {
+		case eff.Analyze != nil:
+			out.Typing(ctx, in.ChatID)
+			a, err := e.analyzer.Analyze(ctx, *eff.Analyze)
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return res, err
+			}
+			next = Input{Kind: InAnalyzed, Analysis: &a}
+			continue
+		case eff.Publish != nil:
+			out.Typing(ctx, in.ChatID)
+			p, matches, err := e.publish(ctx, *eff.Publish, in.UserID)
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return res, err
+			}
+			next = Input{Kind: InPublished, Profile: &p, Matches: matches}
+			continue
+		}
+		break
+	}
+	if err := e.save(ctx, &s); err != nil {
+		e.fail(ctx, in.ChatID, s.Lang, out, err)
+		return res, err
+	}
+	return res, nil
+}
+
+func (e *Engine) load(ctx context.Context, in Incoming) (Session, error) {
+	b, err := e.sessions.Session(ctx, in.ChatID)
+	if err != nil {
+		return Session{}, err
+	}
+	if b == nil {
+		return Session{ChatID: in.ChatID, UserID: in.UserID}, nil
+	}
+	var s Session
+	if err := json.Unmarshal(b, &s); err != nil {
+		// A session that cannot be read is dropped rather than blocking the chat forever.
+		e.log.Warn("session undecodable, starting afresh", "chat_id", in.ChatID, "err", err)
+		return Session{ChatID: in.ChatID, UserID: in.UserID}, nil
+	}
+	return s, nil
+}
+
+func (e *Engine) save(ctx context.Context, s *Session) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encode session %d: %w", s.ChatID, err)
+	}
+	return e.sessions.SaveSession(ctx, s.ChatID, b)
+}
+
+// publish stores the profile and ranks its counterparts.
+func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) (matcher.Profile, []matcher.Match, error) {
+	now := e.now().UTC()
+	if p.ID == "" {
+		id, err := e.profiles.NewProfileID(ctx)
+		if err != nil {
+			return p, nil, err
+		}
+		p.ID = id
+		p.CreatedAt = now
+	}
+	p.OwnerID = ownerID
+	p.UpdatedAt = now
+	if _, err := e.profiles.SaveProfile(ctx, p); err != nil {
+		return p, nil, err
+	}
+	e.ranker.Upsert(p)
+	matches := e.ranker.Rank(matcher.Query{Profile: p, Limit: e.MatchLimit})
+	e.log.Info("profile published", "profile_id", p.ID, "kind", p.Kind, "matches", len(matches))
+	return p, matches, nil
+}
+
+// fail tells the user about err, once, and logs the detail.
+func (e *Engine) fail(ctx context.Context, chatID int64, lang matcher.Lang, out Sender, err error) {
+	text, internal := userText(lang, err)
+	if internal {
+		e.log.Error("handle update failed", "chat_id", chatID, "err", err)
+	} else {
+		e.log.Info("input rejected", "chat_id", chatID, "err", err)
+	}
+	if serr := out.Send(ctx, chatID, Reply{Text: text}); serr != nil {
+		e.log.Warn("send error notice failed", "chat_id", chatID, "err", serr)
+	}
+}

@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// InputKind tells what happened in a chat.
+type InputKind int
+
+const (
+	InText        InputKind = iota + 1 // a text message
+	InCommand                          // a /command, with Command and Arg
+	InButton                           // a button press, with Button
+	InUnsupported                      // a sticker, photo, voice… anything not text
+	InAnalyzed                         // the engine's answer to Effects.Analyze
+	InPublished                        // the engine's answer to Effects.Publish
+)
+
+// Input is one event for the dialog: from the user, or the result of an
+// effect the engine performed.
+type Input struct {
+	Kind     InputKind
+	Text     string
+	Command  string // without the slash, lower case: "start"
+	Arg      string // text after the command: the deep-link payload of /start
+	Button   Button
+	LangHint matcher.Lang // the user's client language, when known
+
+	Analysis *matcher.Analysis // InAnalyzed
+	Profile  *matcher.Profile  // InPublished: the stored profile
+	Matches  []matcher.Match   // InPublished: its counterparts
+}
+
+// Button is a pressed button: the nonce it was shown with, an action and
+// an optional value.
+type Button struct {
+	Nonce  int
+	Action string
+	Value  string
+}
+
+// Encode returns the button as callback data: "nonce:action[:value]",
+// well below Telegram's 64-byte limit.
+func (b Button) Encode() string {
+	s := strconv.Itoa(b.Nonce) + ":" + b.Action
+	if b.Value != "" {
+		s += ":" + b.Value
+	}
+	return s
+}
+
+// ParseButton decodes callback data written by Encode.
+func ParseButton(data string) (Button, bool) {
+	if len(data) == 0 || len(data) > 64 {
+		return Button{}, false
+	}
+	parts := strings.SplitN(data, ":", 3)
+	if len(parts) < 2 || parts[1] == "" {
+		return Button{}, false
+	}
+	n, err := strconv.Atoi(parts[0])
+	if err != nil || n < 0 {
+		return Button{}, false
+	}
+	b := Button{Nonce: n, Action: parts[1]}
+	if len(parts) == 3 {
+		b.Value = parts[2]
+	}
+	return b, true
+}
+
+// ParseCommand splits "/start payload" into ("start", "payload"). It
+// accepts "/cmd@botname". ok is false for text that is not a command.
+func ParseCommand(text string) (cmd, arg string, ok bool) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") || len(text) < 2 {
+		return "", "", false
+	}
+	head, rest, _ := strings.Cut(text[1:], " ")
+	head, _, _ = strings.Cut(head, "@")
+	if head == "" || strings.ContainsAny(head, "/\n") {
+		return "", "", false
+	}
+	return strings.ToLower(head), strings.TrimSpace(rest), true
+}
+
+// Reply is a message for the user, with optional rows of buttons.
+type Reply struct {
+	Text    string
+	Buttons [][]Choice
+}
+
+// Choice is a button on offer: its label and what pressing it sends.
+type Choice struct {
+	Label  string
+	Button Button
+}
+
+// Effects is what one step asks the engine to do, in order: send the
+// replies, then analyze or publish. The engine feeds the outcome of an
+// analysis or a publication back into the dialog as a new Input.
+type Effects struct {
+	Replies []Reply
+	Toast   string           // a short notice on the pressed button, if any
+	Analyze *AnalyzeRequest  // read the description into a profile
+	Publish *matcher.Profile // store this profile and rank its counterparts
+}
+
+// AnalyzeRequest asks for a description to be normalized.
+type AnalyzeRequest struct {
+	Kind matcher.Kind
+	Lang matcher.Lang
+	Text string
+}

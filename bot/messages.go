@@ -1,0 +1,132 @@
+package bot
+
+import (
+	"fmt"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// msg names a user-facing text. Every text exists in English and Chinese.
+type msg string
+
+// catalog holds every user-facing text as {English, Chinese}. Format
+// verbs must agree between the two.
+var catalog = map[msg][2]string{
+	"welcome": {
+		"Welcome to Duijie (对接) — a matchmaker between technical needs of enterprises and research results of universities. Describe what you need or what you offer in your own words; I will turn it into a profile and show you ranked counterparts with the reasons.",
+		"欢迎使用「对接」——连接企业技术需求与高校科研成果的撮合助手。用您自己的话描述需求或成果，我会整理成结构化档案，并马上给出排好序的对接方和理由。",
+	},
+	"choose_lang": {"Choose your language / 请选择语言:", "请选择语言 / Choose your language:"},
+	"lang_set":    {"Language: English.", "语言已切换为中文。"},
+	"choose_role": {"What would you like to do?", "您想做什么？"},
+	"role_need":   {"🏭 I have a technical need", "🏭 我有技术需求"},
+	"role_offer":  {"🎓 I offer a technology", "🎓 我有技术成果"},
+	"describe_need": {
+		"Describe your technical problem in your own words: what goes wrong, where, at what scale, what you have tried, what a solution must achieve. Plain words are fine. You can send several messages; tap Done when you have said it all.",
+		"请用自己的话描述您的技术难题：哪里出了什么问题、规模多大、试过什么办法、解决后要达到什么效果。说大白话就行，可以分几条发送，说完后点「完成」。",
+	},
+	"describe_offer": {
+		"Describe your technology: what it does, what is new about it, what has been demonstrated and at what scale, its maturity, and who could use it. You can send several messages; tap Done when you have said it all.",
+		"请介绍您的技术成果：能做什么、创新点、已经验证到什么程度和规模、成熟度，以及适合哪些企业。可以分几条发送，说完后点「完成」。",
+	},
+	"got_text":          {"Got it (%d characters so far). Add more, or tap Done.", "收到（目前共 %d 字）。可以继续补充，或点「完成」。"},
+	"text_first":        {"Thanks — I kept your text. First, is it a need or an offer?", "已记下您的文字。请先选择：这是需求还是成果？"},
+	"too_short":         {"That is a bit short to find good matches. Please add a sentence or two: what exactly, where, how much.", "内容有点少，不好匹配。请再补充一两句：具体是什么、用在哪里、规模多大。"},
+	"too_long":          {"That message has %d characters; a profile can hold up to %d. Please shorten it or send the most important part — nothing you sent before is lost.", "这条消息有 %d 字，档案最多 %d 字。请精简后再发，或只发最重要的部分——之前发送的内容都还在。"},
+	"empty_text":        {"That message is empty. Please write in words.", "消息是空的，请用文字描述。"},
+	"unsupported":       {"I can only read text. Please describe it in words (stickers, photos and files are not read here).", "我只能读文字。请用文字描述（贴纸、图片和文件在这里无法识别）。"},
+	"unknown_cmd":       {"I don't know the command %s. Send /help to see what I can do.", "没有 %s 这个命令。发送 /help 查看可用命令。"},
+	"stale_button":      {"That button belongs to an earlier step. Here is where we are now:", "这个按钮已过期。当前进度如下："},
+	"stale_toast":       {"This button has expired", "按钮已过期"},
+	"idle_hint":         {"Send /new to create a profile, or /help.", "发送 /new 创建新档案，或 /help 查看帮助。"},
+	"cancelled":         {"Cancelled; nothing was published. Send /new to start again.", "已取消，没有发布任何内容。发送 /new 重新开始。"},
+	"nothing_to_cancel": {"There is nothing to cancel. Send /new to create a profile.", "当前没有进行中的操作。发送 /new 创建档案。"},
+	"resume_ask":        {"You have an unfinished profile. Continue it or start over?", "您有一份未完成的档案。继续填写还是重新开始？"},
+	"continue":          {"Continue", "继续"},
+	"start_over":        {"Start over", "重新开始"},
+	"done":              {"✅ Done", "✅ 完成"},
+	"skip":              {"Skip", "跳过"},
+	"publish":           {"📣 Publish", "📣 发布"},
+	"edit":              {"✏️ Edit", "✏️ 修改"},
+	"cancel":            {"Cancel", "取消"},
+	"new_profile":       {"➕ New profile", "➕ 新建档案"},
+	"switch_lang":       {"🌐 中文", "🌐 English"},
+	"edit_prompt":       {"Send the new description; it replaces the old one. Your answers to the questions are kept.", "请发送新的描述，它会替换原来的描述；您对问题的回答会保留。"},
+	"answer_kept":       {"Noted.", "已记录。"},
+	"help": {
+		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons.",
+		"「对接」撮合企业技术需求与高校科技成果。\n\n/new — 新建档案（需求或成果）\n/cancel — 放弃正在填写的档案\n/lang — 中文 / English\n/help — 查看本帮助\n\n中英文、大白话都可以。我会就缺少的信息问几个问题，给出摘要；发布后立即列出最合适的对接方和理由。",
+	},
+
+	// Follow-up questions.
+	"q_domain":        {"Which field is it closest to?", "它最接近哪个领域？"},
+	"q_trl_need":      {"How mature must a solution be?", "您需要的技术成熟到什么程度？"},
+	"q_trl_offer":     {"How mature is the technology now?", "这项技术目前成熟到什么程度？"},
+	"trl_lab":         {"Lab result (TRL 3)", "实验室成果 (TRL 3)"},
+	"trl_prototype":   {"Prototype (TRL 5)", "样机/样品 (TRL 5)"},
+	"trl_pilot":       {"Pilot run (TRL 6)", "中试 (TRL 6)"},
+	"trl_field":       {"Proven in use (TRL 7)", "已实际应用 (TRL 7)"},
+	"trl_production":  {"In production (TRL 9)", "已量产 (TRL 9)"},
+	"q_modes":         {"Which form of cooperation do you prefer?", "您倾向哪种合作方式？"},
+	"q_region":        {"Where are you located (city or province)? Type it, or skip.", "您在哪个城市或省份？请直接输入，或跳过。"},
+	"q_budget_need":   {"What budget do you have in mind?", "大概的预算是多少？"},
+	"budget_small":    {"< 100k CNY", "10万元以下"},
+	"budget_mid":      {"100k–1M CNY", "10–100万元"},
+	"budget_large":    {"> 1M CNY", "100万元以上"},
+	"budget_open":     {"Open / to discuss", "面议"},
+	"q_deadline":      {"By when do you need it?", "希望什么时候解决？"},
+	"deadline_3m":     {"Within 3 months", "3个月内"},
+	"deadline_1y":     {"Within a year", "1年内"},
+	"deadline_none":   {"No fixed date", "不着急"},
+	"q_success_need":  {"What result would count as success? (for example: defect rate below 0.5%, cost down 20%) Type it, or skip.", "达到什么效果算解决？（例如：不良率低于0.5%、成本降低20%）请直接输入，或跳过。"},
+	"q_success_offer": {"What has been demonstrated, and at what scale? (for example: 1 year on a production line, 99% accuracy) Type it, or skip.", "已经验证到什么程度、什么规模？（例如：在生产线上运行1年、准确率99%）请直接输入，或跳过。"},
+	"q_progress":      {"Question %d of %d. ", "第 %d/%d 个问题。"},
+	"trl_unclear":     {"Please pick one of the buttons, or type a level from 1 to 9.", "请点选一个按钮，或输入 1–9 的成熟度等级。"},
+
+	// Summary card.
+	"card_need":          {"📝 Your need — please check", "📝 您的需求——请确认"},
+	"card_offer":         {"📝 Your technology — please check", "📝 您的成果——请确认"},
+	"card_title":         {"Title: %s", "标题：%s"},
+	"card_domains":       {"Field: %s", "领域：%s"},
+	"card_concepts":      {"Key topics: %s", "关键技术点：%s"},
+	"card_trl_need":      {"Minimum maturity: TRL %d", "最低成熟度：TRL %d"},
+	"card_trl_offer":     {"Maturity: TRL %d", "成熟度：TRL %d"},
+	"card_modes":         {"Cooperation: %s", "合作方式：%s"},
+	"card_region":        {"Region: %s", "地区：%s"},
+	"card_budget_need":   {"Budget: %s", "预算：%s"},
+	"card_budget_offer":  {"Price: %s", "报价：%s"},
+	"card_deadline":      {"Deadline: %s", "期限：%s"},
+	"card_success_need":  {"Success means: %s", "验收标准：%s"},
+	"card_success_offer": {"Demonstrated: %s", "验证情况：%s"},
+	"card_unknown":       {"not given", "未填写"},
+	"card_footer":        {"Publish it to see your matches now.", "发布后立即为您匹配。"},
+
+	// Results.
+	"published":     {"✅ Published (profile %s).", "✅ 已发布（档案 %s）。"},
+	"matches_need":  {"Best technologies for your need:", "最适合您需求的技术成果："},
+	"matches_offer": {"Enterprises that need your technology:", "需要您这项技术的企业："},
+	"no_matches":    {"No counterpart matches yet. Your profile stays published and others will find it.", "暂时没有合适的对接方。您的档案已发布，对方可以找到您。"},
+	"match_score":   {"match %d/100", "匹配度 %d/100"},
+	"demo_tag":      {"[demo]", "[演示]"},
+
+	// Errors.
+	"err_internal": {"Sorry, something went wrong on our side. What you sent is kept; please try again in a minute.", "抱歉，系统出了点问题。您发送的内容都还在，请稍后再试。"},
+	"err_timeout":  {"That took too long. What you sent is kept; please try again.", "处理超时。您发送的内容都还在，请再试一次。"},
+	"err_invalid":  {"Some of it could not be accepted: %s", "部分内容无法接受：%s"},
+}
+
+// tr returns the text for key in lang, formatted with args.
+func tr(lang matcher.Lang, key msg, args ...any) string {
+	t, ok := catalog[key]
+	if !ok {
+		panic("bot: no text for " + string(key))
+	}
+	s := t[0]
+	if lang == matcher.LangZH {
+		s = t[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}

@@ -1,0 +1,126 @@
+// Package bot owns Duijie's conversation: the dialog as a pure step from
+// (session, input) to (session, effects), the engine that performs the
+// effects against the store, the normalizer and the match index, and the
+// adapters that carry it over Telegram and a console.
+//
+// Telegram SDK types stay in telegram.go; Redis is reached only through
+// the small interfaces declared in engine.go.
+package bot
+
+import (
+	"time"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// State is where a chat stands in the dialog.
+type State string
+
+const (
+	StateIdle     State = ""         // nothing under way
+	StateLang     State = "lang"     // choosing the language
+	StateRole     State = "role"     // choosing need or offer
+	StateDescribe State = "describe" // collecting the description, one or more messages
+	StateAsk      State = "ask"      // follow-up questions for what is missing
+	StateReview   State = "review"   // summary card: publish, edit or cancel
+	StateResume   State = "resume"   // /start during an interview: continue or start over
+)
+
+// Session is one chat's dialog state. It is saved after every step and
+// expires when the chat goes quiet for long.
+type Session struct {
+	ChatID  int64        `json:"chat_id"`
+	UserID  int64        `json:"user_id"`
+	Lang    matcher.Lang `json:"lang,omitempty"`
+	LangSet bool         `json:"lang_set,omitempty"` // the user chose the language (else it is a guess)
+	State   State        `json:"state,omitempty"`
+	Prev    State        `json:"prev,omitempty"` // the state to return to from StateLang and StateResume
+	// Nonce changes whenever the buttons on offer change; a button carries
+	// the nonce it was shown with, so a press on an old one is recognised.
+	Nonce int `json:"nonce"`
+
+	Kind      matcher.Kind     `json:"kind,omitempty"`
+	Texts     []string         `json:"texts,omitempty"`     // the description as sent, message by message
+	Draft     *matcher.Profile `json:"draft,omitempty"`     // the profile under review
+	Answers   Answers          `json:"answers"`             // what the user answered to follow-up questions
+	Questions []matcher.Field  `json:"questions,omitempty"` // still to ask, current first
+	Asked     int              `json:"asked,omitempty"`     // questions answered or skipped in this round
+	Payload   string           `json:"payload,omitempty"`   // deep-link payload of the last /start
+
+	Published string    `json:"published,omitempty"` // id of the last published profile
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Answers holds the user's replies to follow-up questions. They win over
+// what the normalizer read from the description and survive an edit.
+type Answers struct {
+	Domain   string          `json:"domain,omitempty"`
+	TRL      int             `json:"trl,omitempty"`
+	Modes    []matcher.Mode  `json:"modes,omitempty"`
+	Region   string          `json:"region,omitempty"`
+	Budget   string          `json:"budget,omitempty"`
+	Deadline string          `json:"deadline,omitempty"`
+	Success  string          `json:"success,omitempty"`
+	Skipped  []matcher.Field `json:"skipped,omitempty"`
+}
+
+// answered reports whether f was answered or skipped.
+func (a *Answers) answered(f matcher.Field) bool {
+	for _, s := range a.Skipped {
+		if s == f {
+			return true
+		}
+	}
+	switch f {
+	case matcher.FieldDomain:
+		return a.Domain != ""
+	case matcher.FieldTRL:
+		return a.TRL != 0
+	case matcher.FieldModes:
+		return len(a.Modes) > 0
+	case matcher.FieldRegion:
+		return a.Region != ""
+	case matcher.FieldBudget:
+		return a.Budget != ""
+	case matcher.FieldDeadline:
+		return a.Deadline != ""
+	case matcher.FieldSuccess:
+		return a.Success != ""
+	}
+	return false
+}
+
+// apply writes the answers into p, over what was there.
+func (a *Answers) apply(p *matcher.Profile) {
+	if a.Domain != "" {
+		p.Domains = append([]string{a.Domain}, remove(p.Domains, a.Domain)...)
+	}
+	if a.TRL != 0 {
+		p.TRL = a.TRL
+	}
+	if len(a.Modes) > 0 {
+		p.Modes = append([]matcher.Mode(nil), a.Modes...)
+	}
+	if a.Region != "" {
+		p.Region = a.Region
+	}
+	if a.Budget != "" {
+		p.Budget = a.Budget
+	}
+	if a.Deadline != "" {
+		p.Deadline = a.Deadline
+	}
+	if a.Success != "" {
+		p.Success = a.Success
+	}
+}
+
+func remove(list []string, s string) []string {
+	var out []string
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
