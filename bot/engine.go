@@ -26,7 +26,7 @@ type ProfileStore interface {
 // Analyzer turns a free-text description into a structured analysis:
 // the offline taxonomy normalizer, or an LLM.
 type Analyzer interface {
-	Analyze(ctx context.Context, req AnalyzeRequest) (matcher.Analysis, error)
+	Analyze(ctx context.Context, kind matcher.Kind, lang matcher.Lang, text string) (matcher.Analysis, error)
 }
 
 // Ranker holds the match index.
@@ -92,6 +92,10 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		e.fail(ctx, in.ChatID, matcher.LangEN, out, err)
 		return Outcome{}, err
 	}
+	if in.Input.Kind == InButton && s.UserID != 0 && in.UserID != 0 && s.UserID != in.UserID {
+		// Someone else pressed a button of this chat (a group, or a forwarded message).
+		return Outcome{Toast: tr(s.Lang, "not_yours")}, nil
+	}
 	next := in.Input
 	var res Outcome
 	for range maxChain {
@@ -109,7 +113,8 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		switch {
 		case eff.Analyze != nil:
 			out.Typing(ctx, in.ChatID)
-			a, err := e.analyzer.Analyze(ctx, *eff.Analyze)
+			req := eff.Analyze
+			a, err := e.analyzer.Analyze(ctx, req.Kind, req.Lang, req.Text)
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err

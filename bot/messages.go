@@ -37,6 +37,7 @@ var catalog = map[msg][2]string{
 	"unsupported":       {"I can only read text. Please describe it in words (stickers, photos and files are not read here).", "我只能读文字。请用文字描述（贴纸、图片和文件在这里无法识别）。"},
 	"unknown_cmd":       {"I don't know the command %s. Send /help to see what I can do.", "没有 %s 这个命令。发送 /help 查看可用命令。"},
 	"stale_button":      {"That button belongs to an earlier step. Here is where we are now:", "这个按钮已过期。当前进度如下："},
+	"not_yours":         {"This button is not for you", "这不是您的按钮"},
 	"stale_toast":       {"This button has expired", "按钮已过期"},
 	"idle_hint":         {"Send /new to create a profile, or /help.", "发送 /new 创建新档案，或 /help 查看帮助。"},
 	"cancelled":         {"Cancelled; nothing was published. Send /new to start again.", "已取消，没有发布任何内容。发送 /new 重新开始。"},

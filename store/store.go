@@ -346,3 +346,19 @@ func (s *Store) Changes(ctx context.Context, seq string, count int64, block time
 	}
 	return out, nil
 }
+
+// TouchUser records that a user was seen, with their current name,
+// username and language, keeping the creation time of the first visit.
+func (s *Store) TouchUser(ctx context.Context, u User) error {
+	key := s.k.user(u.ID)
+	_, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.HSet(ctx, key, "id", u.ID, "username", u.Username, "name", u.Name, "lang", string(u.Lang),
+			"seen_at", u.SeenAt.UTC().Format(time.RFC3339Nano))
+		pipe.HSetNX(ctx, key, "created_at", u.SeenAt.UTC().Format(time.RFC3339Nano))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("touch user %d: %w", u.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,362 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// Deduper remembers Telegram update ids so a redelivered update is
+// handled once.
+type Deduper interface {
+	FirstDelivery(ctx context.Context, updateID int64) (bool, error)
+}
+
+// UserToucher records who wrote to the bot.
+type UserToucher interface {
+	TouchUser(ctx context.Context, u store.User) error
+}
+
+// TelegramOptions configure the Telegram adapter. Zero values take the
+// defaults named below.
+type TelegramOptions struct {
+	Token  string
+	APIURL string // another Bot API server; empty for api.telegram.org
+	// PollTimeout is the long-polling timeout (default 30 s).
+	PollTimeout time.Duration
+	// Workers is the number of chats handled in parallel (default 16).
+	Workers int
+	// UpdateTimeout bounds the handling of one update (default 60 s).
+	UpdateTimeout time.Duration
+	// ShutdownGrace is how long queued updates may still run after the
+	// poller stops (default 20 s).
+	ShutdownGrace time.Duration
+	// HTTPClient talks to the Bot API (default: a client with a timeout
+	// a little above PollTimeout).
+	HTTPClient *http.Client
+}
+
+// Defaults of TelegramOptions.
+const (
+	DefaultPollTimeout   = 30 * time.Second
+	DefaultWorkers       = 16
+	DefaultUpdateTimeout = 60 * time.Second
+	DefaultShutdownGrace = 20 * time.Second
+	maxMessageUTF16      = 4096 // Telegram's limit on one message's text
+	maxRetryAfter        = 10 * time.Second
+)
+
+// Telegram carries the dialog over the Telegram Bot API by long polling.
+type Telegram struct {
+	opt    TelegramOptions
+	b      *tg.Bot
+	engine *Engine
+	dedup  Deduper
+	users  UserToucher
+	log    *slog.Logger
+	now    func() time.Time
+
+	queue *chatQueue
+}
+
+var _ Sender = (*Telegram)(nil)
+
+// NewTelegram creates the adapter and checks the token with getMe.
+func NewTelegram(ctx context.Context, opt TelegramOptions, e *Engine, dedup Deduper, users UserToucher, log *slog.Logger) (*Telegram, error) {
+	if opt.PollTimeout <= 0 {
+		opt.PollTimeout = DefaultPollTimeout
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = DefaultWorkers
+	}
+	if opt.UpdateTimeout <= 0 {
+		opt.UpdateTimeout = DefaultUpdateTimeout
+	}
+	if opt.ShutdownGrace <= 0 {
+		opt.ShutdownGrace = DefaultShutdownGrace
+	}
+	if opt.HTTPClient == nil {
+		opt.HTTPClient = &http.Client{Timeout: opt.PollTimeout + 15*time.Second}
+	}
+	t := &Telegram{opt: opt, engine: e, dedup: dedup, users: users, log: log, now: time.Now}
+	opts := []tg.Option{
+		tg.WithHTTPClient(opt.PollTimeout, opt.HTTPClient),
+		tg.WithDefaultHandler(t.dispatch),
+		// The poller only hands updates to the per-chat queue, one by one,
+		// so that a chat's updates keep their order.
+		tg.WithNotAsyncHandlers(),
+		tg.WithWorkers(1),
+		tg.WithErrorsHandler(func(err error) { log.Warn("telegram poll error", "err", err) }),
+		tg.WithAllowedUpdates(tg.AllowedUpdates{"message", "callback_query"}),
+	}
+	if opt.APIURL != "" {
+		opts = append(opts, tg.WithServerURL(strings.TrimRight(opt.APIURL, "/")))
+	}
+	b, err := tg.New(opt.Token, opts...)
+	if err != nil {
+		// The library's error may quote the request URL, which holds the token.
+		return nil, fmt.Errorf("connect to Telegram: %s", redact(err.Error(), opt.Token))
+	}
+	t.b = b
+	return t, nil
+}
+
+// redact removes a secret from a text meant for logs.
+func redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "<token>")
+}
+
+// commands is the menu shown by Telegram clients, per language.
+var commands = map[matcher.Lang][]models.BotCommand{
+	matcher.LangEN: {
+		{Command: "new", Description: "Create a profile: a need or an offer"},
+		{Command: "cancel", Description: "Abandon the profile being written"},
+		{Command: "lang", Description: "中文 / English"},
+		{Command: "help", Description: "What Duijie does and how"},
+		{Command: "start", Description: "Start over"},
+	},
+	matcher.LangZH: {
+		{Command: "new", Description: "新建档案：需求或成果"},
+		{Command: "cancel", Description: "放弃正在填写的档案"},
+		{Command: "lang", Description: "中文 / English"},
+		{Command: "help", Description: "使用说明"},
+		{Command: "start", Description: "重新开始"},
+	},
+}
+
+// Run registers the command menu and polls for updates until ctx ends,
+// then lets queued updates finish within ShutdownGrace.
+func (t *Telegram) Run(ctx context.Context) error {
+	for _, set := range []struct {
+		lang string
+		cmds []models.BotCommand
+	}{{"", commands[matcher.LangEN]}, {"en", commands[matcher.LangEN]}, {"zh", commands[matcher.LangZH]}} {
+		if _, err := t.b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: set.cmds, LanguageCode: set.lang}); err != nil {
+			return fmt.Errorf("set commands (%q): %w", set.lang, err)
+		}
+	}
+	// Long polling fails while a webhook is set.
+	if _, err := t.b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("delete webhook: %w", err)
+	}
+	t.queue = newChatQueue(t.opt.Workers)
+	t.log.Info("telegram polling started", "workers", t.opt.Workers)
+	t.b.Start(ctx) // returns when ctx ends
+	t.log.Info("telegram polling stopped; finishing queued updates", "grace", t.opt.ShutdownGrace)
+	grace, cancel := context.WithTimeout(context.Background(), t.opt.ShutdownGrace)
+	defer cancel()
+	if err := t.queue.Close(grace); err != nil {
+		t.log.Warn("telegram shutdown: some updates did not finish", "err", err)
+		return err
+	}
+	return nil
+}
+
+// dispatch is called by the poller for every update, in order.
+func (t *Telegram) dispatch(ctx context.Context, _ *tg.Bot, u *models.Update) {
+	chatID := updateChatID(u)
+	if chatID == 0 {
+		return
+	}
+	t.queue.Submit(ctx, chatID, func() {
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opt.UpdateTimeout)
+		defer cancel()
+		t.handle(hctx, u)
+	})
+}
+
+func updateChatID(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil:
+		if m := u.CallbackQuery.Message.Message; m != nil {
+			return m.Chat.ID
+		}
+		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil {
+			return m.Chat.ID
+		}
+		return u.CallbackQuery.From.ID
+	}
+	return 0
+}
+
+// handle processes one update: de-duplicate, convert, run the engine,
+// answer the button press.
+func (t *Telegram) handle(ctx context.Context, u *models.Update) {
+	first, err := t.dedup.FirstDelivery(ctx, u.ID)
+	if err != nil {
+		t.log.Warn("telegram dedupe failed; handling anyway", "update_id", u.ID, "err", err)
+		first = true
+	}
+	if !first {
+		t.log.Info("telegram duplicate update skipped", "update_id", u.ID)
+		return
+	}
+	in, from, callbackID := convert(u)
+	if from == nil {
+		return
+	}
+	chatID := updateChatID(u)
+	lang := matcher.Lang("")
+	if from.LanguageCode != "" {
+		lang = matcher.ParseLang(from.LanguageCode)
+	}
+	in.LangHint = lang
+	if err := t.users.TouchUser(ctx, store.User{ID: from.ID, Username: from.Username,
+		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: lang, SeenAt: t.now()}); err != nil {
+		t.log.Warn("telegram touch user failed", "user_id", from.ID, "err", err)
+	}
+	t.log.Info("telegram update", "update_id", u.ID, "chat_id", chatID, "kind", in.Kind)
+	res, err := t.engine.Handle(ctx, Incoming{ChatID: chatID, UserID: from.ID, Input: in}, t)
+	if err != nil {
+		t.log.Warn("telegram update failed", "update_id", u.ID, "chat_id", chatID, "err", err)
+	}
+	if callbackID != "" {
+		if _, err := t.b.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: res.Toast}); err != nil {
+			t.log.Warn("telegram answer callback failed", "chat_id", chatID, "err", err)
+		}
+	}
+}
+
+// convert turns an update into the dialog's input.
+func convert(u *models.Update) (in Input, from *models.User, callbackID string) {
+	if q := u.CallbackQuery; q != nil {
+		b, ok := ParseButton(q.Data)
+		if !ok {
+			// Data we did not write: treat as a stale button.
+			b = Button{Nonce: -1, Action: "?"}
+		}
+		return Input{Kind: InButton, Button: b}, &q.From, q.ID
+	}
+	m := u.Message
+	if m == nil || m.From == nil {
+		return Input{}, nil, ""
+	}
+	if m.Text == "" {
+		return Input{Kind: InUnsupported}, m.From, ""
+	}
+	if cmd, arg, ok := ParseCommand(m.Text); ok {
+		return Input{Kind: InCommand, Command: cmd, Arg: arg}, m.From, ""
+	}
+	return Input{Kind: InText, Text: m.Text}, m.From, ""
+}
+
+// Send delivers a reply, split into several messages when it is longer
+// than Telegram allows; the buttons go with the last part.
+func (t *Telegram) Send(ctx context.Context, chatID int64, r Reply) error {
+	parts := splitText(r.Text, maxMessageUTF16)
+	for i, part := range parts {
+		params := &tg.SendMessageParams{ChatID: chatID, Text: part}
+		if i == len(parts)-1 && len(r.Buttons) > 0 {
+			params.ReplyMarkup = keyboard(r.Buttons)
+		}
+		if err := t.sendMessage(ctx, params); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendMessage sends once, and once more after a short flood wait.
+func (t *Telegram) sendMessage(ctx context.Context, p *tg.SendMessageParams) error {
+	_, err := t.b.SendMessage(ctx, p)
+	var flood *tg.TooManyRequestsError
+	if errors.As(err, &flood) {
+		wait := time.Duration(flood.RetryAfter) * time.Second
+		if wait > maxRetryAfter {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		_, err = t.b.SendMessage(ctx, p)
+	}
+	return err
+}
+
+func keyboard(rows [][]Choice) *models.InlineKeyboardMarkup {
+	kb := &models.InlineKeyboardMarkup{}
+	for _, row := range rows {
+		var r []models.InlineKeyboardButton
+		for _, c := range row {
+			r = append(r, models.InlineKeyboardButton{Text: c.Label, CallbackData: c.Button.Encode()})
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
+	}
+	return kb
+}
+
+// Typing shows "typing…" in the chat while the bot works.
+func (t *Telegram) Typing(ctx context.Context, chatID int64) {
+	if _, err := t.b.SendChatAction(ctx, &tg.SendChatActionParams{ChatID: chatID, Action: models.ChatActionTyping}); err != nil {
+		t.log.Debug("telegram typing failed", "chat_id", chatID, "err", err)
+	}
+}
+
+// splitText cuts text into parts of at most max UTF-16 code units (how
+// Telegram counts), preferring paragraph, then line, then word breaks.
+func splitText(text string, max int) []string {
+	if utf16Len(text) <= max {
+		return []string{text}
+	}
+	var parts []string
+	for utf16Len(text) > max {
+		cut := cutPoint(text, max)
+		parts = append(parts, strings.TrimRight(text[:cut], " \n"))
+		text = strings.TrimLeft(text[cut:], " \n")
+	}
+	if text != "" {
+		parts = append(parts, text)
+	}
+	return parts
+}
+
+// cutPoint returns a byte offset ≤ the first max UTF-16 units of text at
+// the best break.
+func cutPoint(text string, max int) int {
+	limit, units := 0, 0
+	for i, r := range text {
+		n := len(utf16.Encode([]rune{r}))
+		if units+n > max {
+			break
+		}
+		units += n
+		limit = i + len(string(r))
+	}
+	head := text[:limit]
+	for _, sep := range []string{"\n\n", "\n", "。", ". ", " "} {
+		if i := strings.LastIndex(head, sep); i > limit/2 {
+			return i + len(sep)
+		}
+	}
+	return limit
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}

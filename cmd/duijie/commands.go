@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/dataset"
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// parseFlags parses a subcommand's flags; -h prints its usage.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return errUsage
+	}
+	return nil
+}
+
+func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg.flags(fs)
+	fs.StringVar(&cfg.TelegramAPIURL, "telegram-api", cfg.TelegramAPIURL, "Bot API server URL (env TELEGRAM_API_URL)")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if cfg.TelegramToken == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather, or try `duijie chat` on this terminal")
+	}
+	log := newLogger(cfg.LogLevel)
+	log.Info("duijie serve starting", "config", cfg.String())
+	app, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	tele, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout},
+		app.Engine, app.Store, app.Store, log)
+	if err != nil {
+		return err
+	}
+	return tele.Run(ctx)
+}
+
+func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	cfg.flags(fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	// The console is for people: only warnings reach the terminal.
+	level := max(cfg.LogLevel, slog.LevelWarn)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	app, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	fmt.Fprintln(stdout, "Duijie console — type a number to press a button, /help for commands, /quit or Ctrl-D to leave.")
+	return bot.NewConsole(app.Engine, stdin, stdout).Run(ctx)
+}
+
+func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	cfg.flags(fs)
+	dry := fs.Bool("dry-run", false, "check the file and report, store nothing")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] FILE.jsonl|FILE.csv")
+		return errUsage
+	}
+	name := fs.Arg(0)
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(64)
+	rows, bad, err := dataset.Read(br, dataset.FormatOf(name, head), time.Now())
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for _, b := range bad {
+		fmt.Fprintf(stderr, "%s: %v\n", name, b)
+	}
+	if *dry {
+		fmt.Fprintf(stdout, "%s: %d valid rows, %d rejected (dry run, nothing stored)\n", name, len(rows), len(bad))
+		return nil
+	}
+	cfg.NoDemo = true
+	log := newLogger(max(cfg.LogLevel, slog.LevelWarn))
+	app, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	tax := app.Tax
+	ps := make([]matcher.Profile, len(rows))
+	for i, r := range rows {
+		p := r.Profile
+		a := tax.Analyze(p.Kind, p.Text())
+		a.Apply(&p)
+		ps[i] = p
+	}
+	created, err := app.Store.SaveProfiles(ctx, ps)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(ps), created, len(ps)-created, len(bad))
+	if cfg.RedisURL == "" {
+		fmt.Fprintln(stderr, "note: REDIS_URL is not set, so this import went into a temporary embedded store and is gone now")
+	}
+	return nil
+}
+
+func cmdExport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	cfg.flags(fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	log := newLogger(max(cfg.LogLevel, slog.LevelWarn))
+	app, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	var ps []matcher.Profile
+	if err := app.Store.Profiles(ctx, func(p matcher.Profile) error {
+		ps = append(ps, p)
+		return nil
+	}); err != nil {
+		return err
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
+	w, name := stdout, ""
+	if fs.NArg() > 0 {
+		name = fs.Arg(0)
+		f, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	if strings.EqualFold(filepath.Ext(name), ".csv") {
+		err = dataset.WriteCSV(bw, ps)
+	} else {
+		err = dataset.WriteJSONL(bw, ps)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if name != "" {
+		fmt.Fprintf(stderr, "%d profiles written to %s\n", len(ps), name)
+	}
+	return nil
+}
+
+// matchJSON is one line of `duijie match --json`.
+type matchJSON struct {
+	Rank      int           `json:"rank"`
+	ID        string        `json:"id"`
+	Title     string        `json:"title"`
+	Org       string        `json:"org,omitempty"`
+	Score     float64       `json:"score"`
+	Reason    string        `json:"reason"`
+	Fit       []string      `json:"fit,omitempty"`
+	Concepts  []string      `json:"concepts,omitempty"`
+	Terms     []string      `json:"terms,omitempty"`
+	FitDetail []matcher.Fit `json:"fit_detail,omitempty"`
+}
+
+func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("match", flag.ContinueOnError)
+	cfg.flags(fs)
+	id := fs.String("profile", "", "id of the stored profile whose counterparts to rank")
+	top := fs.Int("top", matcher.DefaultLimit, "number of counterparts")
+	asJSON := fs.Bool("json", false, "print JSON")
+	lang := fs.String("lang", "", "language of the reasons: zh or en (default: the profile's)")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if *id == "" {
+		fmt.Fprintln(stderr, "usage: duijie match --profile ID [--top N] [--json]")
+		return errUsage
+	}
+	log := newLogger(max(cfg.LogLevel, slog.LevelWarn))
+	app, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	p, err := app.Store.Profile(ctx, *id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no profile %q", *id)
+	}
+	if err != nil {
+		return err
+	}
+	l := p.Lang
+	if *lang != "" {
+		l = matcher.ParseLang(*lang)
+	}
+	matches := app.Index.Rank(matcher.Query{Profile: p, Limit: *top})
+	if *asJSON {
+		out := make([]matchJSON, len(matches))
+		for i, m := range matches {
+			ex := app.Tax.Explain(m, p.Kind, l)
+			out[i] = matchJSON{Rank: i + 1, ID: m.Profile.ID, Title: m.Profile.Title, Org: m.Profile.Org, Score: round3(m.Score),
+				Reason: ex.Reason, Fit: ex.Fit, Concepts: m.Concepts, Terms: m.Terms, FitDetail: m.Fit}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"profile": p.ID, "kind": p.Kind, "title": p.Title, "matches": out})
+	}
+	fmt.Fprintf(stdout, "%s [%s] %s\n", p.ID, p.Kind, p.Title)
+	if len(matches) == 0 {
+		fmt.Fprintln(stdout, "  no counterparts")
+	}
+	for i, m := range matches {
+		ex := app.Tax.Explain(m, p.Kind, l)
+		fmt.Fprintf(stdout, "%2d. %-10s %.3f  %s\n    %s\n", i+1, m.Profile.ID, m.Score, m.Profile.Title, ex.Reason)
+		if len(ex.Fit) > 0 {
+			fmt.Fprintf(stdout, "    %s\n", strings.Join(ex.Fit, " · "))
+		}
+	}
+	return nil
+}
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

@@ -1,0 +1,310 @@
+// Package dataset reads and writes lists of profiles: JSON Lines and CSV
+// files as organizers exchange them. Reading reports every bad row with
+// its line number and keeps the good ones.
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// Record is one row of an import file. Only id, kind, title and
+// description are required; the rest is optional.
+type Record struct {
+	ID          string   `json:"id"`
+	Kind        string   `json:"kind"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Org         string   `json:"org,omitempty"`
+	Region      string   `json:"region,omitempty"`
+	Lang        string   `json:"lang,omitempty"`
+	Domains     []string `json:"domains,omitempty"`
+	Keywords    []string `json:"keywords,omitempty"`
+	TRL         int      `json:"trl,omitempty"`
+	IP          string   `json:"ip,omitempty"`
+	Modes       []string `json:"modes,omitempty"`
+	Budget      string   `json:"budget,omitempty"`
+	Deadline    string   `json:"deadline,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+	Demo        bool     `json:"demo,omitempty"`
+}
+
+// Columns are the CSV header names, in the order Export writes them.
+// List fields are separated by ";" or "|" inside a cell.
+var Columns = []string{"id", "kind", "title", "description", "org", "region", "lang", "domains", "keywords", "trl", "ip", "modes", "budget", "deadline", "tags"}
+
+// RowError is a row that could not be read or is invalid.
+type RowError struct {
+	Line int    // 1-based line in the file (the header is line 1 in CSV)
+	ID   string // the row's id, when it has one
+	Err  error
+}
+
+func (e RowError) Error() string {
+	if e.ID != "" {
+		return fmt.Sprintf("line %d (%s): %v", e.Line, e.ID, e.Err)
+	}
+	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+}
+
+// Row is a valid record with the line it came from.
+type Row struct {
+	Line    int
+	Profile matcher.Profile
+}
+
+// Format is a file format.
+type Format string
+
+const (
+	JSONL Format = "jsonl"
+	CSV   Format = "csv"
+)
+
+// FormatOf guesses the format from a file name, falling back to the content.
+func FormatOf(name string, head []byte) Format {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(lower, ".csv"):
+		return CSV
+	case strings.HasSuffix(lower, ".jsonl"), strings.HasSuffix(lower, ".ndjson"), strings.HasSuffix(lower, ".json"):
+		return JSONL
+	}
+	if t := bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))); len(t) > 0 && t[0] == '{' {
+		return JSONL
+	}
+	return CSV
+}
+
+// MaxFileBytes bounds what Read accepts.
+const MaxFileBytes = 64 << 20
+
+// Read parses an import file. It returns the valid rows and one RowError
+// per bad row; err is set only when the file as a whole cannot be read.
+// now stamps created and updated times.
+func Read(r io.Reader, f Format, now time.Time) (rows []Row, bad []RowError, err error) {
+	r = io.LimitReader(r, MaxFileBytes+1)
+	var recs []lineRecord
+	switch f {
+	case JSONL:
+		recs, bad, err = readJSONL(r)
+	case CSV:
+		recs, bad, err = readCSV(r)
+	default:
+		return nil, nil, fmt.Errorf("unknown format %q", f)
+	}
+	if err != nil {
+		return nil, bad, err
+	}
+	seen := map[string]int{}
+	for _, lr := range recs {
+		p, perr := lr.rec.Profile(now)
+		if perr == nil {
+			perr = p.Validate()
+		}
+		if perr != nil {
+			bad = append(bad, RowError{Line: lr.line, ID: lr.rec.ID, Err: perr})
+			continue
+		}
+		if prev, dup := seen[p.ID]; dup {
+			// The last row with an id wins, as a re-import would.
+			rows[prev] = Row{Line: lr.line, Profile: p}
+			continue
+		}
+		seen[p.ID] = len(rows)
+		rows = append(rows, Row{Line: lr.line, Profile: p})
+	}
+	return rows, bad, nil
+}
+
+type lineRecord struct {
+	line int
+	rec  Record
+}
+
+func readJSONL(r io.Reader) ([]lineRecord, []RowError, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	var out []lineRecord
+	var bad []RowError
+	total := 0
+	for n := 1; sc.Scan(); n++ {
+		total += len(sc.Bytes()) + 1
+		if total > MaxFileBytes {
+			return nil, bad, fmt.Errorf("file is larger than %d MB", MaxFileBytes>>20)
+		}
+		line := bytes.TrimSpace(sc.Bytes())
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		if len(line) == 0 {
+			continue
+		}
+		var rec Record
+		dec := json.NewDecoder(bytes.NewReader(line))
+		if err := dec.Decode(&rec); err != nil {
+			bad = append(bad, RowError{Line: n, Err: fmt.Errorf("not a JSON object: %v", err)})
+			continue
+		}
+		out = append(out, lineRecord{n, rec})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, bad, fmt.Errorf("read: %w", err)
+	}
+	return out, bad, nil
+}
+
+func readCSV(r io.Reader) ([]lineRecord, []RowError, error) {
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read CSV header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, req := range []string{"id", "kind", "title", "description"} {
+		if _, ok := col[req]; !ok {
+			return nil, nil, fmt.Errorf("CSV header lacks the %q column (have %s)", req, strings.Join(header, ","))
+		}
+	}
+	var out []lineRecord
+	var bad []RowError
+	for {
+		fields, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var perr *csv.ParseError
+			if errors.As(err, &perr) {
+				bad = append(bad, RowError{Line: perr.Line, Err: perr.Err})
+				continue
+			}
+			return nil, bad, fmt.Errorf("read CSV: %w", err)
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(fields) {
+				return strings.TrimSpace(fields[i])
+			}
+			return ""
+		}
+		if strings.Join(fields, "") == "" {
+			continue
+		}
+		rec := Record{ID: get("id"), Kind: get("kind"), Title: get("title"), Description: get("description"),
+			Org: get("org"), Region: get("region"), Lang: get("lang"), Domains: splitCell(get("domains")),
+			Keywords: splitCell(get("keywords")), IP: get("ip"), Modes: splitCell(get("modes")),
+			Budget: get("budget"), Deadline: get("deadline"), Tags: splitCell(get("tags"))}
+		if t := get("trl"); t != "" {
+			n, err := strconv.Atoi(t)
+			if err != nil {
+				bad = append(bad, RowError{Line: line, ID: rec.ID, Err: fmt.Errorf("trl %q is not a number", t)})
+				continue
+			}
+			rec.TRL = n
+		}
+		out = append(out, lineRecord{line, rec})
+	}
+	return out, bad, nil
+}
+
+func splitCell(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Profile converts a record to an active profile. The language is taken
+// from the text when the record does not give it.
+func (r Record) Profile(now time.Time) (matcher.Profile, error) {
+	p := matcher.Profile{
+		ID: strings.TrimSpace(r.ID), Kind: matcher.Kind(strings.ToLower(strings.TrimSpace(r.Kind))), Status: matcher.StatusActive,
+		Demo: r.Demo, Title: strings.TrimSpace(r.Title), Description: strings.TrimSpace(r.Description),
+		Org: r.Org, Region: r.Region, Domains: r.Domains, Keywords: r.Keywords, TRL: r.TRL,
+		IP: matcher.IPStatus(r.IP), Budget: r.Budget, Deadline: r.Deadline, Tags: r.Tags,
+		CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
+	}
+	switch strings.ToLower(strings.TrimSpace(r.Lang)) {
+	case "":
+		p.Lang = matcher.DetectLang(p.Title + " " + p.Description)
+	case "zh", "zh-cn", "zh-hans", "cn":
+		p.Lang = matcher.LangZH
+	case "en", "en-us", "en-gb":
+		p.Lang = matcher.LangEN
+	default:
+		return p, fmt.Errorf("lang %q must be zh or en", r.Lang)
+	}
+	for _, m := range r.Modes {
+		p.Modes = append(p.Modes, matcher.Mode(strings.ToLower(strings.TrimSpace(m))))
+	}
+	return p, nil
+}
+
+// RecordOf is the inverse of Record.Profile, for export.
+func RecordOf(p matcher.Profile) Record {
+	r := Record{ID: p.ID, Kind: string(p.Kind), Title: p.Title, Description: p.Description, Org: p.Org,
+		Region: p.Region, Lang: string(p.Lang), Domains: p.Domains, Keywords: p.Keywords, TRL: p.TRL,
+		IP: string(p.IP), Budget: p.Budget, Deadline: p.Deadline, Tags: p.Tags, Demo: p.Demo}
+	for _, m := range p.Modes {
+		r.Modes = append(r.Modes, string(m))
+	}
+	return r
+}
+
+// WriteJSONL writes full profiles, one JSON object per line; the output
+// reads back with Read(JSONL) as records, and holds every stored field.
+func WriteJSONL(w io.Writer, ps []matcher.Profile) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, p := range ps {
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteCSV writes records with the Columns header.
+func WriteCSV(w io.Writer, ps []matcher.Profile) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Columns); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		r := RecordOf(p)
+		trl := ""
+		if r.TRL > 0 {
+			trl = strconv.Itoa(r.TRL)
+		}
+		if err := cw.Write([]string{r.ID, r.Kind, r.Title, r.Description, r.Org, r.Region, r.Lang,
+			strings.Join(r.Domains, ";"), strings.Join(r.Keywords, ";"), trl, r.IP, strings.Join(r.Modes, ";"),
+			r.Budget, r.Deadline, strings.Join(r.Tags, ";")}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
