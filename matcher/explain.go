@@ -87,9 +87,9 @@ func (t *Taxonomy) Explain(m Match, reader Kind, lang Lang) Explanation {
 	case len(m.Terms) > 0:
 		e.Reason = "Common terms: " + strings.Join(m.Terms, ", ")
 	case lang == LangZH:
-		e.Reason = "领域相同：" + t.DomainsLabel(m.Profile.Domains, lang)
+		e.Reason = "领域相同：" + t.DomainsLabel(m.Domains, lang)
 	default:
-		e.Reason = "Same field: " + t.DomainsLabel(m.Profile.Domains, lang)
+		e.Reason = "Same field: " + t.DomainsLabel(m.Domains, lang)
 	}
 	for _, f := range m.Fit {
 		e.Fit = append(e.Fit, fitLine(f, reader, lang))

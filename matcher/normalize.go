@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"context"
 	"regexp"
 	"sort"
 	"strconv"
@@ -268,4 +269,26 @@ func missingFields(kind Kind, a *Analysis, text string) []Field {
 		out = append(out, FieldSuccess)
 	}
 	return out
+}
+
+// ParseTRL reads a maturity level from a short answer: a digit 1–9, or
+// words such as "prototype" or "中试".
+func ParseTRL(text string) int {
+	t := strings.TrimSpace(text)
+	if n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(t), "TRL"))); err == nil && n >= MinTRL && n <= MaxTRL {
+		return n
+	}
+	return guessTRL(t)
+}
+
+// ParseModes reads cooperation modes from a short answer.
+func ParseModes(text string) []Mode { return findModes(text) }
+
+// Offline is the normalizer that needs no external service: it reads
+// descriptions with the taxonomy alone.
+type Offline struct{ Tax *Taxonomy }
+
+// Analyze reads text; it never fails.
+func (o Offline) Analyze(_ context.Context, kind Kind, _ Lang, text string) (Analysis, error) {
+	return o.Tax.Analyze(kind, text), nil
 }

@@ -13,6 +13,7 @@ type Match struct {
 	Score    float64  `json:"score"`    // 0..1, reciprocal
 	Concepts []string `json:"concepts"` // shared concept ids, strongest first
 	Terms    []string `json:"terms"`    // shared lexical terms, strongest first
+	Domains  []string `json:"domains"`  // shared taxonomy domains
 	Fit      []Fit    `json:"fit"`
 }
 
@@ -167,6 +168,12 @@ func (s *scorer) score(d *doc) (Match, bool) {
 	fits, factor, bonus := fitOf(need, offer)
 	m := Match{Profile: *d.p, Score: math.Min(1, content*factor+bonus*content), Fit: fits}
 
+	for code := range s.q.domains {
+		if d.domains[code] {
+			m.Domains = append(m.Domains, code)
+		}
+	}
+	sort.Strings(m.Domains)
 	sort.Slice(common, func(i, j int) bool {
 		if common[i].w != common[j].w {
 			return common[i].w > common[j].w

@@ -151,7 +151,7 @@ func Tokens(text string) []string {
 			continue
 		}
 		for _, w := range s.words {
-			if len(w) > 1 && !enStop[w] {
+			if len(w) > 1 && !enStop[w] && !allDigits(w) {
 				out = append(out, w)
 			}
 		}
@@ -286,4 +286,33 @@ func countOutermost(hits []hit) map[*Concept]int {
 		}
 	}
 	return counts
+}
+
+// DetectLang tells whether text is mostly Chinese or not: Chinese when at
+// least a fifth of its letters are Han characters.
+func DetectLang(text string) Lang {
+	var han, letters int
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+			letters++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	// A Han character carries about as much as a short word: weigh it up.
+	if letters > 0 && han*5 >= letters {
+		return LangZH
+	}
+	return LangEN
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+
+	"github.com/duijie/duijie/demo"
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
+
+// recorder is a Sender that writes a transcript and remembers the
+// buttons on screen, as a user would see them.
+type recorder struct {
+	b       strings.Builder
+	buttons []Choice
+}
+
+func (r *recorder) Send(_ context.Context, _ int64, rep Reply) error {
+	for _, line := range strings.Split(rep.Text, "\n") {
+		fmt.Fprintf(&r.b, "< %s\n", line)
+	}
+	if len(rep.Buttons) > 0 {
+		r.buttons = nil
+		for _, row := range rep.Buttons {
+			var cells []string
+			for _, c := range row {
+				r.buttons = append(r.buttons, c)
+				cells = append(cells, "["+c.Label+"]")
+			}
+			fmt.Fprintf(&r.b, "  %s\n", strings.Join(cells, " "))
+		}
+	}
+	return nil
+}
+
+func (r *recorder) Typing(context.Context, int64) { r.b.WriteString("  (typing)\n") }
+
+// press finds the button with the given label among those on screen.
+func (r *recorder) press(label string) (Button, bool) {
+	for _, c := range r.buttons {
+		if c.Label == label {
+			return c.Button, true
+		}
+	}
+	return Button{}, false
+}
+
+// testEngine returns an engine on an embedded store holding the demo set.
+func testEngine(t *testing.T) (*Engine, *store.Store) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	emb, err := store.StartEmbedded(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emb.Close)
+	rdb := emb.Client()
+	t.Cleanup(func() { rdb.Close() })
+	st := store.New(rdb, "")
+	tax := matcher.Default()
+	ix := matcher.NewIndex(tax)
+	ps, err := demo.Profiles(fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveProfiles(context.Background(), ps); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		ix.Upsert(p)
+	}
+	return NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, func() time.Time { return fixedNow }), st
+}
+
+var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+
+// TestTranscripts runs each conversation in testdata/transcripts through
+// the engine and compares what the user sees with the golden transcript.
+// Input lines: "[label]" presses a button on screen, anything else is
+// sent as a message. The "expect" section lists lines the transcript
+// must contain whatever the golden file says.
+func TestTranscripts(t *testing.T) {
+	files, _ := filepath.Glob("testdata/transcripts/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no transcripts")
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sections := map[string]string{}
+			for _, f := range ar.Files {
+				sections[f.Name] = string(f.Data)
+			}
+			e, _ := testEngine(t)
+			rec := &recorder{}
+			ctx := context.Background()
+			for _, line := range strings.Split(strings.TrimRight(sections["input"], "\n"), "\n") {
+				fmt.Fprintf(&rec.b, "> %s\n", line)
+				in := Input{Kind: InText, Text: line}
+				if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+					b, ok := rec.press(strings.Trim(line, "[]"))
+					if !ok {
+						t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
+					}
+					in = Input{Kind: InButton, Button: b}
+				} else if cmd, arg, ok := ParseCommand(line); ok {
+					in = Input{Kind: InCommand, Command: cmd, Arg: arg}
+				}
+				res, err := e.Handle(ctx, Incoming{ChatID: 100, UserID: 100, Input: in}, rec)
+				if err != nil {
+					t.Fatalf("%s: %v", line, err)
+				}
+				if res.Toast != "" {
+					fmt.Fprintf(&rec.b, "  (toast: %s)\n", res.Toast)
+				}
+			}
+			got := rec.b.String()
+			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {
+				if want != "" && !strings.Contains(got, want) {
+					t.Errorf("transcript lacks %q", want)
+				}
+			}
+			if *update {
+				for i := range ar.Files {
+					if ar.Files[i].Name == "transcript" {
+						ar.Files[i].Data = []byte(got)
+					}
+				}
+				if sections["transcript"] == "" && !hasSection(ar, "transcript") {
+					ar.Files = append(ar.Files, txtar.File{Name: "transcript", Data: []byte(got)})
+				}
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if diff := cmp.Diff(sections["transcript"], got); diff != "" {
+				t.Errorf("transcript differs (-golden +got); run go test ./bot -run TestTranscripts -update if the change is intended:\n%s", diff)
+			}
+		})
+	}
+}
+
+func hasSection(ar *txtar.Archive, name string) bool {
+	for _, f := range ar.Files {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
