@@ -146,11 +146,17 @@ func (t *Telegram) Run(ctx context.Context) error {
 		cmds []models.BotCommand
 	}{{"", commands[matcher.LangEN]}, {"en", commands[matcher.LangEN]}, {"zh", commands[matcher.LangZH]}} {
 		if _, err := t.b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: set.cmds, LanguageCode: set.lang}); err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped while starting
+			}
 			return fmt.Errorf("set commands (%q): %w", set.lang, err)
 		}
 	}
 	// Long polling fails while a webhook is set.
 	if _, err := t.b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("delete webhook: %w", err)
 	}
 	t.queue = newChatQueue(t.opt.Workers)
