@@ -308,3 +308,26 @@ func WriteCSV(w io.Writer, ps []matcher.Profile) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// ReadQrels reads graded pairs: tab-separated need id, offer id, grade;
+// blank lines and lines starting with # are skipped.
+func ReadQrels(r io.Reader) ([]matcher.Judgement, error) {
+	var out []matcher.Judgement
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			return nil, fmt.Errorf("qrels line %d: want need_id, offer_id, grade", n)
+		}
+		g, err := strconv.Atoi(f[2])
+		if err != nil || g < 0 {
+			return nil, fmt.Errorf("qrels line %d: grade %q is not a non-negative number", n, f[2])
+		}
+		out = append(out, matcher.Judgement{Need: f[0], Offer: f[1], Grade: g})
+	}
+	return out, sc.Err()
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
@@ -78,4 +79,24 @@ func (a *App) Close() {
 	if a.embedded != nil {
 		a.embedded.Close()
 	}
+}
+
+// importRows normalizes imported rows, stores them and adds them to the
+// index. It returns how many were new.
+func (a *App) importRows(ctx context.Context, rows []dataset.Row) (int, error) {
+	ps := make([]matcher.Profile, len(rows))
+	for i, r := range rows {
+		p := r.Profile
+		an := a.Tax.Analyze(p.Kind, p.Text())
+		an.Apply(&p)
+		ps[i] = p
+	}
+	created, err := a.Store.SaveProfiles(ctx, ps)
+	if err != nil {
+		return created, err
+	}
+	for _, p := range ps {
+		a.Index.Upsert(p)
+	}
+	return created, nil
 }

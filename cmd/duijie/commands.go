@@ -113,19 +113,11 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	defer app.Close()
-	tax := app.Tax
-	ps := make([]matcher.Profile, len(rows))
-	for i, r := range rows {
-		p := r.Profile
-		a := tax.Analyze(p.Kind, p.Text())
-		a.Apply(&p)
-		ps[i] = p
-	}
-	created, err := app.Store.SaveProfiles(ctx, ps)
+	created, err := app.importRows(ctx, rows)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(ps), created, len(ps)-created, len(bad))
+	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(rows), created, len(rows)-created, len(bad))
 	if cfg.RedisURL == "" {
 		fmt.Fprintln(stderr, "note: REDIS_URL is not set, so this import went into a temporary embedded store and is gone now")
 	}

@@ -31,6 +31,8 @@ Usage:
   duijie export [FILE]                      write all profiles (.jsonl, or .csv by extension; stdout without FILE)
   duijie match --profile ID [--top N] [--json]
                                             rank the counterparts of a stored profile
+  duijie eval --profiles FILE --qrels FILE [--json]
+                                            measure ranking quality on a labelled set
 
 Environment: REDIS_URL (unset: embedded, non-durable store with demo data),
 TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, LOG_LEVEL. Run "duijie CMD -h" for flags.
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdExport(ctx, cfg, rest, stdout, stderr)
 	case "match":
 		return cmdMatch(ctx, cfg, rest, stdout, stderr)
+	case "eval":
+		return cmdEval(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/duijie/duijie/dataset"
+	"github.com/duijie/duijie/matcher"
+)
+
+// evalReport is the output of `duijie eval --json`.
+type evalReport struct {
+	Profiles    int                 `json:"profiles"`
+	Judgements  int                 `json:"judgements"`
+	NeedToOffer matcher.EvalSummary `json:"need_to_offer"`
+	OfferToNeed matcher.EvalSummary `json:"offer_to_need"`
+}
+
+func cmdEval(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	profiles := fs.String("profiles", "", "labelled profiles (.jsonl or .csv)")
+	qrels := fs.String("qrels", "", "graded pairs: need_id<TAB>offer_id<TAB>grade")
+	asJSON := fs.Bool("json", false, "print JSON with every query's ranking")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if *profiles == "" || *qrels == "" {
+		fmt.Fprintln(stderr, "usage: duijie eval --profiles FILE --qrels FILE [--json]")
+		return errUsage
+	}
+	f, err := os.Open(*profiles)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(64)
+	rows, bad, err := dataset.Read(br, dataset.FormatOf(*profiles, head), time.Now())
+	if err != nil {
+		return err
+	}
+	for _, b := range bad {
+		fmt.Fprintf(stderr, "%s: %v\n", *profiles, b)
+	}
+	qf, err := os.Open(*qrels)
+	if err != nil {
+		return err
+	}
+	defer qf.Close()
+	judged, err := dataset.ReadQrels(qf)
+	if err != nil {
+		return err
+	}
+	// A fresh embedded store, whatever REDIS_URL says: evaluation must not
+	// touch real data.
+	cfg.RedisURL, cfg.NoDemo = "", true
+	app, err := Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if _, err := app.importRows(ctx, rows); err != nil {
+		return err
+	}
+	rep := evalReport{Profiles: len(rows), Judgements: len(judged),
+		NeedToOffer: matcher.Evaluate(app.Index, judged, matcher.KindNeed),
+		OfferToNeed: matcher.Evaluate(app.Index, judged, matcher.KindOffer)}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Fprintf(stdout, "%d profiles, %d judged pairs\n\n", rep.Profiles, rep.Judgements)
+	fmt.Fprintf(stdout, "%-14s %8s %8s %10s\n", "direction", "queries", "NDCG@5", "recall@10")
+	for _, d := range []struct {
+		name string
+		s    matcher.EvalSummary
+	}{{"need → offer", rep.NeedToOffer}, {"offer → need", rep.OfferToNeed}} {
+		fmt.Fprintf(stdout, "%-14s %8d %8.3f %10.3f\n", d.name, d.s.Queries, d.s.NDCG5, d.s.Recall)
+		var pairs []string
+		for p := range d.s.ByPair {
+			pairs = append(pairs, p)
+		}
+		sort.Strings(pairs)
+		for _, p := range pairs {
+			v := d.s.ByPair[p]
+			fmt.Fprintf(stdout, "  %-12s %8d %8.3f %10.3f\n", p, d.s.PairN[p], v[0], v[1])
+		}
+	}
+	return nil
+}
