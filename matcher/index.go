@@ -32,6 +32,9 @@ type doc struct {
 	length   int            // number of lexical terms
 	concepts map[string]int // concept id → weight (occurrences, title counted twice)
 	domains  map[string]bool
+	// The keys of tokens and concepts, sorted: scores are sums of floats,
+	// and summing in one fixed order makes them reproducible.
+	tokenKeys, conceptKeys []string
 }
 
 // NewIndex returns an empty index over the taxonomy t.
@@ -68,6 +71,8 @@ func (ix *Index) prepare(p *Profile) *doc {
 			d.concepts[id] = 1
 		}
 	}
+	d.tokenKeys = sortedKeys(d.tokens)
+	d.conceptKeys = sortedKeys(d.concepts)
 	for _, code := range p.Domains {
 		d.domains[code] = true
 	}
@@ -267,6 +272,15 @@ func modesOverlap(a, b []Mode) bool {
 		}
 	}
 	return false
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func idf(n, df int) float64 {

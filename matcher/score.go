@@ -67,12 +67,13 @@ type scorer struct {
 
 func newScorer(t *Taxonomy, q *doc, stats *corpusStats) *scorer {
 	s := &scorer{tax: t, q: q, stats: stats, qConcepts: map[string]float64{}, qRelated: map[string]float64{}, qTokens: map[string]float64{}}
-	for id, n := range q.concepts {
-		w := s.conceptWeight(id, n)
+	for _, id := range q.conceptKeys {
+		w := s.conceptWeight(id, q.concepts[id])
 		s.qConcepts[id] = w
 		s.qTotal += w
 	}
-	for id, w := range s.qConcepts {
+	for _, id := range q.conceptKeys {
+		w := s.qConcepts[id]
 		if c, ok := t.Concept(id); ok {
 			for _, r := range c.Related {
 				if _, own := s.qConcepts[r]; !own && w*relatedCredit > s.qRelated[r] {
@@ -82,10 +83,10 @@ func newScorer(t *Taxonomy, q *doc, stats *corpusStats) *scorer {
 		}
 	}
 	avg := s.avgLen()
-	for tok, tf := range q.tokens {
+	for _, tok := range q.tokenKeys {
 		w := idf(stats.n, stats.tokenDF[tok])
 		s.qTokens[tok] = w
-		s.qSelf += w * bm25TF(float64(tf), float64(q.length), avg)
+		s.qSelf += w * bm25TF(float64(q.tokens[tok]), float64(q.length), avg)
 	}
 	return s
 }
@@ -117,8 +118,8 @@ func (s *scorer) score(d *doc) (Match, bool) {
 	}
 	var common []shared
 	var qCovered, dCovered, dTotal float64
-	for id, n := range d.concepts {
-		dw := s.conceptWeight(id, n)
+	for _, id := range d.conceptKeys {
+		dw := s.conceptWeight(id, d.concepts[id])
 		dTotal += dw
 		if qw, ok := s.qConcepts[id]; ok {
 			qCovered += qw
@@ -145,7 +146,8 @@ func (s *scorer) score(d *doc) (Match, bool) {
 	if s.qSelf > 0 {
 		avg := s.avgLen()
 		var sum float64
-		for tok, w := range s.qTokens {
+		for _, tok := range s.q.tokenKeys {
+			w := s.qTokens[tok]
 			if tf := d.tokens[tok]; tf > 0 {
 				c := w * bm25TF(float64(tf), float64(d.length), avg)
 				sum += c

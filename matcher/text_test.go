@@ -1,0 +1,84 @@
+package matcher
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestStem(t *testing.T) {
+	for in, want := range map[string]string{
+		"scratches": "scratch", "batteries": "battery", "rusting": "rust", "cutting": "cut", "rusted": "rust",
+		"process": "process", "glass": "glass", "analysis": "analysis", "pumps": "pump", "gas": "gas", "ion": "ion",
+	} {
+		if got := stem(in); got != want {
+			t.Errorf("stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	got := Tokens("Our pumps fail! 水泵经常坏，ＰＬＣ 12 个")
+	want := []string{"pump", "fail", "水泵", "泵经", "经常", "常坏", "plc", "个"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Tokens (-want +got):\n%s", diff)
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	for text, want := range map[string]Lang{
+		"Our steel strip has scratches": LangEN,
+		"我们的钢带有划痕":                      LangZH,
+		"采用 PBAT/PLA 共混改性的全生物降解地膜":      LangZH,
+		"": LangEN,
+	} {
+		if got := DetectLang(text); got != want {
+			t.Errorf("DetectLang(%q) = %s, want %s", text, got, want)
+		}
+	}
+}
+
+func TestFindPlaceAndCompare(t *testing.T) {
+	p, ok := FindPlace("工厂位于江苏省苏州市")
+	if !ok || p != (Place{Province: "Jiangsu", City: "Suzhou"}) {
+		t.Errorf("FindPlace = %+v, %v", p, ok)
+	}
+	if got := p.Label(LangEN); got != "Suzhou, Jiangsu" {
+		t.Errorf("Label(en) = %q", got)
+	}
+	for _, tc := range []struct {
+		a, b string
+		want RegionFit
+	}{
+		{"Suzhou, Jiangsu", "南京", RegionSame},
+		{"Hangzhou, Zhejiang", "Shanghai", RegionNear},
+		{"Harbin", "Guangzhou", RegionFar},
+		{"somewhere", "Beijing", RegionUnknown},
+	} {
+		if got, _, _ := CompareRegions(tc.a, tc.b); got != tc.want {
+			t.Errorf("CompareRegions(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestAnalyzeReadsFields(t *testing.T) {
+	a := Default().Analyze(KindNeed, "We are in Ningbo. Our piston rods rust near the sea; budget 500k CNY, needed within 6 months. We want a licence.")
+	if a.Region != "Ningbo, Zhejiang" {
+		t.Errorf("region = %q", a.Region)
+	}
+	if a.Budget == "" || a.Deadline == "" {
+		t.Errorf("budget %q, deadline %q: want both found", a.Budget, a.Deadline)
+	}
+	if len(a.Modes) != 1 || a.Modes[0] != ModeLicense {
+		t.Errorf("modes = %v, want license", a.Modes)
+	}
+	if len(a.Concepts) == 0 {
+		t.Error("no concepts for a corrosion need")
+	}
+	if got := ParseTRL("TRL 6"); got != 6 {
+		t.Errorf("ParseTRL(TRL 6) = %d", got)
+	}
+	if got := ParseTRL("已经中试"); got != 6 {
+		t.Errorf("ParseTRL(已经中试) = %d", got)
+	}
+}
