@@ -97,7 +97,9 @@ func renderMatches(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, m
 		if p.Org != "" {
 			where = append(where, p.Org)
 		}
-		if p.Region != "" {
+		if pl, ok := matcher.FindPlace(p.Region); ok {
+			where = append(where, pl.Label(l))
+		} else if p.Region != "" {
 			where = append(where, p.Region)
 		}
 		if len(where) > 0 {
