@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -361,4 +362,36 @@ func (s *Store) TouchUser(ctx context.Context, u User) error {
 		return fmt.Errorf("touch user %d: %w", u.ID, err)
 	}
 	return nil
+}
+
+// Follow applies every profile change after seq to ix until ctx ends, so
+// an index in this process sees what other processes (an import, another
+// replica) store. Read errors are retried after a pause.
+func (s *Store) Follow(ctx context.Context, seq string, ix interface {
+	Upsert(matcher.Profile)
+	Remove(id string)
+}, log *slog.Logger) {
+	const block, pause = 2 * time.Second, time.Second
+	for ctx.Err() == nil {
+		changes, err := s.Changes(ctx, seq, 500, block)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("store follow changes failed", "err", err)
+				time.Sleep(pause)
+			}
+			continue
+		}
+		for _, c := range changes {
+			seq = c.Seq
+			p, err := s.Profile(ctx, c.ID)
+			switch {
+			case errors.Is(err, ErrNotFound) || c.Op == OpDelete:
+				ix.Remove(c.ID)
+			case err != nil:
+				log.Warn("store follow: load profile failed", "profile_id", c.ID, "err", err)
+			default:
+				ix.Upsert(p)
+			}
+		}
+	}
 }

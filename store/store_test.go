@@ -211,6 +211,29 @@ var suite = []struct {
 			t.Errorf("Changes after the last = %v, %v; want none", more, err)
 		}
 	}},
+	{"FollowKeepsAnIndexCurrent", func(ctx context.Context, t *testing.T, s *Store, b backend) {
+		start, err := s.LastChange(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := matcher.NewIndex(matcher.Default())
+		fctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.Follow(fctx, start, ix, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		}()
+		defer func() { cancel(); <-done }()
+		p := profile("f1", matcher.KindOffer, 0)
+		if _, err := s.SaveProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, func() bool { _, ok := ix.Get("f1"); return ok })
+		if err := s.DeleteProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, func() bool { _, ok := ix.Get("f1"); return !ok })
+	}},
 	{"InvalidProfileRejected", func(ctx context.Context, t *testing.T, s *Store, b backend) {
 		p := profile("bad id!", matcher.KindOffer, 0)
 		if _, err := s.SaveProfile(ctx, p); !errors.Is(err, matcher.ErrInvalid) {
@@ -249,4 +272,15 @@ var suite = []struct {
 			t.Errorf("Profiles listed %d ids (%v…), want %d", len(ids), ids[:min(3, len(ids))], len(ps))
 		}
 	}},
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

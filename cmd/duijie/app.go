@@ -26,11 +26,14 @@ type App struct {
 	Tax      *matcher.Taxonomy
 	Index    *matcher.Index
 	Engine   *bot.Engine
+
+	changesFrom string // the change-stream position the index was built at
 }
 
 // Open connects to Redis (or starts the embedded store with the demo
 // set) and builds the match index from the stored profiles.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	var err error
 	a := &App{cfg: cfg, log: log, Tax: matcher.Default()}
 	if cfg.RedisURL == "" {
 		e, err := store.StartEmbedded(log)
@@ -58,6 +61,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 		log.Info("store demo set loaded", "profiles", len(ps))
 	}
+	// Changes after this point reach the index through Follow.
+	a.changesFrom, err = a.Store.LastChange(ctx)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Index = matcher.NewIndex(a.Tax)
 	if err := a.Store.Profiles(ctx, func(p matcher.Profile) error {
 		a.Index.Upsert(p)
@@ -69,6 +78,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	log.Info("index built", "profiles", a.Index.Len())
 	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, matcher.Offline{Tax: a.Tax}, a.Index, log, nil)
 	return a, nil
+}
+
+// FollowChanges keeps the index current with profiles other processes
+// store, until ctx ends.
+func (a *App) FollowChanges(ctx context.Context) {
+	a.Store.Follow(ctx, a.changesFrom, a.Index, a.log)
 }
 
 // Close disconnects from Redis and stops the embedded store.

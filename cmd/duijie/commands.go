@@ -55,6 +55,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	follow, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	go app.FollowChanges(follow)
 	return tele.Run(ctx)
 }
 
