@@ -35,15 +35,7 @@ func renderCard(tax *matcher.Taxonomy, l matcher.Lang, p *matcher.Profile) strin
 	line("")
 	line(tr(l, "card_title", p.Title))
 	line(tr(l, "card_domains", or(tax.DomainsLabel(p.Domains, l))))
-	var topics []string
-	for _, id := range p.Concepts {
-		if c, ok := tax.Concept(id); ok {
-			topics = append(topics, c.Label(l))
-		}
-		if len(topics) == maxCardConcepts {
-			break
-		}
-	}
+	topics := tax.ConceptLabels(p.Concepts, l, maxCardConcepts)
 	line(tr(l, "card_concepts", or(strings.Join(topics, listSep(l)))))
 	if p.TRL > 0 {
 		line(tr(l, pick("card_trl_need", "card_trl_offer"), p.TRL))

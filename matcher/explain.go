@@ -55,6 +55,21 @@ func (t *Taxonomy) DomainsLabel(codes []string, lang Lang) string {
 	return strings.Join(parts, sep)
 }
 
+// ConceptLabels names at most max of the given concepts in lang, in
+// order, skipping ids the taxonomy does not know.
+func (t *Taxonomy) ConceptLabels(ids []string, lang Lang, max int) []string {
+	var names []string
+	for _, id := range ids {
+		if len(names) == max {
+			break
+		}
+		if c, ok := t.Concept(id); ok {
+			names = append(names, c.Label(lang))
+		}
+	}
+	return names
+}
+
 // Explanation is a match put into words for one reader.
 type Explanation struct {
 	Reason string   `json:"reason"` // one line: what joins the two profiles
@@ -68,15 +83,7 @@ const maxReasonConcepts = 3
 // reader (the side that asked).
 func (t *Taxonomy) Explain(m Match, reader Kind, lang Lang) Explanation {
 	var e Explanation
-	var names []string
-	for _, id := range m.Concepts {
-		if c, ok := t.Concept(id); ok {
-			names = append(names, c.Label(lang))
-		}
-		if len(names) == maxReasonConcepts {
-			break
-		}
-	}
+	names := t.ConceptLabels(m.Concepts, lang, maxReasonConcepts)
 	switch {
 	case len(names) > 0 && lang == LangZH:
 		e.Reason = "共同点：" + strings.Join(names, "、")
