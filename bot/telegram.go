@@ -141,23 +141,11 @@ var commands = map[matcher.Lang][]models.BotCommand{
 // Run registers the command menu and polls for updates until ctx ends,
 // then lets queued updates finish within ShutdownGrace.
 func (t *Telegram) Run(ctx context.Context) error {
-	for _, set := range []struct {
-		lang string
-		cmds []models.BotCommand
-	}{{"", commands[matcher.LangEN]}, {"en", commands[matcher.LangEN]}, {"zh", commands[matcher.LangZH]}} {
-		if _, err := t.b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: set.cmds, LanguageCode: set.lang}); err != nil {
-			if ctx.Err() != nil {
-				return nil // stopped while starting
-			}
-			return fmt.Errorf("set commands (%q): %w", set.lang, err)
-		}
-	}
-	// Long polling fails while a webhook is set.
-	if _, err := t.b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+	if err := t.setUp(ctx); err != nil {
 		if ctx.Err() != nil {
-			return nil
+			return nil // stopped while starting
 		}
-		return fmt.Errorf("delete webhook: %w", err)
+		return err
 	}
 	t.queue = newChatQueue(t.opt.Workers)
 	t.log.Info("telegram polling started", "workers", t.opt.Workers)
@@ -168,6 +156,23 @@ func (t *Telegram) Run(ctx context.Context) error {
 	if err := t.queue.Close(grace); err != nil {
 		t.log.Warn("telegram shutdown: some updates did not finish", "err", err)
 		return err
+	}
+	return nil
+}
+
+// setUp registers the command menu in each language and removes any
+// webhook: long polling fails while one is set.
+func (t *Telegram) setUp(ctx context.Context) error {
+	for _, set := range []struct {
+		lang string
+		cmds []models.BotCommand
+	}{{"", commands[matcher.LangEN]}, {"en", commands[matcher.LangEN]}, {"zh", commands[matcher.LangZH]}} {
+		if _, err := t.b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: set.cmds, LanguageCode: set.lang}); err != nil {
+			return fmt.Errorf("set commands (%q): %w", set.lang, err)
+		}
+	}
+	if _, err := t.b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("delete webhook: %w", err)
 	}
 	return nil
 }

@@ -63,18 +63,6 @@ type User struct {
 	SeenAt    time.Time    `json:"seen_at"`
 }
 
-// SaveUser creates or replaces a user record.
-func (s *Store) SaveUser(ctx context.Context, u User) error {
-	err := s.rdb.HSet(ctx, s.k.user(u.ID),
-		"id", u.ID, "username", u.Username, "name", u.Name, "lang", string(u.Lang),
-		"created_at", u.CreatedAt.UTC().Format(time.RFC3339Nano), "seen_at", u.SeenAt.UTC().Format(time.RFC3339Nano),
-	).Err()
-	if err != nil {
-		return fmt.Errorf("save user %d: %w", u.ID, err)
-	}
-	return nil
-}
-
 // GetUser returns a user, or ErrNotFound.
 func (s *Store) GetUser(ctx context.Context, id int64) (User, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.user(id)).Result()

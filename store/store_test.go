@@ -95,15 +95,19 @@ var suite = []struct {
 		if _, err := s.GetUser(ctx, 7); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("GetUser(missing) = %v, want ErrNotFound", err)
 		}
-		now := time.Date(2026, 11, 2, 3, 4, 5, 0, time.UTC)
-		want := User{ID: 7, Username: "li_lei", Name: "李雷", Lang: matcher.LangZH, CreatedAt: now, SeenAt: now}
-		if err := s.SaveUser(ctx, want); err != nil {
+		first := time.Date(2026, 11, 2, 3, 4, 5, 0, time.UTC)
+		later := first.Add(time.Hour)
+		if err := s.TouchUser(ctx, User{ID: 7, Username: "li_lei", Name: "李雷", Lang: matcher.LangZH, SeenAt: first}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.TouchUser(ctx, User{ID: 7, Username: "lilei", Name: "李雷", Lang: matcher.LangEN, SeenAt: later}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.GetUser(ctx, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
+		want := User{ID: 7, Username: "lilei", Name: "李雷", Lang: matcher.LangEN, CreatedAt: first, SeenAt: later}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("user (-want +got):\n%s", diff)
 		}

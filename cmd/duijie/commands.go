@@ -21,16 +21,34 @@ import (
 	"github.com/duijie/duijie/store"
 )
 
-// parseFlags parses a subcommand's flags; -h prints its usage.
+// parseFlags parses a subcommand's flags; -h and bad flags print its
+// usage (the flag package does) and return errUsage.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errUsage
-		}
 		return errUsage
 	}
 	return nil
+}
+
+// readProfilesFile reads an import file (format by extension or content)
+// and reports each rejected row on stderr.
+func readProfilesFile(name string, stderr io.Writer) ([]dataset.Row, []dataset.RowError, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(64)
+	rows, bad, err := dataset.Read(br, dataset.FormatOf(name, head), time.Now())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, b := range bad {
+		fmt.Fprintf(stderr, "%s: %v\n", name, b)
+	}
+	return rows, bad, nil
 }
 
 func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
@@ -91,19 +109,9 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return errUsage
 	}
 	name := fs.Arg(0)
-	f, err := os.Open(name)
+	rows, bad, err := readProfilesFile(name, stderr)
 	if err != nil {
 		return err
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	head, _ := br.Peek(64)
-	rows, bad, err := dataset.Read(br, dataset.FormatOf(name, head), time.Now())
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	for _, b := range bad {
-		fmt.Fprintf(stderr, "%s: %v\n", name, b)
 	}
 	if *dry {
 		fmt.Fprintf(stdout, "%s: %d valid rows, %d rejected (dry run, nothing stored)\n", name, len(rows), len(bad))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -10,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"sort"
-	"time"
 
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
@@ -36,19 +34,9 @@ func cmdEval(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		fmt.Fprintln(stderr, "usage: duijie eval --profiles FILE --qrels FILE [--json]")
 		return errUsage
 	}
-	f, err := os.Open(*profiles)
+	rows, _, err := readProfilesFile(*profiles, stderr)
 	if err != nil {
 		return err
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	head, _ := br.Peek(64)
-	rows, bad, err := dataset.Read(br, dataset.FormatOf(*profiles, head), time.Now())
-	if err != nil {
-		return err
-	}
-	for _, b := range bad {
-		fmt.Fprintf(stderr, "%s: %v\n", *profiles, b)
 	}
 	qf, err := os.Open(*qrels)
 	if err != nil {
