@@ -13,8 +13,8 @@ import (
 // normalizer. They sit a little below what the ranking reaches, so a
 // change that makes matching worse fails here.
 const (
-	floorNeedToOffer = 0.78
-	floorOfferToNeed = 0.78
+	floorNeedToOffer = 0.88
+	floorOfferToNeed = 0.88
 )
 
 func TestRankingQualityFloor(t *testing.T) {

@@ -35,6 +35,7 @@ type doc struct {
 	// The keys of tokens and concepts, sorted: scores are sums of floats,
 	// and summing in one fixed order makes them reproducible.
 	tokenKeys, conceptKeys []string
+	soft                   []conceptWeight // soft concepts, see esa.go
 }
 
 // NewIndex returns an empty index over the taxonomy t.
@@ -73,6 +74,7 @@ func (ix *Index) prepare(p *Profile) *doc {
 	}
 	d.tokenKeys = sortedKeys(d.tokens)
 	d.conceptKeys = sortedKeys(d.concepts)
+	d.soft = ix.tax.soft.project(d.tokens, d.tokenKeys)
 	for _, code := range p.Domains {
 		d.domains[code] = true
 	}

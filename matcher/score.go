@@ -38,9 +38,10 @@ type Fit struct {
 // Weights of the parts of a score. Kept together so the ranking has one
 // place to tune.
 const (
-	wConcept = 0.55
-	wLexical = 0.30
-	wDomain  = 0.15
+	wConcept = 0.35
+	wSoft    = 0.40
+	wLexical = 0.15
+	wDomain  = 0.10
 
 	relatedCredit = 0.4 // a related concept counts this much of a shared one
 
@@ -158,7 +159,8 @@ func (s *scorer) score(d *doc) (Match, bool) {
 	}
 
 	domain := jaccard(s.q.domains, d.domains)
-	content := wConcept*concept + wLexical*lexical + wDomain*domain
+	soft := cosine(s.q.soft, d.soft)
+	content := wConcept*concept + wSoft*soft + wLexical*lexical + wDomain*domain
 	if content <= 0 {
 		return Match{}, false
 	}

@@ -58,6 +58,7 @@ type Taxonomy struct {
 	concepts []*Concept
 	byID     map[string]*Concept
 	terms    *termMatcher
+	soft     *softVocab
 }
 
 var defaultTaxonomy = sync.OnceValue(func() *Taxonomy {
@@ -124,6 +125,7 @@ func LoadTaxonomy(fsys fs.FS, dir string) (*Taxonomy, error) {
 		c.Related = kept
 	}
 	t.terms = newTermMatcher(t.concepts)
+	t.soft = newSoftVocab(t.concepts)
 	return t, nil
 }
 
