@@ -33,11 +33,14 @@ func ModesLabel(ms []Mode, lang Lang) string {
 	for i, m := range ms {
 		parts[i] = ModeLabel(m, lang)
 	}
-	sep := ", "
+	return strings.Join(parts, listSep(lang))
+}
+
+func listSep(lang Lang) string {
 	if lang == LangZH {
-		sep = "、"
+		return "、"
 	}
-	return strings.Join(parts, sep)
+	return ", "
 }
 
 // DomainsLabel names a list of domain codes in lang.
@@ -48,11 +51,7 @@ func (t *Taxonomy) DomainsLabel(codes []string, lang Lang) string {
 			parts = append(parts, d.Name(lang))
 		}
 	}
-	sep := ", "
-	if lang == LangZH {
-		sep = "、"
-	}
-	return strings.Join(parts, sep)
+	return strings.Join(parts, listSep(lang))
 }
 
 // ConceptLabels names at most max of the given concepts in lang, in
@@ -84,15 +83,27 @@ const maxReasonConcepts = 3
 func (t *Taxonomy) Explain(m Match, reader Kind, lang Lang) Explanation {
 	var e Explanation
 	names := t.ConceptLabels(m.Concepts, lang, maxReasonConcepts)
+	related := t.ConceptLabels(m.Related, lang, maxReasonConcepts-len(names))
+	sep := listSep(lang)
 	switch {
 	case len(names) > 0 && lang == LangZH:
-		e.Reason = "共同点：" + strings.Join(names, "、")
+		e.Reason = "共同点：" + strings.Join(names, sep)
+		if len(related) > 0 {
+			e.Reason += "；相关：" + strings.Join(related, sep)
+		}
 	case len(names) > 0:
-		e.Reason = "Shared: " + strings.Join(names, ", ")
+		e.Reason = "Shared: " + strings.Join(names, sep)
+		if len(related) > 0 {
+			e.Reason += "; related: " + strings.Join(related, sep)
+		}
+	case len(related) > 0 && lang == LangZH:
+		e.Reason = "相关技术点：" + strings.Join(related, sep)
+	case len(related) > 0:
+		e.Reason = "Related topics: " + strings.Join(related, sep)
 	case len(m.Terms) > 0 && lang == LangZH:
-		e.Reason = "相同关键词：" + strings.Join(m.Terms, "、")
+		e.Reason = "相同关键词：" + strings.Join(m.Terms, sep)
 	case len(m.Terms) > 0:
-		e.Reason = "Common terms: " + strings.Join(m.Terms, ", ")
+		e.Reason = "Common terms: " + strings.Join(m.Terms, sep)
 	case lang == LangZH:
 		e.Reason = "领域相同：" + t.DomainsLabel(m.Domains, lang)
 	default:
@@ -151,10 +162,16 @@ func fitLine(f Fit, reader Kind, lang Lang) string {
 		}
 		return fmt.Sprintf("region: %s ↔ %s %s", mp.Label(lang), tp.Label(lang), mark(f.Status))
 	case FieldBudget:
-		if zh {
-			return fmt.Sprintf("预算 %s ↔ 报价 %s（需面谈）", f.Need, f.Offer)
+		if f.Status == FitPartial {
+			if zh {
+				return fmt.Sprintf("预算 %s ↔ 报价 %s（需面谈）", f.Need, f.Offer)
+			}
+			return fmt.Sprintf("budget %s ↔ price %s (to discuss)", f.Need, f.Offer)
 		}
-		return fmt.Sprintf("budget %s ↔ price %s (to discuss)", f.Need, f.Offer)
+		if zh {
+			return fmt.Sprintf("预算 %s ↔ 报价 %s %s", f.Need, f.Offer, mark(f.Status))
+		}
+		return fmt.Sprintf("budget %s ↔ price %s %s", f.Need, f.Offer, mark(f.Status))
 	}
 	return string(f.Field)
 }

@@ -36,6 +36,9 @@ type doc struct {
 	// and summing in one fixed order makes them reproducible.
 	tokenKeys, conceptKeys []string
 	soft                   []conceptWeight // soft concepts, see esa.go
+	embedding              []float32       // unit-length copy of the profile's embedding, if any
+	place                  Place
+	hasPlace               bool
 }
 
 // NewIndex returns an empty index over the taxonomy t.
@@ -75,6 +78,8 @@ func (ix *Index) prepare(p *Profile) *doc {
 	d.tokenKeys = sortedKeys(d.tokens)
 	d.conceptKeys = sortedKeys(d.concepts)
 	d.soft = ix.tax.soft.project(d.tokens, d.tokenKeys)
+	d.place, d.hasPlace = FindPlace(p.Region)
+	d.embedding = unit(p.Embedding)
 	for _, code := range p.Domains {
 		d.domains[code] = true
 	}
@@ -192,26 +197,35 @@ func (ix *Index) Rank(q Query) []Match {
 	qd := ix.prepare(&qp)
 	want := qp.Kind.Counterpart()
 	sc := newScorer(ix.tax, qd, ix.stats[want])
-	var all []Match
+	var cands []candidate
 	for _, d := range ix.docs {
 		if !eligible(&qp, d.p, want, q.Exclude) {
 			continue
 		}
-		m, ok := sc.score(d)
-		if !ok || m.Score < q.MinScore || m.Score <= 0 {
-			continue
+		if score := sc.score(d); score > 0 && score >= q.MinScore {
+			cands = append(cands, candidate{d, score})
 		}
-		all = append(all, m)
 	}
-	sort.Slice(all, func(i, j int) bool { return better(all[i], all[j]) })
-	return diversify(all, limit)
+	sort.Slice(cands, func(i, j int) bool { return cands[i].better(cands[j]) })
+	picked := diversify(cands, limit)
+	out := make([]Match, len(picked))
+	for i, c := range picked {
+		out[i] = sc.match(c.d, c.score)
+	}
+	return out
 }
 
-func better(a, b Match) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
+// candidate is a scored profile before it is explained.
+type candidate struct {
+	d     *doc
+	score float64
+}
+
+func (a candidate) better(b candidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
 	}
-	return a.Profile.ID < b.Profile.ID
+	return a.d.p.ID < b.d.p.ID
 }
 
 // maxPerOrg keeps one organisation from filling the top of a list.
@@ -219,15 +233,15 @@ const maxPerOrg = 2
 
 // diversify takes the best matches, at most maxPerOrg from one
 // organisation while others are left; the rest fill remaining places.
-func diversify(sorted []Match, limit int) []Match {
-	out := make([]Match, 0, min(limit, len(sorted)))
+func diversify(sorted []candidate, limit int) []candidate {
+	out := make([]candidate, 0, min(limit, len(sorted)))
 	perOrg := map[string]int{}
-	var held []Match
+	var held []candidate
 	for _, m := range sorted {
 		if len(out) == limit {
 			break
 		}
-		org := m.Profile.Org
+		org := m.d.p.Org
 		if org != "" && perOrg[org] >= maxPerOrg {
 			held = append(held, m)
 			continue
@@ -242,7 +256,7 @@ func diversify(sorted []Match, limit int) []Match {
 		out = append(out, m)
 	}
 	if len(held) > 0 {
-		sort.SliceStable(out, func(i, j int) bool { return better(out[i], out[j]) })
+		sort.SliceStable(out, func(i, j int) bool { return out[i].better(out[j]) })
 	}
 	return out
 }
@@ -283,6 +297,23 @@ func sortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// unit returns v scaled to length 1, or nil for an empty or zero vector.
+func unit(v []float32) []float32 {
+	var n float64
+	for _, x := range v {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 {
+		return nil
+	}
+	n = math.Sqrt(n)
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(float64(x) / n)
+	}
+	return out
 }
 
 func idf(n, df int) float64 {

@@ -177,13 +177,17 @@ func CompareRegions(a, b string) (RegionFit, Place, Place) {
 	if !oka || !okb {
 		return RegionUnknown, pa, pb
 	}
-	if pa.Province == pb.Province {
-		return RegionSame, pa, pb
+	return comparePlaces(pa, pb), pa, pb
+}
+
+func comparePlaces(a, b Place) RegionFit {
+	if a.Province == b.Province {
+		return RegionSame
 	}
-	for _, n := range neighbours[pa.Province] {
-		if n == pb.Province {
-			return RegionNear, pa, pb
+	for _, n := range neighbours[a.Province] {
+		if n == b.Province {
+			return RegionNear
 		}
 	}
-	return RegionFar, pa, pb
+	return RegionFar
 }

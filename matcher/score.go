@@ -12,6 +12,7 @@ type Match struct {
 	Profile  Profile  `json:"-"`
 	Score    float64  `json:"score"`    // 0..1, reciprocal
 	Concepts []string `json:"concepts"` // shared concept ids, strongest first
+	Related  []string `json:"related"`  // concepts both sides lean on without naming them, strongest first
 	Terms    []string `json:"terms"`    // shared lexical terms, strongest first
 	Domains  []string `json:"domains"`  // shared taxonomy domains
 	Fit      []Fit    `json:"fit"`
@@ -44,6 +45,11 @@ const (
 	wDomain  = 0.10
 
 	relatedCredit = 0.4 // a related concept counts this much of a shared one
+	wEmbedding    = 0.3 // share of the embedding cosine when both sides have one
+
+	minSoftReason = 0.01 // a soft concept weaker than this is not named as a reason
+	maxRelated    = 3
+	maxTerms      = 5
 
 	bm25K1 = 1.2
 	bm25B  = 0.75
@@ -109,15 +115,13 @@ func bm25TF(tf, length, avg float64) float64 {
 	return tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*length/avg))
 }
 
-// score returns the match of candidate d, or false if nothing joins them.
-func (s *scorer) score(d *doc) (Match, bool) {
+// content scores what two profiles say, before the fit of their
+// structured fields: exact concepts both ways, soft concepts, lexical
+// relevance, shared domains and, when both sides have one, the
+// embedding cosine. It is on the hot path and allocates nothing.
+func (s *scorer) content(d *doc) float64 {
 	// Concepts, both directions: how much of the query the candidate
 	// covers, and how much of the candidate the query covers.
-	type shared struct {
-		id string
-		w  float64
-	}
-	var common []shared
 	var qCovered, dCovered, dTotal float64
 	for _, id := range d.conceptKeys {
 		dw := s.conceptWeight(id, d.concepts[id])
@@ -125,7 +129,6 @@ func (s *scorer) score(d *doc) (Match, bool) {
 		if qw, ok := s.qConcepts[id]; ok {
 			qCovered += qw
 			dCovered += dw
-			common = append(common, shared{id, qw + dw})
 		} else if rw, ok := s.qRelated[id]; ok {
 			qCovered += rw
 			dCovered += dw * relatedCredit
@@ -135,71 +138,127 @@ func (s *scorer) score(d *doc) (Match, bool) {
 	if s.qTotal > 0 && dTotal > 0 {
 		concept = harmonic(qCovered/s.qTotal, dCovered/dTotal)
 	}
-
 	// Lexical relevance: BM25 of the query's terms in the candidate,
 	// relative to the query's score against itself.
 	var lexical float64
-	type term struct {
-		t string
-		w float64
-	}
-	var terms []term
 	if s.qSelf > 0 {
 		avg := s.avgLen()
 		var sum float64
 		for _, tok := range s.q.tokenKeys {
-			w := s.qTokens[tok]
 			if tf := d.tokens[tok]; tf > 0 {
-				c := w * bm25TF(float64(tf), float64(d.length), avg)
-				sum += c
-				terms = append(terms, term{tok, c})
+				sum += s.qTokens[tok] * bm25TF(float64(tf), float64(d.length), avg)
 			}
 		}
 		lexical = math.Min(1, sum/s.qSelf)
 	}
-
-	domain := jaccard(s.q.domains, d.domains)
-	soft := cosine(s.q.soft, d.soft)
-	content := wConcept*concept + wSoft*soft + wLexical*lexical + wDomain*domain
-	if content <= 0 {
-		return Match{}, false
+	c := wConcept*concept + wSoft*cosine(s.q.soft, d.soft) + wLexical*lexical + wDomain*jaccard(s.q.domains, d.domains)
+	if len(s.q.embedding) > 0 && len(s.q.embedding) == len(d.embedding) {
+		c = (1-wEmbedding)*c + wEmbedding*math.Max(0, dot32(s.q.embedding, d.embedding))
 	}
+	return c
+}
 
-	need, offer := s.q.p, d.p
-	if need.Kind == KindOffer {
+// score is the final score of candidate d: content, adjusted by the fit
+// of the structured fields.
+func (s *scorer) score(d *doc) float64 {
+	c := s.content(d)
+	if c <= 0 {
+		return 0
+	}
+	need, offer := s.q, d
+	if need.p.Kind == KindOffer {
 		need, offer = offer, need
 	}
-	fits, factor, bonus := fitOf(need, offer)
-	m := Match{Profile: *d.p, Score: math.Min(1, content*factor+bonus*content), Fit: fits}
+	_, factor, bonus := fitOf(need, offer, false)
+	return math.Min(1, c*(factor+bonus))
+}
 
+// match explains the score of candidate d: the concepts and terms both
+// profiles share and the field-by-field fit. Only the few shown matches
+// pay for it.
+func (s *scorer) match(d *doc, score float64) Match {
+	need, offer := s.q, d
+	if need.p.Kind == KindOffer {
+		need, offer = offer, need
+	}
+	fits, _, _ := fitOf(need, offer, true)
+	m := Match{Profile: *d.p, Score: score, Fit: fits}
+
+	type weighted struct {
+		key string
+		w   float64
+	}
+	byWeight := func(xs []weighted) []string {
+		sort.Slice(xs, func(i, j int) bool {
+			if xs[i].w != xs[j].w {
+				return xs[i].w > xs[j].w
+			}
+			return xs[i].key < xs[j].key
+		})
+		out := make([]string, len(xs))
+		for i, x := range xs {
+			out[i] = x.key
+		}
+		return out
+	}
+	var common []weighted
+	exact := map[string]bool{}
+	for _, id := range d.conceptKeys {
+		if qw, ok := s.qConcepts[id]; ok {
+			common = append(common, weighted{id, qw + s.conceptWeight(id, d.concepts[id])})
+			exact[id] = true
+		}
+	}
+	m.Concepts = byWeight(common)
+
+	// Soft concepts both sides lean on, strongest product first.
+	var soft []weighted
+	for i, j := 0, 0; i < len(s.q.soft) && j < len(d.soft); {
+		a, b := s.q.soft[i], d.soft[j]
+		switch {
+		case a.c == b.c:
+			if id := s.tax.concepts[a.c].ID; !exact[id] && float64(a.w)*float64(b.w) >= minSoftReason {
+				soft = append(soft, weighted{id, float64(a.w) * float64(b.w)})
+			}
+			i++
+			j++
+		case a.c < b.c:
+			i++
+		default:
+			j++
+		}
+	}
+	m.Related = byWeight(soft)
+	if len(m.Related) > maxRelated {
+		m.Related = m.Related[:maxRelated]
+	}
+
+	var terms []weighted
+	avg := s.avgLen()
+	for _, tok := range s.q.tokenKeys {
+		if tf := d.tokens[tok]; tf > 0 {
+			terms = append(terms, weighted{tok, s.qTokens[tok] * bm25TF(float64(tf), float64(d.length), avg)})
+		}
+	}
+	m.Terms = byWeight(terms)
+	if len(m.Terms) > maxTerms {
+		m.Terms = m.Terms[:maxTerms]
+	}
 	for code := range s.q.domains {
 		if d.domains[code] {
 			m.Domains = append(m.Domains, code)
 		}
 	}
 	sort.Strings(m.Domains)
-	sort.Slice(common, func(i, j int) bool {
-		if common[i].w != common[j].w {
-			return common[i].w > common[j].w
-		}
-		return common[i].id < common[j].id
-	})
-	for _, c := range common {
-		m.Concepts = append(m.Concepts, c.id)
+	return m
+}
+
+func dot32(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
 	}
-	sort.Slice(terms, func(i, j int) bool {
-		if terms[i].w != terms[j].w {
-			return terms[i].w > terms[j].w
-		}
-		return terms[i].t < terms[j].t
-	})
-	for i, t := range terms {
-		if i == 5 {
-			break
-		}
-		m.Terms = append(m.Terms, t.t)
-	}
-	return m, true
+	return s
 }
 
 func harmonic(a, b float64) float64 {
@@ -223,48 +282,47 @@ func jaccard(a, b map[string]bool) float64 {
 }
 
 // fitOf compares the structured fields of a need and an offer. It returns
-// the field-by-field list, a factor on the content score (below 1 for
-// gaps) and a small bonus (for a close region).
-func fitOf(need, offer *Profile) (fits []Fit, factor, bonus float64) {
+// a factor on the content score (below 1 for gaps), a small bonus (for a
+// close region) and, when withFits, the field-by-field list.
+func fitOf(need, offer *doc, withFits bool) (fits []Fit, factor, bonus float64) {
 	factor = 1
-	if need.TRL > 0 && offer.TRL > 0 {
-		f := Fit{Field: FieldTRL, Need: strconv.Itoa(need.TRL), Offer: strconv.Itoa(offer.TRL), Status: FitOK}
-		if offer.TRL < need.TRL {
-			f.Status = FitGap
-			factor -= trlGapPenalty * float64(need.TRL-offer.TRL)
+	n, o := need.p, offer.p
+	add := func(f Fit) {
+		if withFits {
+			fits = append(fits, f)
 		}
-		fits = append(fits, f)
 	}
-	if len(need.Modes) > 0 && len(offer.Modes) > 0 {
-		var both []Mode
-		for _, m := range need.Modes {
-			if offer.HasMode(m) {
-				both = append(both, m)
+	if n.TRL > 0 && o.TRL > 0 {
+		f := Fit{Field: FieldTRL, Need: strconv.Itoa(n.TRL), Offer: strconv.Itoa(o.TRL), Status: FitOK}
+		if o.TRL < n.TRL {
+			f.Status = FitGap
+			factor -= trlGapPenalty * float64(n.TRL-o.TRL)
+		}
+		add(f)
+	}
+	if withFits && len(n.Modes) > 0 && len(o.Modes) > 0 {
+		f := Fit{Field: FieldModes, Need: joinModes(n.Modes), Offer: joinModes(o.Modes), Status: FitPartial}
+		for _, m := range n.Modes {
+			if o.HasMode(m) {
+				f.Status = FitOK // else only "other" joined them past the gate
 			}
 		}
-		f := Fit{Field: FieldModes, Need: joinModes(need.Modes), Offer: joinModes(offer.Modes), Status: FitOK}
-		if len(both) == 0 {
-			f.Status = FitPartial // only "other" joined them past the gate
-		}
-		fits = append(fits, f)
+		add(f)
 	}
-	if need.Region != "" && offer.Region != "" {
-		fit, pn, po := CompareRegions(need.Region, offer.Region)
-		f := Fit{Field: FieldRegion, Need: pn.Label(LangEN), Offer: po.Label(LangEN)}
-		switch fit {
+	if need.hasPlace && offer.hasPlace {
+		f := Fit{Field: FieldRegion, Need: need.place.Label(LangEN), Offer: offer.place.Label(LangEN)}
+		switch comparePlaces(need.place, offer.place) {
 		case RegionSame:
 			f.Status, bonus = FitOK, regionSame
 		case RegionNear:
 			f.Status, bonus = FitPartial, regionNear
-		case RegionFar:
+		default:
 			f.Status = FitGap
 		}
-		if fit != RegionUnknown {
-			fits = append(fits, f)
-		}
+		add(f)
 	}
-	if need.Budget != "" && offer.Budget != "" {
-		fits = append(fits, Fit{Field: FieldBudget, Need: need.Budget, Offer: offer.Budget, Status: FitPartial})
+	if withFits && n.Budget != "" && o.Budget != "" {
+		add(budgetFit(n.Budget, o.Budget))
 	}
 	return fits, math.Max(0.3, factor), bonus
 }
@@ -275,4 +333,20 @@ func joinModes(ms []Mode) string {
 		s[i] = string(m)
 	}
 	return strings.Join(s, ",")
+}
+
+// budgetFit compares a need's budget with an offer's price when both
+// read as amounts of money; otherwise they are left to discuss.
+func budgetFit(budget, price string) Fit {
+	f := Fit{Field: FieldBudget, Need: budget, Offer: price, Status: FitPartial}
+	b, okb := ParseAmountCNY(budget)
+	p, okp := ParseAmountCNY(price)
+	if okb && okp {
+		if p <= b {
+			f.Status = FitOK
+		} else {
+			f.Status = FitGap
+		}
+	}
+	return f
 }

@@ -82,3 +82,18 @@ func TestAnalyzeReadsFields(t *testing.T) {
 		t.Errorf("ParseTRL(已经中试) = %d", got)
 	}
 }
+
+func TestParseAmountCNY(t *testing.T) {
+	for in, want := range map[string]float64{
+		"50万元": 5e5, "500k CNY": 5e5, "1.2 million RMB": 1.2e6, "¥300,000": 3e5, "1亿": 1e8,
+	} {
+		if got, ok := ParseAmountCNY(in); !ok || got != want {
+			t.Errorf("ParseAmountCNY(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"面议", "USD 50k", "open"} {
+		if _, ok := ParseAmountCNY(in); ok {
+			t.Errorf("ParseAmountCNY(%q) read an amount", in)
+		}
+	}
+}

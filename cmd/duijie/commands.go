@@ -193,6 +193,7 @@ type matchJSON struct {
 	Reason    string        `json:"reason"`
 	Fit       []string      `json:"fit,omitempty"`
 	Concepts  []string      `json:"concepts,omitempty"`
+	Related   []string      `json:"related,omitempty"`
 	Terms     []string      `json:"terms,omitempty"`
 	FitDetail []matcher.Fit `json:"fit_detail,omitempty"`
 }
@@ -234,7 +235,7 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		for i, m := range matches {
 			ex := app.Tax.Explain(m, p.Kind, l)
 			out[i] = matchJSON{Rank: i + 1, ID: m.Profile.ID, Title: m.Profile.Title, Org: m.Profile.Org, Score: round3(m.Score),
-				Reason: ex.Reason, Fit: ex.Fit, Concepts: m.Concepts, Terms: m.Terms, FitDetail: m.Fit}
+				Reason: ex.Reason, Fit: ex.Fit, Concepts: m.Concepts, Related: m.Related, Terms: m.Terms, FitDetail: m.Fit}
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
