@@ -57,6 +57,7 @@ type Taxonomy struct {
 	domainBy map[string]int
 	concepts []*Concept
 	byID     map[string]*Concept
+	index    map[string]int32 // concept id → position in concepts
 	terms    *termMatcher
 	soft     *softVocab
 }
@@ -123,6 +124,10 @@ func LoadTaxonomy(fsys fs.FS, dir string) (*Taxonomy, error) {
 			}
 		}
 		c.Related = kept
+	}
+	t.index = make(map[string]int32, len(t.concepts))
+	for i, c := range t.concepts {
+		t.index[c.ID] = int32(i)
 	}
 	t.terms = newTermMatcher(t.concepts)
 	t.soft = newSoftVocab(t.concepts)
