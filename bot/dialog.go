@@ -435,7 +435,12 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 	s.State = StateIdle
 	s.Nonce++
 	e.say(tr(s.Lang, "published", in.Profile.ID))
-	e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches), []Choice{d.choice(s, "new_profile", actNew, "")})
+	if in.Team == nil {
+		e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches), []Choice{d.choice(s, "new_profile", actNew, "")})
+		return
+	}
+	e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches))
+	e.say(renderTeam(d.Tax, s.Lang, in.Team), []Choice{d.choice(s, "new_profile", actNew, "")})
 }
 
 // enter moves to state and shows its prompt with fresh buttons.

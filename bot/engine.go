@@ -33,6 +33,7 @@ type Analyzer interface {
 type Ranker interface {
 	Upsert(p matcher.Profile)
 	Rank(q matcher.Query) []matcher.Match
+	Team(q matcher.Query) (matcher.Team, bool)
 }
 
 // Sender delivers replies to a chat.
@@ -123,12 +124,12 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			continue
 		case eff.Publish != nil:
 			out.Typing(ctx, in.ChatID)
-			p, matches, err := e.publish(ctx, *eff.Publish, in.UserID)
+			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID)
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
 			}
-			next = Input{Kind: InPublished, Profile: &p, Matches: matches}
+			next = Input{Kind: InPublished, Profile: &p, Matches: matches, Team: team}
 			continue
 		}
 		break
@@ -165,13 +166,14 @@ func (e *Engine) save(ctx context.Context, s *Session) error {
 	return e.sessions.SaveSession(ctx, s.ChatID, b)
 }
 
-// publish stores the profile and ranks its counterparts.
-func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) (matcher.Profile, []matcher.Match, error) {
+// publish stores the profile and ranks its counterparts; for a need it
+// also proposes a linkage team when one adds coverage.
+func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) (matcher.Profile, []matcher.Match, *matcher.Team, error) {
 	now := e.now().UTC()
 	if p.ID == "" {
 		id, err := e.profiles.NewProfileID(ctx)
 		if err != nil {
-			return p, nil, err
+			return p, nil, nil, err
 		}
 		p.ID = id
 		p.CreatedAt = now
@@ -179,12 +181,17 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) 
 	p.OwnerID = ownerID
 	p.UpdatedAt = now
 	if _, err := e.profiles.SaveProfile(ctx, p); err != nil {
-		return p, nil, err
+		return p, nil, nil, err
 	}
 	e.ranker.Upsert(p)
-	matches := e.ranker.Rank(matcher.Query{Profile: p, Limit: e.MatchLimit})
-	e.log.Info("profile published", "profile_id", p.ID, "kind", p.Kind, "matches", len(matches))
-	return p, matches, nil
+	q := matcher.Query{Profile: p, Limit: e.MatchLimit, MinScore: matcher.ShowMinScore}
+	matches := e.ranker.Rank(q)
+	var team *matcher.Team
+	if t, ok := e.ranker.Team(q); ok {
+		team = &t
+	}
+	e.log.Info("profile published", "profile_id", p.ID, "kind", p.Kind, "matches", len(matches), "team", team != nil)
+	return p, matches, team, nil
 }
 
 // fail tells the user about err, once, and logs the detail.

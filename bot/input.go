@@ -32,6 +32,7 @@ type Input struct {
 	Analysis *matcher.Analysis // InAnalyzed
 	Profile  *matcher.Profile  // InPublished: the stored profile
 	Matches  []matcher.Match   // InPublished: its counterparts
+	Team     *matcher.Team     // InPublished: a linkage team, when one adds coverage
 }
 
 // Button is a pressed button: the nonce it was shown with, an action and

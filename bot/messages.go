@@ -108,6 +108,8 @@ var catalog = map[msg][2]string{
 	"matches_offer": {"Enterprises that need your technology:", "需要您这项技术的企业："},
 	"no_matches":    {"No counterpart matches yet. Your profile stays published and others will find it.", "暂时没有合适的对接方。您的档案已发布，对方可以找到您。"},
 	"match_score":   {"match %d/100", "匹配度 %d/100"},
+	"team_intro":    {"🔗 Linkage team: together these offers cover %d of the %d topics of your need (the best single one covers %d).", "🔗 联合攻关组合：以下成果合起来覆盖您需求的 %d/%d 个技术点（单个成果最多覆盖 %d 个）。"},
+	"team_covers":   {"covers: %s", "负责：%s"},
 	"demo_tag":      {"[demo]", "[演示]"},
 
 	// Errors.

@@ -104,3 +104,17 @@ func renderMatches(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, m
 	}
 	return b.String()
 }
+
+// renderTeam shows a linkage team: which offer covers which facets.
+func renderTeam(tax *matcher.Taxonomy, l matcher.Lang, t *matcher.Team) string {
+	var b strings.Builder
+	b.WriteString(tr(l, "team_intro", t.Covered, t.Facets, t.Best))
+	for i, m := range t.Members {
+		fmt.Fprintf(&b, "\n\n%d. %s", i+1, m.Profile.Title)
+		if m.Profile.Demo {
+			b.WriteString(" " + tr(l, "demo_tag"))
+		}
+		b.WriteString("\n   " + tr(l, "team_covers", strings.Join(tax.ConceptLabels(m.Facets, l, len(m.Facets)), listSep(l))))
+	}
+	return b.String()
+}

@@ -229,7 +229,9 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if *lang != "" {
 		l = matcher.ParseLang(*lang)
 	}
-	matches := app.Index.Rank(matcher.Query{Profile: p, Limit: *top})
+	q := matcher.Query{Profile: p, Limit: *top, MinScore: matcher.ShowMinScore}
+	matches := app.Index.Rank(q)
+	team, hasTeam := app.Index.Team(q)
 	if *asJSON {
 		out := make([]matchJSON, len(matches))
 		for i, m := range matches {
@@ -240,7 +242,11 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"profile": p.ID, "kind": p.Kind, "title": p.Title, "matches": out})
+		res := map[string]any{"profile": p.ID, "kind": p.Kind, "title": p.Title, "matches": out}
+		if hasTeam {
+			res["team"] = teamJSON(app.Tax, team, l)
+		}
+		return enc.Encode(res)
 	}
 	fmt.Fprintf(stdout, "%s [%s] %s\n", p.ID, p.Kind, p.Title)
 	if len(matches) == 0 {
@@ -253,7 +259,23 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 			fmt.Fprintf(stdout, "    %s\n", strings.Join(ex.Fit, " · "))
 		}
 	}
+	if hasTeam {
+		fmt.Fprintf(stdout, "linkage team: covers %d of %d facets (best single offer %d)\n", team.Covered, team.Facets, team.Best)
+		for _, m := range team.Members {
+			fmt.Fprintf(stdout, "  %-10s %s\n    covers: %s\n", m.Profile.ID, m.Profile.Title, strings.Join(app.Tax.ConceptLabels(m.Facets, l, len(m.Facets)), ", "))
+		}
+	}
 	return nil
+}
+
+// teamJSON is a linkage team as `duijie match --json` prints it.
+func teamJSON(tax *matcher.Taxonomy, t matcher.Team, l matcher.Lang) map[string]any {
+	var members []map[string]any
+	for _, m := range t.Members {
+		members = append(members, map[string]any{"id": m.Profile.ID, "title": m.Profile.Title,
+			"facets": m.Facets, "covers": tax.ConceptLabels(m.Facets, l, len(m.Facets))})
+	}
+	return map[string]any{"covered": t.Covered, "facets": t.Facets, "best_single": t.Best, "members": members}
 }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
