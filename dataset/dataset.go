@@ -36,12 +36,13 @@ type Record struct {
 	Budget      string   `json:"budget,omitempty"`
 	Deadline    string   `json:"deadline,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
+	DoNotMatch  []string `json:"do_not_match,omitempty"`
 	Demo        bool     `json:"demo,omitempty"`
 }
 
 // Columns are the CSV header names, in the order Export writes them.
 // List fields are separated by ";" or "|" inside a cell.
-var Columns = []string{"id", "kind", "title", "description", "org", "region", "lang", "domains", "keywords", "trl", "ip", "modes", "budget", "deadline", "tags"}
+var Columns = []string{"id", "kind", "title", "description", "org", "region", "lang", "domains", "keywords", "trl", "ip", "modes", "budget", "deadline", "tags", "do_not_match"}
 
 // RowError is a row that could not be read or is invalid.
 type RowError struct {
@@ -213,7 +214,7 @@ func readCSV(r io.Reader) ([]lineRecord, []RowError, error) {
 		rec := Record{ID: get("id"), Kind: get("kind"), Title: get("title"), Description: get("description"),
 			Org: get("org"), Region: get("region"), Lang: get("lang"), Domains: splitCell(get("domains")),
 			Keywords: splitCell(get("keywords")), IP: get("ip"), Modes: splitCell(get("modes")),
-			Budget: get("budget"), Deadline: get("deadline"), Tags: splitCell(get("tags"))}
+			Budget: get("budget"), Deadline: get("deadline"), Tags: splitCell(get("tags")), DoNotMatch: splitCell(get("do_not_match"))}
 		if t := get("trl"); t != "" {
 			n, err := strconv.Atoi(t)
 			if err != nil {
@@ -244,7 +245,7 @@ func (r Record) Profile(now time.Time) (matcher.Profile, error) {
 		ID: strings.TrimSpace(r.ID), Kind: matcher.Kind(strings.ToLower(strings.TrimSpace(r.Kind))), Status: matcher.StatusActive,
 		Demo: r.Demo, Title: strings.TrimSpace(r.Title), Description: strings.TrimSpace(r.Description),
 		Org: r.Org, Region: r.Region, Domains: r.Domains, Keywords: r.Keywords, TRL: r.TRL,
-		IP: matcher.IPStatus(r.IP), Budget: r.Budget, Deadline: r.Deadline, Tags: r.Tags,
+		IP: matcher.IPStatus(r.IP), Budget: r.Budget, Deadline: r.Deadline, Tags: r.Tags, DoNotMatch: r.DoNotMatch,
 		CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
 	}
 	switch strings.ToLower(strings.TrimSpace(r.Lang)) {
@@ -267,7 +268,7 @@ func (r Record) Profile(now time.Time) (matcher.Profile, error) {
 func RecordOf(p matcher.Profile) Record {
 	r := Record{ID: p.ID, Kind: string(p.Kind), Title: p.Title, Description: p.Description, Org: p.Org,
 		Region: p.Region, Lang: string(p.Lang), Domains: p.Domains, Keywords: p.Keywords, TRL: p.TRL,
-		IP: string(p.IP), Budget: p.Budget, Deadline: p.Deadline, Tags: p.Tags, Demo: p.Demo}
+		IP: string(p.IP), Budget: p.Budget, Deadline: p.Deadline, Tags: p.Tags, DoNotMatch: p.DoNotMatch, Demo: p.Demo}
 	for _, m := range p.Modes {
 		r.Modes = append(r.Modes, string(m))
 	}
@@ -301,7 +302,7 @@ func WriteCSV(w io.Writer, ps []matcher.Profile) error {
 		}
 		if err := cw.Write([]string{r.ID, r.Kind, r.Title, r.Description, r.Org, r.Region, r.Lang,
 			strings.Join(r.Domains, ";"), strings.Join(r.Keywords, ";"), trl, r.IP, strings.Join(r.Modes, ";"),
-			r.Budget, r.Deadline, strings.Join(r.Tags, ";")}); err != nil {
+			r.Budget, r.Deadline, strings.Join(r.Tags, ";"), strings.Join(r.DoNotMatch, ";")}); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package matcher
 import (
 	"math"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -278,7 +279,17 @@ func eligible(q, c *Profile, want Kind, exclude map[string]bool) bool {
 	if len(q.Modes) > 0 && len(c.Modes) > 0 && !modesOverlap(q.Modes, c.Modes) {
 		return false
 	}
-	return true
+	return !avoids(q, c) && !avoids(c, q)
+}
+
+// avoids reports whether a's do-not-match list names b's organisation or id.
+func avoids(a, b *Profile) bool {
+	for _, x := range a.DoNotMatch {
+		if x == b.ID || b.Org != "" && strings.EqualFold(x, b.Org) {
+			return true
+		}
+	}
+	return false
 }
 
 func modesOverlap(a, b []Mode) bool {

@@ -138,6 +138,9 @@ type Profile struct {
 	Deadline string   `json:"deadline,omitempty"`
 	Success  string   `json:"success,omitempty"` // need: what result counts as success; offer: what was demonstrated
 	Tags     []string `json:"tags,omitempty"`    // event tags, e.g. a conference code
+	// DoNotMatch names organisations (or profile ids) this profile must
+	// never be paired with, such as competitors.
+	DoNotMatch []string `json:"do_not_match,omitempty"`
 
 	Embedding []float32 `json:"embedding,omitempty"`
 
@@ -219,7 +222,7 @@ func (p *Profile) Validate() error {
 			add("concept %q is not in the taxonomy", c)
 		}
 	}
-	for name, list := range map[string][]string{"keywords": p.Keywords, "tags": p.Tags} {
+	for name, list := range map[string][]string{"keywords": p.Keywords, "tags": p.Tags, "do_not_match": p.DoNotMatch} {
 		if len(list) > MaxTermsPerList {
 			add("%s has %d entries, more than %d", name, len(list), MaxTermsPerList)
 		}

@@ -27,8 +27,16 @@ func TestRankGatesAndCrossLanguage(t *testing.T) {
 	modes.Modes = []Mode{ModeEquity}
 	ix.Upsert(modes)
 
+	rival := prof("o-rival", KindOffer, 6, "Laser cladding of rods", "Laser cladding of piston rods against rust.")
+	rival.Org = "Rival Hydraulics"
+	ix.Upsert(rival)
+	shy := prof("o-shy", KindOffer, 7, "Laser cladding for hydraulics", "Laser cladding of piston rods against rust.")
+	shy.DoNotMatch = []string{"n-rust"}
+	ix.Upsert(shy)
+
 	q := prof("n-rust", KindNeed, 9, "Our piston rods rust", "Hydraulic cylinder piston rods rust within months near the sea; the chrome plating peels.")
 	q.Modes = []Mode{ModeLicense}
+	q.DoNotMatch = []string{"rival hydraulics"}
 	got := ix.Rank(Query{Profile: q, Limit: 10, Exclude: map[string]bool{"o-vision": true}})
 	ids := map[string]bool{}
 	for _, m := range got {
@@ -37,7 +45,8 @@ func TestRankGatesAndCrossLanguage(t *testing.T) {
 	if len(got) == 0 || got[0].Profile.ID != "o-clad" {
 		t.Fatalf("top match = %v, want the Chinese laser-cladding offer first", got)
 	}
-	for id, why := range map[string]string{"o-paused": "paused", "o-own": "own profile", "n-other": "same kind", "o-vision": "excluded", "o-modes": "incompatible modes"} {
+	for id, why := range map[string]string{"o-paused": "paused", "o-own": "own profile", "n-other": "same kind", "o-vision": "excluded", "o-modes": "incompatible modes",
+		"o-rival": "on the need's do-not-match list", "o-shy": "its do-not-match list names the need"} {
 		if ids[id] {
 			t.Errorf("%s returned although %s", id, why)
 		}
