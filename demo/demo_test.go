@@ -24,10 +24,10 @@ func TestRankingQualityFloor(t *testing.T) {
 	}
 	tax := matcher.Default()
 	ix := matcher.NewIndex(tax)
-	for _, p := range ps {
-		a := tax.Analyze(p.Kind, p.Text())
-		a.Apply(&p)
-		ix.Upsert(p)
+	for i := range ps {
+		a := tax.Analyze(ps[i].Kind, ps[i].Text())
+		a.Apply(&ps[i])
+		ix.Upsert(ps[i])
 	}
 	judged, err := dataset.ReadQrels(bytes.NewReader(Qrels))
 	if err != nil {
@@ -37,7 +37,7 @@ func TestRankingQualityFloor(t *testing.T) {
 		from  matcher.Kind
 		floor float64
 	}{{matcher.KindNeed, floorNeedToOffer}, {matcher.KindOffer, floorOfferToNeed}} {
-		s := matcher.Evaluate(ix, judged, d.from)
+		s := matcher.Evaluate(ix, ps, judged, d.from)
 		t.Logf("%s → counterpart: %d queries, NDCG@5 %.3f, recall@10 %.3f", d.from, s.Queries, s.NDCG5, s.Recall)
 		if s.Queries == 0 {
 			t.Fatalf("no %s queries", d.from)

@@ -38,7 +38,12 @@ const evalDepth = 10
 // Evaluate ranks, for every profile of kind from that has at least one
 // judged counterpart, all counterparts in ix, and measures NDCG@5 (gain
 // 2^grade − 1, ideal from all judged items) and recall@10 (grade ≥ 1).
-func Evaluate(ix *Index, judged []Judgement, from Kind) EvalSummary {
+// profiles holds the labelled profiles in full: the queries.
+func Evaluate(ix *Index, profiles []Profile, judged []Judgement, from Kind) EvalSummary {
+	byID := make(map[string]Profile, len(profiles))
+	for _, p := range profiles {
+		byID[p.ID] = p
+	}
 	rel := map[string]map[string]int{}
 	for _, j := range judged {
 		q, c := j.Need, j.Offer
@@ -57,7 +62,7 @@ func Evaluate(ix *Index, judged []Judgement, from Kind) EvalSummary {
 	sort.Strings(ids)
 	sum := EvalSummary{ByPair: map[string][2]float64{}, PairN: map[string]int{}}
 	for _, id := range ids {
-		p, ok := ix.Get(id)
+		p, ok := byID[id]
 		if !ok || p.Kind != from {
 			continue
 		}
@@ -75,7 +80,7 @@ func Evaluate(ix *Index, judged []Judgement, from Kind) EvalSummary {
 			}
 		}
 		q.Recall = float64(found) / float64(len(rel[id]))
-		q.Pair = langPair(ix, p, rel[id])
+		q.Pair = langPair(byID, p, rel[id])
 		sum.Detail = append(sum.Detail, q)
 		sum.Queries++
 		sum.NDCG5 += q.NDCG5
@@ -96,14 +101,14 @@ func Evaluate(ix *Index, judged []Judgement, from Kind) EvalSummary {
 }
 
 // langPair names the languages of a query and of its best judged item.
-func langPair(ix *Index, q Profile, rel map[string]int) string {
+func langPair(byID map[string]Profile, q Profile, rel map[string]int) string {
 	best, bestGrade := "", -1
 	for id, g := range rel {
 		if g > bestGrade || g == bestGrade && id < best {
 			best, bestGrade = id, g
 		}
 	}
-	other, _ := ix.Get(best)
+	other := byID[best]
 	a, b := string(q.Lang), string(other.Lang)
 	if a == b {
 		return a + "-" + b

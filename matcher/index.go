@@ -7,121 +7,250 @@ import (
 	"sync"
 )
 
-// Index holds the profiles that can be matched, with the term statistics
-// the ranking needs. It lives in memory, is rebuilt from the store at
-// start and kept current by Upsert and Remove. Safe for concurrent use.
+// Index holds the profiles that can be matched. It lives in memory, is
+// rebuilt from the store at start and kept current by Upsert and Remove.
+// Safe for concurrent use.
+//
+// Each kind (offers, needs) is a shard with inverted lists — terms,
+// concepts, soft concepts — so a query touches only the profiles that
+// share something with it, and a few arrays the final pass reads in
+// order. Profiles keep only what ranking and display need; their full
+// text stays in the store.
 type Index struct {
 	tax *Taxonomy
 
-	mu    sync.RWMutex
-	docs  map[string]*doc
-	stats map[Kind]*corpusStats
+	mu     sync.RWMutex
+	terms  map[string]uint32 // lexical term → id; grows with the vocabulary
+	byID   map[string]loc
+	shards [2]*shard // by kindIndex
+	pool   sync.Pool // *scratch
 }
 
-// corpusStats are document frequencies over the profiles of one kind.
-type corpusStats struct {
-	n         int
-	totalLen  int
-	tokenDF   map[string]int
-	conceptDF map[string]int
+// loc is where a profile sits in the index.
+type loc struct {
+	kind Kind
+	slot int32
 }
 
-// doc is a profile prepared for scoring.
+// posting packs a slot (or a term or concept id) in its low 24 bits and a
+// small value (a count, or a weight in 1/255) in its high 8 bits.
+type posting uint32
+
+const (
+	maxSlots  = 1 << 24
+	maxPacked = 255
+)
+
+func pack(id int32, v int) posting {
+	return posting(uint32(min(max(v, 0), maxPacked))<<24 | uint32(id)&0xFFFFFF)
+}
+func (p posting) id() int32 { return int32(p & 0xFFFFFF) }
+func (p posting) val() int  { return int(p >> 24) }
+
+// weight reads the value as a weight in [0, 1].
+func (p posting) weight() float64 { return float64(p.val()) / maxPacked }
+
+// shard is the index of one kind.
+type shard struct {
+	docs  []*doc  // by slot; nil when free or removed
+	meta  []meta  // by slot: what the final pass of a query reads for every profile
+	free  []int32 // slots no inverted list refers to any more
+	stale int     // removed slots still named by inverted lists
+
+	n, totalLen int
+	tokenDF     map[uint32]int32
+	conceptDF   []int32              // by concept index
+	tokPost     map[uint32][]posting // term → slots with term frequency
+	conPost     [][]posting          // concept → slots with occurrences
+	softPost    [][]posting          // concept → slots with soft weight
+	conceptN    int
+}
+
+func newShard(concepts int) *shard {
+	return &shard{tokenDF: map[uint32]int32{}, conceptDF: make([]int32, concepts),
+		tokPost: map[uint32][]posting{}, conPost: make([][]posting, concepts), softPost: make([][]posting, concepts), conceptN: concepts}
+}
+
+// meta is the part of a profile every query looks at, kept in one
+// contiguous array so the pass over all profiles stays in cache.
+type meta struct {
+	owner    int64
+	domains  uint32 // bit per taxonomy domain
+	trl      int8
+	province int8  // index in provinces, -1 unknown
+	modes    uint8 // bit per cooperation mode
+	active   bool  // indexed, and its status is active
+}
+
+// doc is an indexed profile.
 type doc struct {
-	p        *Profile
-	tokens   map[string]int // lexical term → frequency
-	length   int            // number of lexical terms
-	concepts map[string]int // concept id → weight (occurrences, title counted twice)
-	domains  map[string]bool
-	// The keys of tokens and concepts, sorted: scores are sums of floats,
-	// and summing in one fixed order makes them reproducible.
-	tokenKeys, conceptKeys []string
-	soft                   []conceptWeight // soft concepts, see esa.go
-	embedding              []float32       // unit-length copy of the profile's embedding, if any
-	place                  Place
-	hasPlace               bool
+	p        Profile   // the fields ranking and display need
+	length   int32     // lexical terms, title counted twice
+	tokens   []posting // term id and frequency, by term id
+	concepts []posting // concept index and occurrences, by concept
+	soft     []posting // concept index and soft weight, by concept
+	embed    []float32 // unit-length embedding, if any
 }
 
 // NewIndex returns an empty index over the taxonomy t.
 func NewIndex(t *Taxonomy) *Index {
-	return &Index{tax: t, docs: map[string]*doc{}, stats: map[Kind]*corpusStats{
-		KindOffer: newStats(), KindNeed: newStats(),
-	}}
+	ix := &Index{tax: t, terms: map[string]uint32{}, byID: map[string]loc{}}
+	for i := range ix.shards {
+		ix.shards[i] = newShard(len(t.concepts))
+	}
+	return ix
 }
 
-func newStats() *corpusStats {
-	return &corpusStats{tokenDF: map[string]int{}, conceptDF: map[string]int{}}
+func kindIndex(k Kind) int {
+	if k == KindNeed {
+		return 1
+	}
+	return 0
 }
 
-// prepare analyses a profile for scoring.
-func (ix *Index) prepare(p *Profile) *doc {
-	d := &doc{p: p, tokens: map[string]int{}, concepts: map[string]int{}, domains: map[string]bool{}}
-	for _, tok := range Tokens(p.Text()) {
-		d.tokens[tok]++
-		d.length++
+// analysis is a profile read for the index, before its terms have ids.
+type analysis struct {
+	tokens   map[string]int
+	keys     []string // tokens, sorted
+	length   int
+	concepts map[int32]int
+	soft     []conceptWeight
+	domains  uint32
+	modes    uint8
+	province int8
+	embed    []float32
+}
+
+// analyze reads a profile's text; it needs no lock.
+func (ix *Index) analyze(p *Profile) *analysis {
+	a := &analysis{tokens: map[string]int{}, concepts: map[int32]int{}, province: -1}
+	text := p.Text()
+	for _, tok := range Tokens(text) {
+		a.tokens[tok]++
+		a.length++
 	}
 	// Titles are dense: a term there counts twice.
 	for _, tok := range Tokens(p.Title) {
-		d.tokens[tok]++
-		d.length++
+		a.tokens[tok]++
+		a.length++
 	}
-	for c, n := range ix.tax.terms.find(p.Text()) {
-		d.concepts[c.ID] += n
+	for c, n := range ix.tax.terms.find(text) {
+		a.concepts[ix.tax.index[c.ID]] += n
 	}
 	for c := range ix.tax.terms.find(p.Title) {
-		d.concepts[c.ID]++
+		a.concepts[ix.tax.index[c.ID]]++
 	}
 	for _, id := range p.Concepts {
-		if d.concepts[id] == 0 {
-			d.concepts[id] = 1
+		if ci, ok := ix.tax.index[id]; ok && a.concepts[ci] == 0 {
+			a.concepts[ci] = 1
 		}
 	}
-	d.tokenKeys = sortedKeys(d.tokens)
-	d.conceptKeys = sortedKeys(d.concepts)
-	d.soft = ix.tax.soft.project(d.tokens, d.tokenKeys)
-	d.place, d.hasPlace = FindPlace(p.Region)
-	d.embedding = unit(p.Embedding)
+	a.keys = sortedKeys(a.tokens)
+	a.soft = ix.tax.soft.project(a.tokens, a.keys)
 	for _, code := range p.Domains {
-		d.domains[code] = true
+		if i, ok := ix.tax.domainBy[code]; ok {
+			a.domains |= 1 << i
+		}
 	}
-	if len(d.domains) == 0 {
+	if a.domains == 0 {
 		// Imported profiles may come without domains: take them from the concepts.
 		w := map[string]float64{}
-		for id, n := range d.concepts {
-			if c, ok := ix.tax.Concept(id); ok {
-				for j, code := range c.Domains {
-					w[code] += float64(n) / float64(j+1)
-				}
+		for ci, n := range a.concepts {
+			for j, code := range ix.tax.concepts[ci].Domains {
+				w[code] += float64(n) / float64(j+1)
 			}
 		}
 		for _, code := range topDomains(w) {
-			d.domains[code] = true
+			a.domains |= 1 << ix.tax.domainBy[code]
 		}
 	}
-	return d
+	for _, m := range p.Modes {
+		a.modes |= modeBit(m)
+	}
+	if pl, ok := FindPlace(p.Region); ok {
+		a.province = int8(provinceIndex(pl.Province))
+	}
+	a.embed = unit(p.Embedding)
+	return a
 }
 
-// Upsert adds p or replaces the profile with the same id. The index keeps
-// its own copy.
+func modeBit(m Mode) uint8 {
+	for i, x := range Modes {
+		if x == m {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// light keeps the fields of p that ranking and display use.
+func light(p *Profile) Profile {
+	return Profile{ID: p.ID, Kind: p.Kind, OwnerID: p.OwnerID, Status: p.Status, Demo: p.Demo,
+		Title: p.Title, Lang: p.Lang, Org: p.Org, Region: p.Region, Domains: p.Domains, TRL: p.TRL,
+		IP: p.IP, Modes: p.Modes, Budget: p.Budget, Deadline: p.Deadline, Tags: p.Tags,
+		DoNotMatch: p.DoNotMatch, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+}
+
+// Upsert adds p or replaces the profile with the same id.
 func (ix *Index) Upsert(p Profile) {
-	cp := p
-	d := ix.prepare(&cp)
+	if !p.Kind.Valid() {
+		return
+	}
+	a := ix.analyze(&p)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.removeLocked(p.ID)
-	ix.docs[p.ID] = d
-	s := ix.stats[p.Kind]
-	if s == nil {
-		return
+	d := &doc{p: light(&p), length: int32(a.length), embed: a.embed}
+	d.tokens = make([]posting, 0, len(a.keys))
+	for _, tok := range a.keys {
+		id, ok := ix.terms[tok]
+		if !ok {
+			id = uint32(len(ix.terms))
+			ix.terms[tok] = id
+		}
+		d.tokens = append(d.tokens, pack(int32(id), a.tokens[tok]))
 	}
+	sort.Slice(d.tokens, func(i, j int) bool { return d.tokens[i].id() < d.tokens[j].id() })
+	for ci, n := range a.concepts {
+		d.concepts = append(d.concepts, pack(ci, n))
+	}
+	sort.Slice(d.concepts, func(i, j int) bool { return d.concepts[i].id() < d.concepts[j].id() })
+	for _, cw := range a.soft {
+		d.soft = append(d.soft, pack(cw.c, int(math.Round(float64(cw.w)*maxPacked))))
+	}
+
+	s := ix.shards[kindIndex(p.Kind)]
+	slot := s.alloc(d, meta{owner: p.OwnerID, domains: a.domains, trl: int8(p.TRL), province: a.province,
+		modes: a.modes, active: p.Status == StatusActive})
+	ix.byID[p.ID] = loc{p.Kind, slot}
 	s.n++
-	s.totalLen += d.length
-	for t := range d.tokens {
-		s.tokenDF[t]++
+	s.totalLen += int(d.length)
+	for _, t := range d.tokens {
+		s.tokenDF[uint32(t.id())]++
+		s.tokPost[uint32(t.id())] = append(s.tokPost[uint32(t.id())], pack(slot, t.val()))
 	}
-	for c := range d.concepts {
-		s.conceptDF[c]++
+	for _, c := range d.concepts {
+		s.conceptDF[c.id()]++
+		s.conPost[c.id()] = append(s.conPost[c.id()], pack(slot, c.val()))
 	}
+	for _, c := range d.soft {
+		s.softPost[c.id()] = append(s.softPost[c.id()], pack(slot, c.val()))
+	}
+}
+
+func (s *shard) alloc(d *doc, m meta) int32 {
+	if n := len(s.free); n > 0 {
+		slot := s.free[n-1]
+		s.free = s.free[:n-1]
+		s.docs[slot], s.meta[slot] = d, m
+		return slot
+	}
+	if len(s.docs) >= maxSlots {
+		panic("matcher: index shard full")
+	}
+	s.docs = append(s.docs, d)
+	s.meta = append(s.meta, m)
+	return int32(len(s.docs) - 1)
 }
 
 // Remove drops the profile with the given id, if present.
@@ -132,178 +261,81 @@ func (ix *Index) Remove(id string) {
 }
 
 func (ix *Index) removeLocked(id string) {
-	d, ok := ix.docs[id]
+	l, ok := ix.byID[id]
 	if !ok {
 		return
 	}
-	delete(ix.docs, id)
-	s := ix.stats[d.p.Kind]
-	if s == nil {
-		return
-	}
+	delete(ix.byID, id)
+	s := ix.shards[kindIndex(l.kind)]
+	d := s.docs[l.slot]
+	s.docs[l.slot] = nil
+	s.meta[l.slot] = meta{}
+	s.stale++
 	s.n--
-	s.totalLen -= d.length
-	for t := range d.tokens {
-		if s.tokenDF[t]--; s.tokenDF[t] <= 0 {
-			delete(s.tokenDF, t)
+	s.totalLen -= int(d.length)
+	for _, t := range d.tokens {
+		if s.tokenDF[uint32(t.id())]--; s.tokenDF[uint32(t.id())] <= 0 {
+			delete(s.tokenDF, uint32(t.id()))
 		}
 	}
-	for c := range d.concepts {
-		if s.conceptDF[c]--; s.conceptDF[c] <= 0 {
-			delete(s.conceptDF, c)
-		}
+	for _, c := range d.concepts {
+		s.conceptDF[c.id()]--
+	}
+	// Inverted lists keep naming removed slots until enough have piled up
+	// to make a sweep worth it.
+	if s.stale > 1024 && s.stale*4 > s.n {
+		s.sweep()
 	}
 }
 
-// Get returns a copy of the indexed profile with the given id.
+// sweep drops removed slots from every inverted list and frees them.
+func (s *shard) sweep() {
+	live := func(ps []posting) []posting {
+		out := ps[:0]
+		for _, p := range ps {
+			if s.docs[p.id()] != nil {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	for t, ps := range s.tokPost {
+		if ps = live(ps); len(ps) == 0 {
+			delete(s.tokPost, t)
+		} else {
+			s.tokPost[t] = ps
+		}
+	}
+	for c := range s.conPost {
+		s.conPost[c] = live(s.conPost[c])
+		s.softPost[c] = live(s.softPost[c])
+	}
+	s.free = s.free[:0]
+	for slot, d := range s.docs {
+		if d == nil {
+			s.free = append(s.free, int32(slot))
+		}
+	}
+	s.stale = 0
+}
+
+// Get returns the indexed fields of the profile with the given id: what
+// ranking and display use, without the description.
 func (ix *Index) Get(id string) (Profile, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	d, ok := ix.docs[id]
+	l, ok := ix.byID[id]
 	if !ok {
 		return Profile{}, false
 	}
-	return *d.p, true
+	return ix.shards[kindIndex(l.kind)].docs[l.slot].p, true
 }
 
 // Len returns the number of indexed profiles.
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.docs)
-}
-
-// Query asks for the counterparts of one profile.
-type Query struct {
-	Profile  Profile         // need not be indexed (a draft is fine)
-	Limit    int             // at most this many matches; 0 means DefaultLimit
-	Exclude  map[string]bool // profile ids never to return (declined pairs)
-	MinScore float64         // drop matches scoring below this (0..1)
-}
-
-// DefaultLimit is the number of counterparts shown when a query gives none.
-const DefaultLimit = 5
-
-// ShowMinScore is the score below which a counterpart is not shown to a
-// user: on the labelled dev set it keeps 97% of relevant pairs in the top
-// ten and drops half of the irrelevant ones.
-const ShowMinScore = 0.05
-
-// Rank returns the best counterparts of q.Profile, best first. Ties break
-// by profile id, so the order is deterministic.
-func (ix *Index) Rank(q Query) []Match {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-
-	qp := q.Profile
-	qd := ix.prepare(&qp)
-	want := qp.Kind.Counterpart()
-	sc := newScorer(ix.tax, qd, ix.stats[want])
-	var cands []candidate
-	for _, d := range ix.docs {
-		if !eligible(&qp, d.p, want, q.Exclude) {
-			continue
-		}
-		if score := sc.score(d); score > 0 && score >= q.MinScore {
-			cands = append(cands, candidate{d, score})
-		}
-	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].better(cands[j]) })
-	picked := diversify(cands, limit)
-	out := make([]Match, len(picked))
-	for i, c := range picked {
-		out[i] = sc.match(c.d, c.score)
-	}
-	return out
-}
-
-// candidate is a scored profile before it is explained.
-type candidate struct {
-	d     *doc
-	score float64
-}
-
-func (a candidate) better(b candidate) bool {
-	if a.score != b.score {
-		return a.score > b.score
-	}
-	return a.d.p.ID < b.d.p.ID
-}
-
-// maxPerOrg keeps one organisation from filling the top of a list.
-const maxPerOrg = 2
-
-// diversify takes the best matches, at most maxPerOrg from one
-// organisation while others are left; the rest fill remaining places.
-func diversify(sorted []candidate, limit int) []candidate {
-	out := make([]candidate, 0, min(limit, len(sorted)))
-	perOrg := map[string]int{}
-	var held []candidate
-	for _, m := range sorted {
-		if len(out) == limit {
-			break
-		}
-		org := m.d.p.Org
-		if org != "" && perOrg[org] >= maxPerOrg {
-			held = append(held, m)
-			continue
-		}
-		perOrg[org]++
-		out = append(out, m)
-	}
-	for _, m := range held {
-		if len(out) == limit {
-			break
-		}
-		out = append(out, m)
-	}
-	if len(held) > 0 {
-		sort.SliceStable(out, func(i, j int) bool { return out[i].better(out[j]) })
-	}
-	return out
-}
-
-// eligible applies the hard gates: the other kind, active, not one's own,
-// not excluded, and cooperation modes compatible where both sides list some.
-func eligible(q, c *Profile, want Kind, exclude map[string]bool) bool {
-	if c.Kind != want || c.Status != StatusActive || c.ID == q.ID || exclude[c.ID] {
-		return false
-	}
-	if q.OwnerID != 0 && q.OwnerID == c.OwnerID {
-		return false
-	}
-	if len(q.Modes) > 0 && len(c.Modes) > 0 && !modesOverlap(q.Modes, c.Modes) {
-		return false
-	}
-	return !avoids(q, c) && !avoids(c, q)
-}
-
-// avoids reports whether a's do-not-match list names b's organisation or id.
-func avoids(a, b *Profile) bool {
-	for _, x := range a.DoNotMatch {
-		if x == b.ID || b.Org != "" && strings.EqualFold(x, b.Org) {
-			return true
-		}
-	}
-	return false
-}
-
-func modesOverlap(a, b []Mode) bool {
-	for _, x := range a {
-		if x == ModeOther {
-			return true
-		}
-		for _, y := range b {
-			if x == y || y == ModeOther {
-				return true
-			}
-		}
-	}
-	return false
+	return len(ix.byID)
 }
 
 func sortedKeys(m map[string]int) []string {
@@ -334,4 +366,14 @@ func unit(v []float32) []float32 {
 
 func idf(n, df int) float64 {
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// avoids reports whether a's do-not-match list names b's organisation or id.
+func avoids(a, b *Profile) bool {
+	for _, x := range a.DoNotMatch {
+		if x == b.ID || b.Org != "" && strings.EqualFold(x, b.Org) {
+			return true
+		}
+	}
+	return false
 }

@@ -106,6 +106,14 @@ func FuzzRankIsDeterministicPermutation(f *testing.F) {
 		q := prof("q", KindNeed, 0, text(), text())
 		a := ix.Rank(Query{Profile: q, Limit: 100})
 		b := ix.Rank(Query{Profile: q, Limit: 100})
+		// A short list, where pruning by upper bounds kicks in, is the head of the long one.
+		short := ix.Rank(Query{Profile: q, Limit: 3})
+		for i := range short {
+			if short[i].Profile.ID != a[i].Profile.ID || short[i].Score != a[i].Score {
+				t.Fatalf("top 3 differs from the head of the full ranking at %d: %s %v vs %s %v",
+					i, short[i].Profile.ID, short[i].Score, a[i].Profile.ID, a[i].Score)
+			}
+		}
 		if len(a) != len(b) {
 			t.Fatalf("two runs returned %d and %d matches", len(a), len(b))
 		}

@@ -181,13 +181,43 @@ func CompareRegions(a, b string) (RegionFit, Place, Place) {
 }
 
 func comparePlaces(a, b Place) RegionFit {
-	if a.Province == b.Province {
-		return RegionSame
-	}
-	for _, n := range neighbours[a.Province] {
-		if n == b.Province {
-			return RegionNear
+	return provinceFit(provinceIndex(a.Province), provinceIndex(b.Province))
+}
+
+// provinceIndex is the position of a province (by English name) in
+// provinces, or -1.
+func provinceIndex(name string) int {
+	for i := range provinces {
+		if provinces[i].EN == name {
+			return i
 		}
 	}
-	return RegionFar
+	return -1
+}
+
+// provinceFits holds the fit of every pair of provinces, by index.
+var provinceFits = func() [][]RegionFit {
+	fits := make([][]RegionFit, len(provinces))
+	for i := range provinces {
+		fits[i] = make([]RegionFit, len(provinces))
+		for j := range provinces {
+			fits[i][j] = RegionFar
+			if i == j {
+				fits[i][j] = RegionSame
+			}
+		}
+		for _, n := range neighbours[provinces[i].EN] {
+			if j := provinceIndex(n); j >= 0 {
+				fits[i][j] = RegionNear
+			}
+		}
+	}
+	return fits
+}()
+
+func provinceFit(a, b int) RegionFit {
+	if a < 0 || b < 0 {
+		return RegionUnknown
+	}
+	return provinceFits[a][b]
 }

@@ -36,14 +36,22 @@ func (ix *Index) Team(q Query) (Team, bool) {
 	if q.Profile.Kind != KindNeed {
 		return Team{}, false
 	}
+	a := ix.analyze(&q.Profile)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	qp := q.Profile
-	qd := ix.prepare(&qp)
-	sc := newScorer(ix.tax, qd, ix.stats[KindOffer])
+	r := ix.newRanker(&q, a)
+	defer r.release()
 
-	facets := append([]string(nil), qd.conceptKeys...)
-	sort.SliceStable(facets, func(i, j int) bool { return sc.qConcepts[facets[i]] > sc.qConcepts[facets[j]] })
+	facets := make([]int32, 0, len(r.qConcepts))
+	for c := range r.qConcepts {
+		facets = append(facets, c)
+	}
+	sort.Slice(facets, func(i, j int) bool {
+		if wi, wj := r.qConcepts[facets[i]], r.qConcepts[facets[j]]; wi != wj {
+			return wi > wj
+		}
+		return facets[i] < facets[j]
+	})
 	if len(facets) > maxFacets {
 		facets = facets[:maxFacets]
 	}
@@ -51,19 +59,8 @@ func (ix *Index) Team(q Query) (Team, bool) {
 		return Team{}, false
 	}
 
-	var pool []candidate
-	for _, d := range ix.docs {
-		if eligible(&qp, d.p, KindOffer, q.Exclude) {
-			if s := sc.score(d); s > 0 && s >= q.MinScore {
-				pool = append(pool, candidate{d, s})
-			}
-		}
-	}
-	sort.Slice(pool, func(i, j int) bool { return pool[i].better(pool[j]) })
-	if len(pool) > teamPool {
-		pool = pool[:teamPool]
-	}
-	covers := make([][]string, len(pool))
+	pool := r.top(teamPool)
+	covers := make([][]int32, len(pool))
 	best := 0
 	for i, c := range pool {
 		covers[i] = ix.facetsCovered(c.d, facets)
@@ -71,7 +68,7 @@ func (ix *Index) Team(q Query) (Team, bool) {
 	}
 
 	t := Team{Facets: len(facets), Best: best}
-	done := map[string]bool{}
+	done := map[int32]bool{}
 	used := map[int]bool{}
 	for len(t.Members) < maxTeam {
 		pick, gain := -1, 0
@@ -93,11 +90,11 @@ func (ix *Index) Team(q Query) (Team, bool) {
 			break
 		}
 		used[pick] = true
-		m := TeamMember{Profile: *pool[pick].d.p}
+		m := TeamMember{Profile: pool[pick].d.p}
 		for _, f := range covers[pick] {
 			if !done[f] {
 				done[f] = true
-				m.Facets = append(m.Facets, f)
+				m.Facets = append(m.Facets, ix.tax.concepts[f].ID)
 			}
 		}
 		t.Members = append(t.Members, m)
@@ -109,36 +106,30 @@ func (ix *Index) Team(q Query) (Team, bool) {
 	return t, true
 }
 
-// facetsCovered lists the facets an offer covers: it names the concept,
-// a related one, or leans on it strongly.
-func (ix *Index) facetsCovered(d *doc, facets []string) []string {
-	var out []string
+// facetsCovered lists the facets an offer covers: it names the concept
+// or a related one, or leans on it strongly.
+func (ix *Index) facetsCovered(d *doc, facets []int32) []int32 {
+	var out []int32
 	for _, f := range facets {
-		if d.concepts[f] > 0 || ix.softWeight(d, f) >= softFacetLevel {
+		if find(d.concepts, f) > 0 || float64(find(d.soft, f))/maxPacked >= softFacetLevel {
 			out = append(out, f)
 			continue
 		}
-		if c, ok := ix.tax.Concept(f); ok {
-			for _, r := range c.Related {
-				if d.concepts[r] > 0 {
-					out = append(out, f)
-					break
-				}
+		for _, rid := range ix.tax.concepts[f].Related {
+			if find(d.concepts, ix.tax.index[rid]) > 0 {
+				out = append(out, f)
+				break
 			}
 		}
 	}
 	return out
 }
 
-// softWeight is the weight of concept id in d's soft vector.
-func (ix *Index) softWeight(d *doc, id string) float64 {
-	ci, ok := ix.tax.index[id]
-	if !ok {
-		return 0
-	}
-	i := sort.Search(len(d.soft), func(i int) bool { return d.soft[i].c >= ci })
-	if i < len(d.soft) && d.soft[i].c == ci {
-		return float64(d.soft[i].w)
+// find returns the value packed with id in ps (sorted by id), or 0.
+func find(ps []posting, id int32) int {
+	i := sort.Search(len(ps), func(i int) bool { return ps[i].id() >= id })
+	if i < len(ps) && ps[i].id() == id {
+		return ps[i].val()
 	}
 	return 0
 }

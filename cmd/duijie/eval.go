@@ -58,9 +58,17 @@ func cmdEval(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	if _, err := app.importRows(ctx, rows); err != nil {
 		return err
 	}
+	// The queries are the profiles as stored, normalized like any import.
+	var stored []matcher.Profile
+	if err := app.Store.Profiles(ctx, func(p matcher.Profile) error {
+		stored = append(stored, p)
+		return nil
+	}); err != nil {
+		return err
+	}
 	rep := evalReport{Profiles: len(rows), Judgements: len(judged),
-		NeedToOffer: matcher.Evaluate(app.Index, judged, matcher.KindNeed),
-		OfferToNeed: matcher.Evaluate(app.Index, judged, matcher.KindOffer)}
+		NeedToOffer: matcher.Evaluate(app.Index, stored, judged, matcher.KindNeed),
+		OfferToNeed: matcher.Evaluate(app.Index, stored, judged, matcher.KindOffer)}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

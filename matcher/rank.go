@@ -1,0 +1,472 @@
+package matcher
+
+import (
+	"math"
+	"math/bits"
+	"sort"
+)
+
+// Query asks for the counterparts of one profile.
+type Query struct {
+	Profile  Profile         // need not be indexed (a draft is fine)
+	Limit    int             // at most this many matches; 0 means DefaultLimit
+	Exclude  map[string]bool // profile ids never to return (declined pairs)
+	MinScore float64         // drop matches scoring below this (0..1)
+}
+
+// DefaultLimit is the number of counterparts shown when a query gives none.
+const DefaultLimit = 5
+
+// ShowMinScore is the score below which a counterpart is not shown to a
+// user: on the labelled dev set it keeps 97% of relevant pairs in the top
+// ten and drops half of the irrelevant ones.
+const ShowMinScore = 0.05
+
+// Rank returns the best counterparts of q.Profile, best first. Ties break
+// by profile id, so the order is deterministic.
+func (ix *Index) Rank(q Query) []Match {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	a := ix.analyze(&q.Profile)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	r := ix.newRanker(&q, a)
+	defer r.release()
+	// Keep a few more than asked so diversity has room to choose.
+	picked := diversify(r.top(limit*diversityPool), limit)
+	out := make([]Match, len(picked))
+	for i, c := range picked {
+		out[i] = r.match(c)
+	}
+	return out
+}
+
+// diversityPool is how many candidates per requested match diversify
+// chooses among.
+const diversityPool = 4
+
+// candidate is a scored profile before it is explained.
+type candidate struct {
+	slot  int32
+	d     *doc
+	score float64
+}
+
+func (a candidate) better(b candidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.d.p.ID < b.d.p.ID
+}
+
+// scratch holds the per-profile accumulators of one query.
+type scratch struct {
+	qCov, dCov, soft, lex []float32 // by slot
+	heap                  []candidate
+}
+
+// ranker scores every profile of one shard against one query.
+type ranker struct {
+	ix *Index
+	s  *shard
+	q  *Query
+	a  *analysis
+	sc *scratch
+
+	qConcepts map[int32]float64 // the query's concepts with their weights
+	qTotal    float64
+	qTokens   map[uint32]float64 // the query's known terms with their idf
+	qSelf     float64            // BM25 of the query against itself
+	avgLen    float64
+	soft      []conceptWeight
+	domains   uint32
+	modes     uint8
+	self      int32 // the query's own slot in this shard, or -1
+}
+
+func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
+	s := ix.shards[kindIndex(q.Profile.Kind.Counterpart())]
+	r := &ranker{ix: ix, s: s, q: q, a: a, qConcepts: map[int32]float64{}, qTokens: map[uint32]float64{},
+		soft: a.soft, domains: a.domains, modes: a.modes, self: -1}
+	if l, ok := ix.byID[q.Profile.ID]; ok && l.kind == q.Profile.Kind.Counterpart() {
+		r.self = l.slot
+	}
+	r.avgLen = 1
+	if s.n > 0 {
+		r.avgLen = math.Max(1, float64(s.totalLen)/float64(s.n))
+	}
+	sc, _ := ix.pool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	n := len(s.docs)
+	sc.qCov, sc.dCov, sc.soft, sc.lex = grow(sc.qCov, n), grow(sc.dCov, n), grow(sc.soft, n), grow(sc.lex, n)
+	sc.heap = sc.heap[:0]
+	r.sc = sc
+	r.accumulate()
+	return r
+}
+
+func (r *ranker) release() { r.ix.pool.Put(r.sc) }
+
+// grow returns buf with n zeroed entries.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
+}
+
+// conceptWeight is the weight of a concept seen n times: sublinear in n,
+// scaled by how rare the concept is among candidates.
+func (r *ranker) conceptWeight(c int32, n int) float64 {
+	return (1 + math.Log(float64(n))) * (0.5 + idf(r.s.n, int(r.s.conceptDF[c])))
+}
+
+func bm25TF(tf, length, avg float64) float64 {
+	return tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*length/avg))
+}
+
+// accumulate walks the inverted lists of the query's concepts, related
+// concepts, soft concepts and terms, adding each list's share to the
+// profiles on it.
+func (r *ranker) accumulate() {
+	s, sc, a := r.s, r.sc, r.a
+	cs := make([]int32, 0, len(a.concepts))
+	for c := range a.concepts {
+		cs = append(cs, c)
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
+	for _, c := range cs {
+		w := r.conceptWeight(c, a.concepts[c])
+		r.qConcepts[c] = w
+		r.qTotal += w
+	}
+	for _, c := range cs {
+		qw := r.qConcepts[c]
+		for _, p := range s.conPost[c] {
+			if s.docs[p.id()] == nil {
+				continue
+			}
+			sc.qCov[p.id()] += float32(qw)
+			sc.dCov[p.id()] += float32(r.conceptWeight(c, p.val()))
+		}
+	}
+	// Related concepts give partial credit, the strongest link counting.
+	related := map[int32]float64{}
+	for _, c := range cs {
+		for _, rid := range r.ix.tax.concepts[c].Related {
+			rc := r.ix.tax.index[rid]
+			if _, own := r.qConcepts[rc]; !own {
+				related[rc] = math.Max(related[rc], r.qConcepts[c]*relatedCredit)
+			}
+		}
+	}
+	rcs := make([]int32, 0, len(related))
+	for c := range related {
+		rcs = append(rcs, c)
+	}
+	sort.Slice(rcs, func(i, j int) bool { return rcs[i] < rcs[j] })
+	for _, c := range rcs {
+		for _, p := range s.conPost[c] {
+			if s.docs[p.id()] == nil {
+				continue
+			}
+			sc.qCov[p.id()] += float32(related[c])
+			sc.dCov[p.id()] += float32(r.conceptWeight(c, p.val()) * relatedCredit)
+		}
+	}
+	for _, cw := range a.soft {
+		for _, p := range s.softPost[cw.c] {
+			sc.soft[p.id()] += cw.w * float32(p.weight())
+		}
+	}
+	for _, tok := range a.keys {
+		tf := float64(a.tokens[tok])
+		id, known := r.ix.terms[tok]
+		df := 0
+		if known {
+			df = int(s.tokenDF[id])
+		}
+		w := idf(s.n, df)
+		r.qSelf += w * bm25TF(tf, float64(a.length), r.avgLen)
+		if !known || df == 0 {
+			continue
+		}
+		r.qTokens[id] = w
+		for _, p := range s.tokPost[id] {
+			if d := s.docs[p.id()]; d != nil {
+				sc.lex[p.id()] += float32(w * bm25TF(float64(p.val()), float64(d.length), r.avgLen))
+			}
+		}
+	}
+}
+
+// bound is an upper bound of the content score of the profile in slot,
+// from the accumulators and its meta alone; 0 when nothing joins them.
+func (r *ranker) bound(slot int32, m *meta) float64 {
+	sc := r.sc
+	var domain float64
+	if both := r.domains & m.domains; both != 0 {
+		domain = float64(bits.OnesCount32(both)) / float64(bits.OnesCount32(r.domains|m.domains))
+	}
+	if sc.dCov[slot] == 0 && sc.soft[slot] == 0 && sc.lex[slot] == 0 && domain == 0 {
+		return 0
+	}
+	var concept, lexical float64
+	if r.qTotal > 0 {
+		concept = math.Min(1, 2*float64(sc.qCov[slot])/r.qTotal) // harmonic(a, b) ≤ 2a
+	}
+	if r.qSelf > 0 {
+		lexical = math.Min(1, float64(sc.lex[slot])/r.qSelf)
+	}
+	return wConcept*concept + wSoft*float64(sc.soft[slot]) + wLexical*lexical + wDomain*domain
+}
+
+// content is what two profiles say in common, before the fit of their
+// structured fields.
+func (r *ranker) content(slot int32, d *doc, m *meta) float64 {
+	sc := r.sc
+	var concept float64
+	if r.qTotal > 0 && sc.dCov[slot] > 0 {
+		var dTotal float64
+		for _, c := range d.concepts {
+			dTotal += r.conceptWeight(c.id(), c.val())
+		}
+		concept = harmonic(float64(sc.qCov[slot])/r.qTotal, float64(sc.dCov[slot])/dTotal)
+	}
+	var lexical float64
+	if r.qSelf > 0 {
+		lexical = math.Min(1, float64(sc.lex[slot])/r.qSelf)
+	}
+	var domain float64
+	if both := r.domains & m.domains; both != 0 {
+		domain = float64(bits.OnesCount32(both)) / float64(bits.OnesCount32(r.domains|m.domains))
+	}
+	c := wConcept*concept + wSoft*float64(sc.soft[slot]) + wLexical*lexical + wDomain*domain
+	if len(r.a.embed) > 0 && len(r.a.embed) == len(d.embed) {
+		c = (1-wEmbedding)*c + wEmbedding*math.Max(0, dot32(r.a.embed, d.embed))
+	}
+	return c
+}
+
+// gated reports whether the hard gates keep the profile in slot out:
+// inactive, the query itself, the same owner, incompatible modes.
+func (r *ranker) gated(slot int32, m *meta) bool {
+	if !m.active || slot == r.self {
+		return true
+	}
+	if owner := r.q.Profile.OwnerID; owner != 0 && owner == m.owner {
+		return true
+	}
+	return r.modes != 0 && m.modes != 0 && r.modes&m.modes == 0 && (r.modes|m.modes)&modeBit(ModeOther) == 0
+}
+
+// fit is the effect of maturity and place on a score: a factor below 1
+// for a TRL gap and a small bonus for a close region.
+func (r *ranker) fit(m *meta) (factor, bonus float64) {
+	needTRL, offerTRL := r.q.Profile.TRL, int(m.trl)
+	if r.q.Profile.Kind == KindOffer {
+		needTRL, offerTRL = offerTRL, needTRL
+	}
+	factor = 1
+	if needTRL > 0 && offerTRL > 0 && offerTRL < needTRL {
+		factor = math.Max(0.3, 1-trlGapPenalty*float64(needTRL-offerTRL))
+	}
+	if r.a.province >= 0 && m.province >= 0 {
+		switch provinceFit(int(r.a.province), int(m.province)) {
+		case RegionSame:
+			bonus = regionSame
+		case RegionNear:
+			bonus = regionNear
+		}
+	}
+	return factor, bonus
+}
+
+// top returns the k best candidates, best first. It reads every
+// profile's meta and accumulators, and looks further only at those whose
+// upper bound could still enter the top k; the gates that need strings
+// (exclusions, do-not-match lists) run only for contenders.
+func (r *ranker) top(k int) []candidate {
+	h := r.sc.heap[:0]
+	withEmbedding := len(r.a.embed) > 0
+	for i := range r.s.meta {
+		slot, m := int32(i), &r.s.meta[i]
+		if r.gated(slot, m) {
+			continue
+		}
+		ub := r.bound(slot, m)
+		if ub <= 0 {
+			continue
+		}
+		if !withEmbedding {
+			ub = math.Min(1, ub*(1+regionSame))
+			if ub < r.q.MinScore || len(h) == k && ub < h[0].score {
+				continue
+			}
+		}
+		d := r.s.docs[slot]
+		c := r.content(slot, d, m)
+		if c <= 0 {
+			continue
+		}
+		factor, bonus := r.fit(m)
+		cand := candidate{slot, d, math.Min(1, c*(factor+bonus))}
+		if cand.score < r.q.MinScore || len(h) == k && !cand.better(h[0]) {
+			continue
+		}
+		if r.q.Exclude[d.p.ID] || avoids(&r.q.Profile, &d.p) || avoids(&d.p, &r.q.Profile) {
+			continue
+		}
+		if len(h) < k {
+			h = append(h, cand)
+			siftUp(h, len(h)-1)
+		} else {
+			h[0] = cand
+			siftDown(h, 0)
+		}
+	}
+	r.sc.heap = h
+	out := append([]candidate(nil), h...)
+	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j]) })
+	return out
+}
+
+// The heap keeps the worst kept candidate at the root.
+func siftUp(h []candidate, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h[p].better(h[i]) {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func siftDown(h []candidate, i int) {
+	for {
+		l, m := 2*i+1, i
+		if l < len(h) && h[m].better(h[l]) {
+			m = l
+		}
+		if l+1 < len(h) && h[m].better(h[l+1]) {
+			m = l + 1
+		}
+		if m == i {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// maxPerOrg keeps one organisation from filling the top of a list.
+const maxPerOrg = 2
+
+// diversify takes the best matches, at most maxPerOrg from one
+// organisation while others are left; the rest fill remaining places.
+func diversify(sorted []candidate, limit int) []candidate {
+	out := make([]candidate, 0, min(limit, len(sorted)))
+	perOrg := map[string]int{}
+	var held []candidate
+	for _, c := range sorted {
+		if len(out) == limit {
+			break
+		}
+		org := c.d.p.Org
+		if org != "" && perOrg[org] >= maxPerOrg {
+			held = append(held, c)
+			continue
+		}
+		perOrg[org]++
+		out = append(out, c)
+	}
+	for _, c := range held {
+		if len(out) == limit {
+			break
+		}
+		out = append(out, c)
+	}
+	if len(held) > 0 {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].better(out[j]) })
+	}
+	return out
+}
+
+// match explains a picked candidate: the concepts and terms both
+// profiles share and the field-by-field fit.
+func (r *ranker) match(c candidate) Match {
+	d := c.d
+	m := Match{Profile: d.p, Score: c.score}
+	need, offer := &r.q.Profile, &d.p
+	if need.Kind == KindOffer {
+		need, offer = offer, need
+	}
+	m.Fit = fitOf(need, offer)
+	tax := r.ix.tax
+
+	type weighted struct {
+		key string
+		w   float64
+	}
+	byWeight := func(xs []weighted, max int) []string {
+		sort.Slice(xs, func(i, j int) bool {
+			if xs[i].w != xs[j].w {
+				return xs[i].w > xs[j].w
+			}
+			return xs[i].key < xs[j].key
+		})
+		var out []string
+		for i, x := range xs {
+			if i == max {
+				break
+			}
+			out = append(out, x.key)
+		}
+		return out
+	}
+	var common []weighted
+	exact := map[int32]bool{}
+	for _, p := range d.concepts {
+		if qw, ok := r.qConcepts[p.id()]; ok {
+			common = append(common, weighted{tax.concepts[p.id()].ID, qw + r.conceptWeight(p.id(), p.val())})
+			exact[p.id()] = true
+		}
+	}
+	m.Concepts = byWeight(common, -1)
+
+	var soft []weighted
+	for _, cw := range r.soft {
+		if exact[cw.c] {
+			continue
+		}
+		if w := float64(cw.w) * float64(find(d.soft, cw.c)) / maxPacked; w >= minSoftReason {
+			soft = append(soft, weighted{tax.concepts[cw.c].ID, w})
+		}
+	}
+	m.Related = byWeight(soft, maxRelated)
+
+	var terms []weighted
+	for _, tok := range r.a.keys {
+		id, ok := r.ix.terms[tok]
+		if !ok {
+			continue
+		}
+		if tf := find(d.tokens, int32(id)); tf > 0 {
+			terms = append(terms, weighted{tok, r.qTokens[id] * bm25TF(float64(tf), float64(d.length), r.avgLen)})
+		}
+	}
+	m.Terms = byWeight(terms, maxTerms)
+	for i, dom := range tax.domains {
+		if r.domains&r.s.meta[c.slot].domains&(1<<i) != 0 {
+			m.Domains = append(m.Domains, dom.Code)
+		}
+	}
+	return m
+}
