@@ -40,3 +40,45 @@ func (k keys) update(id int64) string { return k.prefix + ":update:" + strconv.F
 // changes is a stream of profile changes (field "id", field "op"), read by
 // every process that keeps a match index.
 func (k keys) changes() string { return k.prefix + ":changes" }
+
+// llmAnalysis caches a model's validated analysis of a text, with
+// LLMCacheTTL. hash identifies the text as sent (see prompts).
+func (k keys) llmAnalysis(model, version, hash string) string {
+	return k.prefix + ":llm:analysis:" + model + ":" + version + ":" + hash
+}
+
+// llmCalls counts the model calls of one UTC day, with llmCallsTTL. The
+// day is a hash tag, so the user counters of that day share its slot.
+func (k keys) llmCalls(day string) string { return k.prefix + ":llm:calls:{" + day + "}" }
+
+// llmUserCalls counts one user's model calls of one UTC day, with llmCallsTTL.
+func (k keys) llmUserCalls(day, user string) string {
+	return k.prefix + ":llm:calls:{" + day + "}:user:" + user
+}
+
+// introID maps an introduction's short id (used in buttons) to its pair key.
+func (k keys) introID(id string) string { return k.prefix + ":intro:id:" + id }
+
+// intro is the hash of the introduction between two profiles, whichever
+// asked first; a and b are the two profile ids in sorted order.
+func (k keys) intro(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return k.prefix + ":intro:{" + a + "|" + b + "}"
+}
+
+// introSeq is the counter behind introduction ids.
+func (k keys) introSeq() string { return k.prefix + ":seq:intro" }
+
+// profileIntros is a set of the pair keys of a profile's introductions.
+func (k keys) profileIntros(id string) string { return k.prefix + ":profile:" + id + ":intros" }
+
+// counter is a named event count (intros requested, connections…), in
+// total and per UTC day ("" for the total).
+func (k keys) counter(name, day string) string {
+	if day == "" {
+		return k.prefix + ":count:" + name
+	}
+	return k.prefix + ":count:" + name + ":" + day
+}
