@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,21 +12,65 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Connect returns a client for the Redis named by url
-// ("redis://[user:password@]host:port/db" or "rediss://…") and checks
-// that it answers.
+// Connect returns a client for the Redis named by url and checks that it
+// answers. One server: "redis://[user:password@]host:port/db" or
+// "rediss://…". A Redis Cluster: "redis+cluster://[user:password@]host:port,host:port,…"
+// (or "rediss+cluster://…"), naming one or more of its nodes.
 func Connect(ctx context.Context, url string) (redis.UniversalClient, error) {
-	opt, err := redis.ParseURL(url)
+	var rdb redis.UniversalClient
+	var where string
+	if scheme, rest, ok := strings.Cut(url, "+cluster://"); ok {
+		opt, err := parseClusterURL(scheme, rest)
+		if err != nil {
+			return nil, err
+		}
+		opt.ContextTimeoutEnabled = true
+		rdb, where = redis.NewClusterClient(opt), strings.Join(opt.Addrs, ",")
+	} else {
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, fmt.Errorf("parse REDIS_URL: %w", err)
+		}
+		opt.ContextTimeoutEnabled = true
+		rdb, where = redis.NewClient(opt), opt.Addr
+	}
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("connect to redis at %s: %w", where, err)
+	}
+	return rdb, nil
+}
+
+// parseClusterURL reads "host:port,host:port…[?options]" after a
+// "redis+cluster://" or "rediss+cluster://" scheme.
+func parseClusterURL(scheme, rest string) (*redis.ClusterOptions, error) {
+	if scheme != "redis" && scheme != "rediss" {
+		return nil, fmt.Errorf("parse REDIS_URL: unknown scheme %q+cluster", scheme)
+	}
+	hostPart, query, _ := strings.Cut(rest, "?")
+	userinfo := ""
+	if at := strings.LastIndex(hostPart, "@"); at >= 0 {
+		userinfo, hostPart = hostPart[:at+1], hostPart[at+1:]
+	}
+	hosts := strings.Split(strings.TrimSuffix(hostPart, "/"), ",")
+	u := scheme + "://" + userinfo + hosts[0]
+	var params []string
+	for _, h := range hosts[1:] {
+		if h = strings.TrimSpace(h); h != "" {
+			params = append(params, "addr="+h)
+		}
+	}
+	if query != "" {
+		params = append(params, query)
+	}
+	if len(params) > 0 {
+		u += "?" + strings.Join(params, "&")
+	}
+	opt, err := redis.ParseClusterURL(u)
 	if err != nil {
 		return nil, fmt.Errorf("parse REDIS_URL: %w", err)
 	}
-	opt.ContextTimeoutEnabled = true
-	rdb := redis.NewClient(opt)
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("connect to redis at %s: %w", opt.Addr, err)
-	}
-	return rdb, nil
+	return opt, nil
 }
 
 // Embedded is an in-process Redis server for runs without REDIS_URL. Its
@@ -85,4 +130,31 @@ func (e *Embedded) Close() {
 	close(e.stop)
 	e.done.Wait()
 	e.srv.Close()
+}
+
+// DeleteAll removes every key of this store's prefix, on every master of
+// a Cluster. It is for tests and for retiring a deployment.
+func (s *Store) DeleteAll(ctx context.Context) error {
+	del := func(ctx context.Context, node *redis.Client) error {
+		iter := node.Scan(ctx, 0, s.k.prefix+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			if err := node.Del(ctx, iter.Val()).Err(); err != nil {
+				return err
+			}
+		}
+		return iter.Err()
+	}
+	var err error
+	switch c := s.rdb.(type) {
+	case *redis.ClusterClient:
+		err = c.ForEachMaster(ctx, del)
+	case *redis.Client:
+		err = del(ctx, c)
+	default:
+		err = fmt.Errorf("unsupported client %T", s.rdb)
+	}
+	if err != nil {
+		return fmt.Errorf("delete keys %s:*: %w", s.k.prefix, err)
+	}
+	return nil
 }

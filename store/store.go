@@ -141,8 +141,11 @@ func (s *Store) SaveProfile(ctx context.Context, p matcher.Profile) (created boo
 	if err != nil {
 		return false, fmt.Errorf("save profile %s: %w", p.ID, err)
 	}
+	// One pipeline, not a transaction: the keys live on different Cluster
+	// slots. Readers tolerate the moment between the writes (a listed id
+	// whose profile is not there yet is skipped).
 	var added *redis.IntCmd
-	_, err = s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+	_, err = s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.Set(ctx, s.k.profile(p.ID), b, 0)
 		added = pipe.SAdd(ctx, s.k.profiles(), p.ID)
 		if p.OwnerID != 0 {
@@ -224,7 +227,7 @@ func (s *Store) Profile(ctx context.Context, id string) (matcher.Profile, error)
 
 // DeleteProfile removes a profile and announces the removal.
 func (s *Store) DeleteProfile(ctx context.Context, p matcher.Profile) error {
-	_, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+	_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.Del(ctx, s.k.profile(p.ID))
 		pipe.SRem(ctx, s.k.profiles(), p.ID)
 		if p.OwnerID != 0 {

@@ -58,10 +58,8 @@ func backends(t *testing.T) []backend {
 func testPrefix(t *testing.T, rdb redis.UniversalClient) string {
 	prefix := fmt.Sprintf("djtest%d", time.Now().UnixNano())
 	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
+		if err := New(rdb, prefix).DeleteAll(context.Background()); err != nil {
+			t.Errorf("clean up %s: %v", prefix, err)
 		}
 	})
 	return prefix
@@ -286,5 +284,22 @@ func waitUntil(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestParseClusterURL(t *testing.T) {
+	opt, err := parseClusterURL("redis", "u:pw@10.0.0.1:7000,10.0.0.2:7001,10.0.0.3:7002?dial_timeout=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.1:7000", "10.0.0.2:7001", "10.0.0.3:7002"}
+	if diff := cmp.Diff(want, opt.Addrs); diff != "" {
+		t.Errorf("addrs (-want +got):\n%s", diff)
+	}
+	if opt.Username != "u" || opt.Password != "pw" || opt.DialTimeout != 3*time.Second {
+		t.Errorf("options = %q %q %v", opt.Username, opt.Password, opt.DialTimeout)
+	}
+	if _, err := parseClusterURL("http", "x:1"); err == nil {
+		t.Error("http+cluster accepted")
 	}
 }
