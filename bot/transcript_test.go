@@ -18,6 +18,7 @@ import (
 	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
@@ -59,18 +60,11 @@ func (r *recorder) press(label string) (Button, bool) {
 	return Button{}, false
 }
 
-// testEngine returns an engine on an embedded store holding the demo set.
+// testEngine returns an engine on a test store (see storetest) holding the demo set.
 func testEngine(t *testing.T) (*Engine, *store.Store) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	emb, err := store.StartEmbedded(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emb.Close)
-	rdb := emb.Client()
-	t.Cleanup(func() { rdb.Close() })
-	st := store.New(rdb, "")
+	st, _ := storetest.New(t)
 	tax := matcher.Default()
 	ix := matcher.NewIndex(tax)
 	ps, err := demo.Profiles(fixedNow)
