@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/duijie/duijie/matcher"
@@ -24,9 +26,19 @@ type ProfileStore interface {
 }
 
 // Analyzer turns a free-text description into a structured analysis:
-// the offline taxonomy normalizer, or an LLM.
+// the offline taxonomy normalizer, or a model (prompts.Analyzer), which
+// reads offline itself when the model fails. req.User is for per-user
+// limits and never reaches a model. An error means no analysis at all.
 type Analyzer interface {
-	Analyze(ctx context.Context, kind matcher.Kind, lang matcher.Lang, text string) (matcher.Analysis, error)
+	Analyze(ctx context.Context, req matcher.AnalysisRequest) (matcher.Analysis, error)
+}
+
+var _ Analyzer = matcher.Offline{}
+
+// Embedder computes embedding vectors for the ranking (prompts.Embeddings).
+type Embedder interface {
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+	Model() string // vectors of different models are not comparable
 }
 
 // Ranker holds the match index.
@@ -55,6 +67,8 @@ type Engine struct {
 	now      func() time.Time
 	// MatchLimit is how many counterparts are shown after publishing.
 	MatchLimit int
+	// Embedder, when set, computes a profile's embedding on publish.
+	Embedder Embedder
 }
 
 // NewEngine wires an engine. now may be nil for the wall clock.
@@ -113,9 +127,10 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		}
 		switch {
 		case eff.Analyze != nil:
-			out.Typing(ctx, in.ChatID)
+			stop := keepTyping(ctx, out, in.ChatID)
 			req := eff.Analyze
-			a, err := e.analyzer.Analyze(ctx, req.Kind, req.Lang, req.Text)
+			a, err := e.analyzer.Analyze(ctx, matcher.AnalysisRequest{Kind: req.Kind, Lang: req.Lang, Text: req.Text, User: userKey(s.UserID, in.UserID)})
+			stop()
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
@@ -123,8 +138,9 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			next = Input{Kind: InAnalyzed, Analysis: &a}
 			continue
 		case eff.Publish != nil:
-			out.Typing(ctx, in.ChatID)
+			stop := keepTyping(ctx, out, in.ChatID)
 			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID)
+			stop()
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
@@ -180,6 +196,7 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) 
 	}
 	p.OwnerID = ownerID
 	p.UpdatedAt = now
+	e.embed(ctx, &p)
 	if _, err := e.profiles.SaveProfile(ctx, p); err != nil {
 		return p, nil, nil, err
 	}
@@ -192,6 +209,61 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) 
 	}
 	e.log.Info("profile published", "profile_id", p.ID, "kind", p.Kind, "matches", len(matches), "team", team != nil)
 	return p, matches, team, nil
+}
+
+// embed gives p an embedding when an Embedder is set; without one, or
+// when it fails, p is published without (the ranking does not need it).
+func (e *Engine) embed(ctx context.Context, p *matcher.Profile) {
+	if e.Embedder == nil {
+		return
+	}
+	vs, err := e.Embedder.Embed(ctx, []string{p.EmbeddingText()})
+	if err != nil || len(vs) != 1 {
+		e.log.Warn("profile embedding failed; published without", "profile_id", p.ID, "err", err)
+		return
+	}
+	p.Embedding, p.EmbeddingModel = vs[0], e.Embedder.Model()
+}
+
+// userKey identifies the user for per-user limits: the first id that is set.
+func userKey(ids ...int64) string {
+	for _, id := range ids {
+		if id != 0 {
+			return strconv.FormatInt(id, 10)
+		}
+	}
+	return ""
+}
+
+// typingEvery renews the typing indicator while the bot works; clients
+// show it for about five seconds.
+const typingEvery = 4 * time.Second
+
+// keepTyping shows the typing indicator until stop is called.
+func keepTyping(ctx context.Context, out Sender, chatID int64) (stop func()) {
+	out.Typing(ctx, chatID)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(typingEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				out.Typing(ctx, chatID)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 // fail tells the user about err, once, and logs the detail.

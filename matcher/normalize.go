@@ -3,6 +3,7 @@ package matcher
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,15 @@ type Analysis struct {
 	Budget   string   `json:"budget,omitempty"`
 	Deadline string   `json:"deadline,omitempty"`
 	Missing  []Field  `json:"missing,omitempty"` // fields worth a follow-up question, most useful first
+
+	// Filled by a model; the offline normalizer leaves them empty.
+	Statement     string   `json:"statement,omitempty"`      // the problem or solution in the field's English terms
+	KeywordsZH    []string `json:"keywords_zh,omitempty"`    // Chinese terms; Keywords then holds the English ones
+	IP            IPStatus `json:"ip,omitempty"`             // intellectual property behind an offer
+	Remarks       []Remark `json:"remarks,omitempty"`        // quality remarks, each answerable by a question
+	PromptVersion string   `json:"prompt_version,omitempty"` // the prompt that produced it; empty offline
+	// Notice is for the dialog to tell the user; never stored.
+	Notice Notice `json:"notice,omitempty"`
 }
 
 // Apply copies the analysis into p without overwriting what p already has.
@@ -49,7 +59,7 @@ func (a *Analysis) Apply(p *Profile) {
 	}
 	p.Domains = mergeStrings(p.Domains, a.Domains)
 	p.Concepts = mergeStrings(p.Concepts, a.Concepts)
-	p.Keywords = mergeStrings(p.Keywords, a.Keywords)
+	p.Keywords = mergeTerms(p.Keywords, a.Keywords, a.KeywordsZH)
 	if p.TRL == 0 {
 		p.TRL = a.TRL
 	}
@@ -65,6 +75,31 @@ func (a *Analysis) Apply(p *Profile) {
 	if p.Deadline == "" {
 		p.Deadline = a.Deadline
 	}
+	if p.Statement == "" {
+		p.Statement = a.Statement
+	}
+	if p.IP == IPUnknown {
+		p.IP = a.IP
+	}
+	if a.PromptVersion != "" {
+		p.PromptVersion = a.PromptVersion
+	}
+}
+
+// mergeTerms adds the terms of each list in more that have has not got,
+// up to MaxTermsPerList in all.
+func mergeTerms(have []string, more ...[]string) []string {
+	for _, list := range more {
+		for _, t := range mergeStrings(nil, list) {
+			if len(have) >= MaxTermsPerList {
+				return have
+			}
+			if !slices.Contains(have, t) {
+				have = append(have, t)
+			}
+		}
+	}
+	return have
 }
 
 func mergeStrings(have, more []string) []string {
@@ -288,7 +323,7 @@ func ParseModes(text string) []Mode { return findModes(text) }
 // descriptions with the taxonomy alone.
 type Offline struct{ Tax *Taxonomy }
 
-// Analyze reads text; it never fails.
-func (o Offline) Analyze(_ context.Context, kind Kind, _ Lang, text string) (Analysis, error) {
-	return o.Tax.Analyze(kind, text), nil
+// Analyze reads the request's text; it never fails.
+func (o Offline) Analyze(_ context.Context, req AnalysisRequest) (Analysis, error) {
+	return o.Tax.Analyze(req.Kind, req.Text), nil
 }

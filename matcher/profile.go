@@ -142,7 +142,13 @@ type Profile struct {
 	// never be paired with, such as competitors.
 	DoNotMatch []string `json:"do_not_match,omitempty"`
 
-	Embedding []float32 `json:"embedding,omitempty"`
+	// Statement is the problem or solution in the field's English terms,
+	// written by a model; empty when the text was read offline.
+	Statement     string `json:"statement,omitempty"`
+	PromptVersion string `json:"prompt_version,omitempty"` // the prompt that normalized the text; empty offline
+
+	Embedding      []float32 `json:"embedding,omitempty"`
+	EmbeddingModel string    `json:"embedding_model,omitempty"` // the model that computed Embedding
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -193,6 +199,7 @@ func (p *Profile) Validate() error {
 	checkLen("description", p.Description, MaxTextRunes)
 	checkLen("org", p.Org, MaxOrgRunes)
 	checkLen("region", p.Region, MaxRegionRunes)
+	checkLen("statement", p.Statement, MaxStatementRunes)
 	if strings.TrimSpace(p.Description) == "" && strings.TrimSpace(p.Summary) == "" {
 		add("description is empty")
 	}
@@ -249,7 +256,7 @@ func validID(id string) bool {
 
 // Text returns everything a profile says in words, for analysis and search.
 func (p *Profile) Text() string {
-	parts := []string{p.Title, p.Summary, p.Description, p.Success}
+	parts := []string{p.Title, p.Summary, p.Description, p.Success, p.Statement}
 	parts = append(parts, p.Keywords...)
 	return strings.Join(parts, "\n")
 }
