@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/duijie/duijie/matcher"
 )
 
@@ -70,6 +72,7 @@ type Format string
 const (
 	JSONL Format = "jsonl"
 	CSV   Format = "csv"
+	XLSX  Format = "xlsx" // an Excel workbook; its first sheet is read
 )
 
 // FormatOf guesses the format from a file name, falling back to the content.
@@ -78,11 +81,16 @@ func FormatOf(name string, head []byte) Format {
 	switch {
 	case strings.HasSuffix(lower, ".csv"):
 		return CSV
+	case strings.HasSuffix(lower, ".xlsx"):
+		return XLSX
 	case strings.HasSuffix(lower, ".jsonl"), strings.HasSuffix(lower, ".ndjson"), strings.HasSuffix(lower, ".json"):
 		return JSONL
 	}
 	if t := bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))); len(t) > 0 && t[0] == '{' {
 		return JSONL
+	}
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return XLSX // a zip archive: an Office Open XML workbook
 	}
 	return CSV
 }
@@ -101,6 +109,8 @@ func Read(r io.Reader, f Format, now time.Time) (rows []Row, bad []RowError, err
 		recs, bad, err = readJSONL(r)
 	case CSV:
 		recs, bad, err = readCSV(r)
+	case XLSX:
+		recs, bad, err = readXLSX(r)
 	default:
 		return nil, nil, fmt.Errorf("unknown format %q", f)
 	}
@@ -177,30 +187,85 @@ func readCSV(r io.Reader) ([]lineRecord, []RowError, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("read CSV header: %w", err)
 	}
+	return readTable(header, func() ([]string, int, error) {
+		fields, err := cr.Read()
+		line, _ := cr.FieldPos(0)
+		var perr *csv.ParseError
+		if errors.As(err, &perr) {
+			return nil, perr.Line, rowError{perr.Err}
+		}
+		return fields, line, err
+	})
+}
+
+// readXLSX reads the first sheet of an Excel workbook like a CSV file:
+// the first row names the columns.
+func readXLSX(r io.Reader) ([]lineRecord, []RowError, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read Excel workbook: %w", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, nil, errors.New("the workbook has no sheet")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, nil, fmt.Errorf("read sheet %q: %w", sheets[0], err)
+	}
+	defer rows.Close()
+	line := 0
+	next := func() ([]string, int, error) {
+		if !rows.Next() {
+			if err := rows.Error(); err != nil {
+				return nil, line, err
+			}
+			return nil, line, io.EOF
+		}
+		line++
+		cols, err := rows.Columns()
+		return cols, line, err
+	}
+	header, _, err := next()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read sheet %q header: %w", sheets[0], err)
+	}
+	return readTable(header, next)
+}
+
+// rowError marks a row that could not be read, as opposed to a file that
+// cannot be read any further.
+type rowError struct{ err error }
+
+func (e rowError) Error() string { return e.err.Error() }
+
+// readTable turns rows under a header into records. next returns the
+// next row and its line, io.EOF at the end, or a rowError for one bad row.
+func readTable(header []string, next func() ([]string, int, error)) ([]lineRecord, []RowError, error) {
 	col := map[string]int{}
 	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
 	}
 	for _, req := range []string{"id", "kind", "title", "description"} {
 		if _, ok := col[req]; !ok {
-			return nil, nil, fmt.Errorf("CSV header lacks the %q column (have %s)", req, strings.Join(header, ","))
+			return nil, nil, fmt.Errorf("the header lacks the %q column (have %s)", req, strings.Join(header, ","))
 		}
 	}
 	var out []lineRecord
 	var bad []RowError
 	for {
-		fields, err := cr.Read()
+		fields, line, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		var rerr rowError
+		if errors.As(err, &rerr) {
+			bad = append(bad, RowError{Line: line, Err: rerr.err})
+			continue
+		}
 		if err != nil {
-			var perr *csv.ParseError
-			if errors.As(err, &perr) {
-				bad = append(bad, RowError{Line: perr.Line, Err: perr.Err})
-				continue
-			}
-			return nil, bad, fmt.Errorf("read CSV: %w", err)
+			return nil, bad, fmt.Errorf("read line %d: %w", line, err)
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(fields) {
@@ -208,7 +273,7 @@ func readCSV(r io.Reader) ([]lineRecord, []RowError, error) {
 			}
 			return ""
 		}
-		if strings.Join(fields, "") == "" {
+		if strings.TrimSpace(strings.Join(fields, "")) == "" {
 			continue
 		}
 		rec := Record{ID: get("id"), Kind: get("kind"), Title: get("title"), Description: get("description"),

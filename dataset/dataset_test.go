@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/duijie/duijie/matcher"
 )
@@ -117,5 +118,42 @@ func TestFormatOf(t *testing.T) {
 		if got := FormatOf(tc.name, []byte(tc.head)); got != tc.want {
 			t.Errorf("FormatOf(%q, %q) = %s, want %s", tc.name, tc.head, got, tc.want)
 		}
+	}
+}
+
+func TestReadXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	rows := [][]any{
+		{"id", "kind", "title", "description", "lang", "trl", "modes"},
+		{"o1", "offer", "激光熔覆", "超高速激光熔覆替代电镀硬铬。", "zh", 7, "license;transfer"},
+		{"o2", "offer", "Bad", "Bad trl", "en", "seven", ""},
+		{},
+		{"n1", "need", "Rods rust", "Our piston rods rust near the sea.", "en", "", ""},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got := FormatOf("upload", buf.Bytes()[:8]); got != XLSX {
+		t.Errorf("FormatOf(workbook bytes) = %s", got)
+	}
+	got, bad, err := Read(&buf, XLSX, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Profile.ID != "o1" || got[0].Profile.TRL != 7 || got[1].Line != 5 {
+		t.Errorf("rows = %+v", got)
+	}
+	if len(bad) != 1 || bad[0].Line != 3 || bad[0].ID != "o2" {
+		t.Errorf("bad = %v, want line 3 (o2)", bad)
+	}
+	if _, _, err := Read(strings.NewReader("PK\x03\x04 not a workbook"), XLSX, now); err == nil {
+		t.Error("a broken workbook was read")
 	}
 }
