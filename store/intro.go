@@ -22,7 +22,7 @@ type IntroState string
 
 const (
 	IntroRequested IntroState = "requested"
-	IntroAccepted  IntroState = "accepted"  // a connection: contacts were exchanged
+	IntroAccepted  IntroState = "accepted" // a connection: contacts were exchanged
 	IntroDeclined  IntroState = "declined"
 	IntroExpired   IntroState = "expired"
 	IntroWithdrawn IntroState = "withdrawn" // a profile or its owner's data was deleted

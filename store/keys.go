@@ -82,3 +82,17 @@ func (k keys) counter(name, day string) string {
 	}
 	return k.prefix + ":count:" + name + ":" + day
 }
+
+// inbox is the stream of Telegram updates received by webhook for one
+// shard of chats. The shard number is a hash tag: the stream and its
+// seen-markers share a Cluster slot.
+func (k keys) inbox(shard int) string { return k.prefix + ":inbox:{" + strconv.Itoa(shard) + "}" }
+
+// inboxSeen marks an update id as received on a shard, with UpdateTTL.
+func (k keys) inboxSeen(shard int, updateID int64) string {
+	return k.inbox(shard) + ":seen:" + strconv.FormatInt(updateID, 10)
+}
+
+// lease names the holder of an exclusive role (a shard's consumer, the
+// long poller), with a TTL the holder renews.
+func (k keys) lease(name string) string { return k.prefix + ":lease:{" + name + "}" }
