@@ -24,10 +24,15 @@ const (
 )
 
 // questionOrder ranks follow-up questions by how much they help matching.
+// The clarifying question comes first when the description could not be
+// read well; the benefit question only when a quality remark asks for it.
 var questionOrder = []matcher.Field{
-	matcher.FieldDomain, matcher.FieldTRL, matcher.FieldSuccess, matcher.FieldRegion,
-	matcher.FieldModes, matcher.FieldBudget, matcher.FieldDeadline,
+	matcher.FieldClarify, matcher.FieldDomain, matcher.FieldTRL, matcher.FieldSuccess, matcher.FieldBenefit,
+	matcher.FieldRegion, matcher.FieldModes, matcher.FieldBudget, matcher.FieldDeadline,
 }
+
+// maxRemarkQuestions caps the questions that quality remarks add.
+const maxRemarkQuestions = 2
 
 // Button actions.
 const (
@@ -303,6 +308,19 @@ func (d *Dialog) analyzed(s *Session, a *matcher.Analysis, e *Effects) {
 	for _, f := range a.Missing {
 		missing[f] = true
 	}
+	added := 0
+	for _, r := range a.Remarks {
+		if f := r.Field(); f != "" && !missing[f] && added < maxRemarkQuestions {
+			missing[f] = true
+			added++
+		}
+	}
+	switch a.Notice {
+	case matcher.NoticeClarify:
+		missing[matcher.FieldClarify] = true
+	case matcher.NoticeCapReached:
+		e.say(tr(s.Lang, "llm_cap"))
+	}
 	for _, f := range questionOrder {
 		if len(s.Questions) == d.maxQuestions() {
 			break
@@ -384,6 +402,10 @@ func (d *Dialog) answer(s *Session, value string, fromButton bool, e *Effects) {
 		}
 	case matcher.FieldSuccess:
 		a.Success = clip(value, maxAnswerRunes)
+	case matcher.FieldBenefit:
+		a.Benefit = clip(value, maxAnswerRunes)
+	case matcher.FieldClarify:
+		a.Clarify = clip(value, maxAnswerRunes)
 	}
 	d.nextQuestion(s, e)
 }
@@ -549,6 +571,18 @@ func (d *Dialog) question(s *Session) Reply {
 		key := msg("q_success_offer")
 		if need {
 			key = "q_success_need"
+		}
+		text = tr(l, key)
+	case matcher.FieldBenefit:
+		key := msg("q_benefit_offer")
+		if need {
+			key = "q_benefit_need"
+		}
+		text = tr(l, key)
+	case matcher.FieldClarify:
+		key := msg("q_clarify_offer")
+		if need {
+			key = "q_clarify_need"
 		}
 		text = tr(l, key)
 	}

@@ -129,7 +129,8 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		case eff.Analyze != nil:
 			stop := keepTyping(ctx, out, in.ChatID)
 			req := eff.Analyze
-			a, err := e.analyzer.Analyze(ctx, matcher.AnalysisRequest{Kind: req.Kind, Lang: req.Lang, Text: req.Text, User: userKey(s.UserID, in.UserID)})
+			a, err := e.analyzer.Analyze(ctx, matcher.AnalysisRequest{Kind: req.Kind, Lang: req.Lang, Text: req.Text,
+				User: userKey(s.UserID, in.UserID), Private: identity(in)})
 			stop()
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
@@ -139,7 +140,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			continue
 		case eff.Publish != nil:
 			stop := keepTyping(ctx, out, in.ChatID)
-			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID)
+			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID, identity(in))
 			stop()
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
@@ -184,7 +185,7 @@ func (e *Engine) save(ctx context.Context, s *Session) error {
 
 // publish stores the profile and ranks its counterparts; for a need it
 // also proposes a linkage team when one adds coverage.
-func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) (matcher.Profile, []matcher.Match, *matcher.Team, error) {
+func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, private []string) (matcher.Profile, []matcher.Match, *matcher.Team, error) {
 	now := e.now().UTC()
 	if p.ID == "" {
 		id, err := e.profiles.NewProfileID(ctx)
@@ -196,7 +197,7 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) 
 	}
 	p.OwnerID = ownerID
 	p.UpdatedAt = now
-	e.embed(ctx, &p)
+	e.embed(ctx, &p, private)
 	if _, err := e.profiles.SaveProfile(ctx, p); err != nil {
 		return p, nil, nil, err
 	}
@@ -213,16 +214,29 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64) 
 
 // embed gives p an embedding when an Embedder is set; without one, or
 // when it fails, p is published without (the ranking does not need it).
-func (e *Engine) embed(ctx context.Context, p *matcher.Profile) {
+// The private words are removed from the text first.
+func (e *Engine) embed(ctx context.Context, p *matcher.Profile, private []string) {
 	if e.Embedder == nil {
 		return
 	}
-	vs, err := e.Embedder.Embed(ctx, []string{p.EmbeddingText()})
+	vs, err := e.Embedder.Embed(ctx, []string{matcher.RedactWords(p.EmbeddingText(), private...)})
 	if err != nil || len(vs) != 1 {
 		e.log.Warn("profile embedding failed; published without", "profile_id", p.ID, "err", err)
 		return
 	}
 	p.Embedding, p.EmbeddingModel = vs[0], e.Embedder.Model()
+}
+
+// identity lists the ids of an incoming message's chat and sender, which
+// must not leave the process even when the user typed them.
+func identity(in Incoming) []string {
+	var out []string
+	for _, id := range []int64{in.UserID, in.ChatID} {
+		if id != 0 {
+			out = append(out, strconv.FormatInt(id, 10))
+		}
+	}
+	return out
 }
 
 // userKey identifies the user for per-user limits: the first id that is set.

@@ -82,6 +82,11 @@ var catalog = map[msg][2]string{
 	"q_success_need":  {"What result would count as success? (for example: defect rate below 0.5%, cost down 20%) Type it, or skip.", "达到什么效果算解决？（例如：不良率低于0.5%、成本降低20%）请直接输入，或跳过。"},
 	"q_success_offer": {"What has been demonstrated, and at what scale? (for example: 1 year on a production line, 99% accuracy) Type it, or skip.", "已经验证到什么程度、什么规模？（例如：在生产线上运行1年、准确率99%）请直接输入，或跳过。"},
 	"q_progress":      {"Question %d of %d. ", "第 %d/%d 个问题。"},
+	"q_benefit_need":  {"What would solving it be worth, in numbers? (for example: scrap down from 3% to 0.5%, 2 million CNY saved a year) Type it, or skip.", "解决后能带来多大收益？请给出数字（例如：废品率从3%降到0.5%、每年节省200万元）。请直接输入，或跳过。"},
+	"q_benefit_offer": {"What does it gain over what is used today, in numbers? (for example: 30% less energy, twice the speed) Type it, or skip.", "与现有做法相比有什么量化优势？（例如：能耗降低30%、速度提高一倍）请直接输入，或跳过。"},
+	"q_clarify_need":  {"To find the right counterparts: in one or two sentences, what exactly should a solution do, and for which product or process? Type it, or skip.", "为了匹配准确，请用一两句话说明：具体需要解决什么问题，用在什么产品或工序上？请直接输入，或跳过。"},
+	"q_clarify_offer": {"To find the right counterparts: in one or two sentences, what exactly does your technology do, and for which products or processes? Type it, or skip.", "为了匹配准确，请用一两句话说明：您的技术具体能做什么，适用于哪些产品或工序？请直接输入，或跳过。"},
+	"llm_cap":         {"You have reached today's limit of detailed readings, so I read this one with the basic reader. Please check the summary carefully; tomorrow the detailed reading is back.", "今天的智能解析次数已用完，这次使用基础解析。请仔细核对摘要；明天即可恢复智能解析。"},
 	"trl_unclear":     {"Please pick one of the buttons, or type a level from 1 to 9.", "请点选一个按钮，或输入 1–9 的成熟度等级。"},
 
 	// Summary card.

@@ -8,6 +8,7 @@
 package bot
 
 import (
+	"strings"
 	"time"
 
 	"github.com/duijie/duijie/matcher"
@@ -61,6 +62,8 @@ type Answers struct {
 	Budget   string          `json:"budget,omitempty"`
 	Deadline string          `json:"deadline,omitempty"`
 	Success  string          `json:"success,omitempty"`
+	Benefit  string          `json:"benefit,omitempty"` // the benefit in numbers; shown with Success
+	Clarify  string          `json:"clarify,omitempty"` // what exactly is needed or offered, in the user's words
 	Skipped  []matcher.Field `json:"skipped,omitempty"`
 }
 
@@ -86,11 +89,17 @@ func (a *Answers) answered(f matcher.Field) bool {
 		return a.Deadline != ""
 	case matcher.FieldSuccess:
 		return a.Success != ""
+	case matcher.FieldBenefit:
+		return a.Benefit != ""
+	case matcher.FieldClarify:
+		return a.Clarify != ""
 	}
 	return false
 }
 
-// apply writes the answers into p, over what was there.
+// apply writes the answers into p, over what was there; the benefit
+// joins the success line, and the clarifying answer becomes the summary
+// when the normalizer wrote none.
 func (a *Answers) apply(p *matcher.Profile) {
 	if a.Domain != "" {
 		p.Domains = append([]string{a.Domain}, remove(p.Domains, a.Domain)...)
@@ -110,9 +119,22 @@ func (a *Answers) apply(p *matcher.Profile) {
 	if a.Deadline != "" {
 		p.Deadline = a.Deadline
 	}
-	if a.Success != "" {
-		p.Success = a.Success
+	if a.Success != "" || a.Benefit != "" {
+		p.Success = strings.Join(nonEmpty(a.Success, a.Benefit), "; ")
 	}
+	if a.Clarify != "" && p.Summary == "" {
+		p.Summary = a.Clarify
+	}
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func remove(list []string, s string) []string {

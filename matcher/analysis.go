@@ -67,6 +67,9 @@ type AnalysisRequest struct {
 	Lang Lang // the user's language, for the title and summary
 	Text string
 	User string // opaque key for per-user limits; empty for imports
+	// Private lists what identifies the user (such as their Telegram ids);
+	// it is removed from the text before the text leaves the process.
+	Private []string
 }
 
 // Limits of an analysis.
@@ -288,6 +291,40 @@ func RedactContacts(text string) string {
 		s := spans[0]
 		t = t[:s[0]] + Redacted + t[s[1]:]
 	}
+}
+
+// RedactWords replaces each whole-word occurrence of the words (ignoring
+// case; words shorter than 3 characters are ignored) with Redacted.
+func RedactWords(text string, words ...string) string {
+	for _, w := range words {
+		w = strings.TrimSpace(w)
+		if len(w) < 3 {
+			continue
+		}
+		lower, lw := strings.ToLower(text), strings.ToLower(w)
+		var b strings.Builder
+		last := 0
+		for i := 0; ; {
+			j := strings.Index(lower[i:], lw)
+			if j < 0 {
+				break
+			}
+			start, end := i+j, i+j+len(lw)
+			if (start == 0 || !isWordByte(text[start-1])) && (end == len(text) || !isWordByte(text[end])) {
+				b.WriteString(text[last:start])
+				b.WriteString(Redacted)
+				last = end
+			}
+			i = end
+		}
+		b.WriteString(text[last:])
+		text = b.String()
+	}
+	return text
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // CleanText removes invisible characters (zero-width spaces and joiners,

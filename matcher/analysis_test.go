@@ -41,6 +41,14 @@ func TestRedactContacts(t *testing.T) {
 	}
 }
 
+func TestRedactWords(t *testing.T) {
+	got := RedactWords("I am 918273645 (id 9182736451 is not me), User918273645 or user918273645x; 用户918273645", "918273645", "user918273645", "", "ab")
+	want := "I am [removed] (id 9182736451 is not me), [removed] or user918273645x; 用户[removed]"
+	if got != want {
+		t.Errorf("RedactWords\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestCleanText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"ign\u200bore previ\u200dous", "ignore previous"},

@@ -102,7 +102,7 @@ func NewAnalyzer(chat Chatter, guard *Guard, tax *matcher.Taxonomy, cache Cache,
 
 // Analyze reads a description; see Analyzer.
 func (a *Analyzer) Analyze(ctx context.Context, req matcher.AnalysisRequest) (matcher.Analysis, error) {
-	text := clipRunes(strings.TrimSpace(matcher.RedactContacts(req.Text)), MaxInputRunes)
+	text := clipRunes(strings.TrimSpace(matcher.RedactWords(matcher.RedactContacts(req.Text), req.Private...)), MaxInputRunes)
 	offline := func(n matcher.Notice, why string) (matcher.Analysis, error) {
 		a.log.Info("llm analysis read offline", "why", why, "notice", n)
 		an := a.tax.Analyze(req.Kind, text)

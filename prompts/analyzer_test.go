@@ -3,7 +3,6 @@ package prompts
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts/llmfake"
 	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/store/storetest"
 )
 
 // testLog sends logs to t.Log.
@@ -368,17 +368,12 @@ func TestBreaker(t *testing.T) {
 	}
 }
 
-// redisStore is a store on an embedded Redis, for the cache and caps.
+// redisStore is the store for the cache and caps: on the test Redis
+// when one is given, else embedded.
 func redisStore(t *testing.T) *store.Store {
 	t.Helper()
-	e, err := store.StartEmbedded(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	rdb := e.Client()
-	t.Cleanup(func() { rdb.Close() })
-	return store.New(rdb, "")
+	st, _ := storetest.New(t)
+	return st
 }
 
 // TestCache: the same text twice makes one call; another model, another

@@ -1,0 +1,360 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/duijie/duijie/internal/tgfake"
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/prompts"
+	"github.com/duijie/duijie/prompts/llmfake"
+)
+
+var descriptionRe = regexp.MustCompile(`(?s)<description>\n(.*)\n</description>`)
+
+// mirror is a model that reads a description as the offline normalizer
+// does and answers in the model's format, so that the transcripts'
+// scripted answers fit the questions it leads to.
+func mirror(c llmfake.Call) llmfake.Reply {
+	tax := matcher.Default()
+	m := descriptionRe.FindStringSubmatch(c.User())
+	if m == nil {
+		return llmfake.Reply{Content: "{}"}
+	}
+	kind := matcher.KindNeed
+	if strings.HasPrefix(c.User(), "A technology offer") {
+		kind = matcher.KindOffer
+	}
+	a := tax.Analyze(kind, m[1])
+	var en, zh []string
+	for _, id := range a.Concepts {
+		if con, ok := tax.Concept(id); ok {
+			en, zh = append(en, con.Label(matcher.LangEN)), append(zh, con.Label(matcher.LangZH))
+		}
+	}
+	ans := map[string]any{
+		"title": a.Title, "summary": "", "statement": "A technical " + string(kind) + " about " + strings.Join(en, ", ") + ".",
+		"domains": orEmpty(a.Domains), "concepts_en": orEmpty(en), "concepts_zh": orEmpty(zh), "keywords_en": []string{}, "keywords_zh": []string{},
+		"trl": a.TRL, "ip": "unknown", "modes": a.Modes, "region": a.Region, "budget": a.Budget, "deadline": a.Deadline,
+		"missing": a.Missing, "remarks": []string{},
+	}
+	b, _ := json.Marshal(ans)
+	return llmfake.Reply{Content: string(b)}
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// llmEngine is testEngine with the model analyzer and embeddings on a
+// fake OpenAI server behind the real go-openai client.
+func llmEngine(t *testing.T, opt prompts.AnalyzerOptions) (*Engine, *llmfake.Server) {
+	t.Helper()
+	e, st := testEngine(t)
+	fake := llmfake.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	client := prompts.NewOpenAI(prompts.ClientConfig{BaseURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: 300 * time.Millisecond, Sleep: func(context.Context, time.Duration) error { return nil }}, log)
+	if opt.Model == "" {
+		opt.Model = "test-model"
+	}
+	opt.Now = func() time.Time { return fixedNow }
+	e.analyzer = prompts.NewAnalyzer(client, guard, matcher.Default(), st, st, opt, log)
+	e.Embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
+	return e, fake
+}
+
+// TestTranscriptsThroughModel runs the golden conversations with the
+// model analyzer and counts the calls: one chat completion per intake
+// and one embedding per publish.
+func TestTranscriptsThroughModel(t *testing.T) {
+	files, _ := filepath.Glob("testdata/transcripts/*.txtar")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sections := map[string]string{}
+			for _, f := range ar.Files {
+				sections[f.Name] = string(f.Data)
+			}
+			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
+			fake.Chat = mirror
+			rec := &recorder{}
+			intakes, publishes := 0, 0
+			for _, line := range strings.Split(strings.TrimRight(sections["input"], "\n"), "\n") {
+				fmt.Fprintf(&rec.b, "> %s\n", line)
+				in := Input{Kind: InText, Text: line}
+				if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+					b, ok := rec.press(strings.Trim(line, "[]"))
+					if !ok {
+						t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
+					}
+					in = Input{Kind: InButton, Button: b}
+					switch b.Action {
+					case actDone:
+						intakes++
+					case actPublish:
+						publishes++
+					}
+				} else if cmd, arg, ok := ParseCommand(line); ok {
+					in = Input{Kind: InCommand, Command: cmd, Arg: arg}
+				}
+				if _, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec); err != nil {
+					t.Fatalf("%s: %v", line, err)
+				}
+			}
+			got := rec.b.String()
+			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {
+				if want != "" && !strings.Contains(got, want) {
+					t.Errorf("transcript lacks %q:\n%s", want, got)
+				}
+			}
+			chats, embeds := len(fake.ChatCalls()), len(fake.EmbedCalls())
+			t.Logf("%d intakes: %d chat completions; %d publishes: %d embedding requests", intakes, chats, publishes, embeds)
+			if chats != intakes || embeds != publishes {
+				t.Errorf("%d chat completions for %d intakes and %d embedding requests for %d publishes, want one each", chats, intakes, embeds, publishes)
+			}
+		})
+	}
+}
+
+// step sends one input to chat 100 and returns what the user saw.
+func step(t *testing.T, e *Engine, rec *recorder, in Input) string {
+	t.Helper()
+	n := rec.b.Len()
+	if _, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec.b.String()[n:]
+}
+
+func pressOn(t *testing.T, e *Engine, rec *recorder, label string) string {
+	t.Helper()
+	b, ok := rec.press(label)
+	if !ok {
+		t.Fatalf("no button %q on screen:\n%s", label, rec.b.String())
+	}
+	return step(t, e, rec, Input{Kind: InButton, Button: b})
+}
+
+// describe starts a need in English and sends the description.
+func describe(t *testing.T, e *Engine, rec *recorder, text string) string {
+	t.Helper()
+	step(t, e, rec, Input{Kind: InCommand, Command: "start", LangHint: matcher.LangEN})
+	pressOn(t, e, rec, "🏭 I have a technical need")
+	step(t, e, rec, Input{Kind: InText, Text: text})
+	return pressOn(t, e, rec, "✅ Done")
+}
+
+const pumpNeed = "Water pumps in our chemical plant in Nanjing break down without warning and stop production for days."
+
+// TestModelFailuresInTheDialog: whatever the server does, the intake
+// goes on to the questions and the card; an unusable answer brings the
+// clarifying question, a user over the cap a polite note, and a server
+// that hangs or fails changes nothing the user sees.
+func TestModelFailuresInTheDialog(t *testing.T) {
+	bad := llmfake.Reply{Content: "Sorry, I cannot produce JSON today."}
+	for _, tc := range []struct {
+		name    string
+		replies []llmfake.Reply
+		opt     prompts.AnalyzerOptions
+		capUsed bool     // the day's calls are used up by an earlier description
+		want    []string // in what the user sees after Done
+		notWant []string
+	}{
+		{name: "unusable twice", replies: []llmfake.Reply{bad, bad},
+			want: []string{"Question 1 of", "what exactly should a solution do"}},
+		{name: "refusal", replies: []llmfake.Reply{{Refusal: "no"}}, want: []string{"what exactly should a solution do"}},
+		{name: "server down", replies: []llmfake.Reply{llmfake.Error(500, "x", ""), llmfake.Error(500, "x", ""), llmfake.Error(500, "x", "")},
+			want: []string{"Question 1 of"}, notWant: []string{"what exactly", "limit"}},
+		{name: "server hangs", replies: []llmfake.Reply{{Hang: true}, {Hang: true}, {Hang: true}},
+			want: []string{"Question 1 of"}, notWant: []string{"what exactly", "limit"}},
+		{name: "over the cap", opt: prompts.AnalyzerOptions{UserCap: 1}, capUsed: true,
+			want: []string{"today's limit of detailed readings", "Question 1 of"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, fake := llmEngine(t, tc.opt)
+			if tc.capUsed {
+				fake.Chat = mirror
+				if _, err := e.analyzer.Analyze(context.Background(), matcher.AnalysisRequest{Kind: matcher.KindNeed, Text: "Our motors overheat in summer.", User: "100"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fake.Push(tc.replies...)
+			rec := &recorder{}
+			start := time.Now()
+			seen := describe(t, e, rec, pumpNeed)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("the intake waited %v", d)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(seen, w) {
+					t.Errorf("the user did not see %q:\n%s", w, seen)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(seen, w) {
+					t.Errorf("the user saw %q:\n%s", w, seen)
+				}
+			}
+			// The conversation is not stuck: skipping every question reaches the card.
+			for range DefaultMaxQuestions {
+				if _, ok := rec.press("Skip"); !ok {
+					break
+				}
+				pressOn(t, e, rec, "Skip")
+			}
+			if !strings.Contains(rec.b.String(), "Your need — please check") {
+				t.Errorf("no summary card:\n%s", rec.b.String())
+			}
+		})
+	}
+}
+
+// TestClarifyingAnswer: the answer to the clarifying question becomes the
+// profile's summary, and the profile publishes.
+func TestClarifyingAnswer(t *testing.T) {
+	e, fake := llmEngine(t, prompts.AnalyzerOptions{})
+	fake.Push(llmfake.Reply{Content: "no"}, llmfake.Reply{Content: "no"})
+	rec := &recorder{}
+	describe(t, e, rec, pumpNeed)
+	step(t, e, rec, Input{Kind: InText, Text: "Predict bearing failures of centrifugal pumps from vibration."})
+	for range DefaultMaxQuestions {
+		if _, ok := rec.press("Skip"); !ok {
+			break
+		}
+		pressOn(t, e, rec, "Skip")
+	}
+	s := loadSession(t, e)
+	if s.Draft == nil || s.Draft.Summary != "Predict bearing failures of centrifugal pumps from vibration." {
+		t.Fatalf("draft summary = %+v", s.Draft)
+	}
+	if out := pressOn(t, e, rec, "📣 Publish"); !strings.Contains(out, "Published") {
+		t.Errorf("not published:\n%s", out)
+	}
+}
+
+func loadSession(t *testing.T, e *Engine) Session {
+	t.Helper()
+	s, err := e.load(context.Background(), Incoming{ChatID: 100, UserID: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestRemarkQuestions: quality remarks add at most two questions, asked
+// in the dialog's order, and the benefit answer joins the success line.
+func TestRemarkQuestions(t *testing.T) {
+	d := &Dialog{Tax: matcher.Default()}
+	s := &Session{Lang: matcher.LangEN, LangSet: true, State: StateDescribe, Kind: matcher.KindNeed, Texts: []string{pumpNeed}}
+	a := &matcher.Analysis{Title: "Pump failure prediction", Domains: []string{"manufacturing"}, TRL: 6, Modes: []matcher.Mode{matcher.ModeJointRD},
+		Region: "Nanjing, Jiangsu", Budget: "1M CNY", Deadline: "2027",
+		Remarks: []matcher.Remark{matcher.RemarkBenefit, matcher.RemarkSuccess, matcher.RemarkStage}}
+	e := d.Step(s, Input{Kind: InAnalyzed, Analysis: a}, fixedNow)
+	if want := []matcher.Field{matcher.FieldSuccess, matcher.FieldBenefit}; fmt.Sprint(s.Questions) != fmt.Sprint(want) {
+		t.Fatalf("questions = %v, want %v", s.Questions, want)
+	}
+	if len(e.Replies) != 1 || !strings.Contains(e.Replies[0].Text, "Question 1 of 2") {
+		t.Fatalf("replies = %+v", e.Replies)
+	}
+	d.Step(s, Input{Kind: InText, Text: "No pump stops unannounced for a year"}, fixedNow)
+	e = d.Step(s, Input{Kind: InText, Text: "3 days of lost production a month"}, fixedNow)
+	if s.State != StateReview || s.Draft.Success != "No pump stops unannounced for a year; 3 days of lost production a month" {
+		t.Errorf("state %s, success %q", s.State, s.Draft.Success)
+	}
+	if !strings.Contains(e.Replies[0].Text, "Success means: No pump stops") {
+		t.Errorf("card = %s", e.Replies[0].Text)
+	}
+}
+
+// TestNoIdentityInPrompts drives an intake over Telegram with the model
+// analyzer and checks every request the model server received: no
+// Telegram id, username or name of the user (even where the user typed
+// their id or @username), and none of the contact details the user typed.
+func TestNoIdentityInPrompts(t *testing.T) {
+	fake := tgfake.New(t)
+	e, llm := llmEngine(t, prompts.AnalyzerOptions{})
+	llm.Chat = mirror
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	_, st := testEngine(t)
+	tele, err := NewTelegram(ctx, TelegramOptions{
+		Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
+		HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
+	}, e, st, st, log)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := tele.Run(ctx); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+	})
+	const id = 918273645
+	h := &tgHarness{t: t, fake: fake, chat: id, user: id}
+	h.say("/start", "Choose your language")
+	h.press("English", "What would you like to do?")
+	h.press("🏭 I have a technical need", "Describe your technical problem")
+	h.say("I am @user918273645, chat 918273645. Our hydraulic piston rods rust within months near the sea.", "Add more")
+	h.say("Call me on +86 139 1234 5678 or 13912345678, mail test.user@example.com, WeChat: testuser_918, see https://factory.example.com", "Add more")
+	h.press("✅ Done", "Question 1 of")
+	for range DefaultMaxQuestions {
+		last, _ := h.fake.LastMessage(h.chat)
+		if strings.Contains(last.Text, "please check") {
+			break
+		}
+		h.press("Skip", "")
+		h.fake.WaitFor(t, wait, func(tgfake.Call) bool {
+			m, _ := h.fake.LastMessage(h.chat)
+			return m.MessageID != last.MessageID
+		})
+	}
+	h.press("📣 Publish", "Published")
+
+	calls := llm.Calls()
+	if len(llm.ChatCalls()) != 1 || len(llm.EmbedCalls()) != 1 {
+		t.Fatalf("%d chat and %d embedding requests, want 1 and 1", len(llm.ChatCalls()), len(llm.EmbedCalls()))
+	}
+	for _, c := range calls {
+		body := string(c.Body)
+		var decoded any
+		if err := json.Unmarshal(c.Body, &decoded); err == nil {
+			b, _ := json.Marshal(decoded) // \u escapes undone
+			body += string(b)
+		}
+		for _, secret := range []string{"918273645", "user918273645", "Test User", "139 1234 5678", "13912345678", "test.user@example.com", "testuser_918", "factory.example.com"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("a request to %s carries %q", c.Path, secret)
+			}
+		}
+		if !strings.Contains(body, "piston rods rust") {
+			t.Errorf("a request to %s lacks the description", c.Path)
+		}
+	}
+}
