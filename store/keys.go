@@ -96,3 +96,6 @@ func (k keys) inboxSeen(shard int, updateID int64) string {
 // lease names the holder of an exclusive role (a shard's consumer, the
 // long poller), with a TTL the holder renews.
 func (k keys) lease(name string) string { return k.prefix + ":lease:{" + name + "}" }
+
+// users is a set of the ids of every user TouchUser has recorded.
+func (k keys) users() string { return k.prefix + ":users" }

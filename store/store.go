@@ -341,16 +341,27 @@ func (s *Store) Changes(ctx context.Context, seq string, count int64, block time
 
 // TouchUser records that a user was seen, with their current name,
 // username and language, keeping the creation time of the first visit.
+// It adds the user to the set CountUsers counts and, on a first visit,
+// counts a CountNewUsers event.
 func (s *Store) TouchUser(ctx context.Context, u User) error {
 	key := s.k.user(u.ID)
+	var first *redis.BoolCmd
 	_, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.HSet(ctx, key, "id", u.ID, "username", u.Username, "name", u.Name, "lang", string(u.Lang),
 			"seen_at", u.SeenAt.UTC().Format(time.RFC3339Nano))
-		pipe.HSetNX(ctx, key, "created_at", u.SeenAt.UTC().Format(time.RFC3339Nano))
+		first = pipe.HSetNX(ctx, key, "created_at", u.SeenAt.UTC().Format(time.RFC3339Nano))
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("touch user %d: %w", u.ID, err)
+	}
+	// The set lives on another Cluster slot than the user's hash, so it is
+	// written after the transaction rather than in it.
+	if err := s.rdb.SAdd(ctx, s.k.users(), u.ID).Err(); err != nil {
+		return fmt.Errorf("touch user %d: %w", u.ID, err)
+	}
+	if first.Val() {
+		return s.Count(ctx, CountNewUsers, u.SeenAt)
 	}
 	return nil
 }
