@@ -1,60 +1,89 @@
 package bench
 
 import (
-	"bytes"
+	"bufio"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
-	"time"
 
-	"github.com/duijie/duijie/dataset"
-	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/matcher"
 )
 
-var devSet = flag.String("devset", "", "directory with a labelled set (profiles.jsonl, qrels.tsv) to rank as well as the demo set")
+var devSet = flag.String("devset", "", "directory with another labelled set (profiles.jsonl, qrels.tsv) to rank as well as the demo set")
 
 // TestQuality logs NDCG@5 and recall@10, both directions, of the bleve
-// baseline and of the matcher on the demo set and, with -devset, on a
-// labelled set. It reports and asserts nothing about either.
+// baseline and of the matcher on the demo set and, with -devset, on
+// another labelled set. It asserts nothing about either.
 func TestQuality(t *testing.T) {
-	ps, err := demo.Profiles(time.Unix(0, 0))
-	if err != nil {
-		t.Fatal(err)
+	dirs := []string{filepath.Join("..", "demo")}
+	if *devSet != "" {
+		dirs = append(dirs, *devSet)
 	}
-	judged, err := dataset.ReadQrels(bytes.NewReader(demo.Qrels))
-	if err != nil {
-		t.Fatal(err)
+	for _, dir := range dirs {
+		ps, judged, err := readLabelled(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compare(t, filepath.Base(dir), ps, judged)
 	}
-	compare(t, "demo", ps, judged)
+}
 
-	if *devSet == "" {
-		return
-	}
-	f, err := os.Open(filepath.Join(*devSet, "profiles.jsonl"))
+// readLabelled reads profiles.jsonl and qrels.tsv (need id, offer id,
+// grade) from dir. It reads them itself, so that this module depends on
+// nothing of the product beyond the matcher.
+func readLabelled(dir string) ([]matcher.Profile, []matcher.Judgement, error) {
+	var ps []matcher.Profile
+	err := eachLine(filepath.Join(dir, "profiles.jsonl"), func(line string) error {
+		var p matcher.Profile
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			return err
+		}
+		p.Status = matcher.StatusActive
+		ps = append(ps, p)
+		return nil
+	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
+	}
+	var judged []matcher.Judgement
+	err = eachLine(filepath.Join(dir, "qrels.tsv"), func(line string) error {
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			return fmt.Errorf("%q: want need_id, offer_id, grade", line)
+		}
+		g, err := strconv.Atoi(strings.TrimSpace(f[2]))
+		if err != nil {
+			return err
+		}
+		judged = append(judged, matcher.Judgement{Need: f[0], Offer: f[1], Grade: g})
+		return nil
+	})
+	return ps, judged, err
+}
+
+func eachLine(name string, fn func(string) error) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
 	}
 	defer f.Close()
-	rows, bad, err := dataset.Read(f, dataset.JSONL, time.Unix(0, 0))
-	if err != nil || len(bad) > 0 {
-		t.Fatalf("read dev set: %v %v", err, bad)
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			if err := fn(line); err != nil {
+				return fmt.Errorf("%s:%d: %w", name, n, err)
+			}
+		}
 	}
-	ps = ps[:0]
-	for _, r := range rows {
-		ps = append(ps, r.Profile)
-	}
-	q, err := os.ReadFile(filepath.Join(*devSet, "qrels.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if judged, err = dataset.ReadQrels(bytes.NewReader(q)); err != nil {
-		t.Fatal(err)
-	}
-	compare(t, "dev", ps, judged)
+	return sc.Err()
 }
 
 // compare ranks a labelled set with both engines and logs the figures.
