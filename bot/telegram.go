@@ -45,6 +45,17 @@ type TelegramOptions struct {
 	// HTTPClient talks to the Bot API (default: a client with a timeout
 	// a little above PollTimeout).
 	HTTPClient *http.Client
+
+	// WebhookURL, when set, makes RunWebhook register it with Telegram;
+	// WebhookSecret is the secret_token Telegram echoes in every call.
+	WebhookURL, WebhookSecret string
+	// Inbox stores webhook updates until they are handled (webhook mode).
+	Inbox Inbox
+	// Leases make roles exclusive across replicas: the long poller, and
+	// the consumer of each inbox shard. Nil: no coordination (one process).
+	Leases Leaser
+	// Replica names this process among replicas (default: host and pid).
+	Replica string
 }
 
 // Defaults of TelegramOptions.
@@ -97,7 +108,13 @@ func NewTelegram(ctx context.Context, opt TelegramOptions, e *Engine, dedup Dedu
 		// so that a chat's updates keep their order.
 		tg.WithNotAsyncHandlers(),
 		tg.WithWorkers(1),
-		tg.WithErrorsHandler(func(err error) { log.Warn("telegram poll error", "err", err) }),
+		tg.WithErrorsHandler(func(err error) {
+			if strings.Contains(err.Error(), "Conflict") {
+				log.Error("telegram: another process is polling with this bot token; Telegram allows one long poller per bot — stop it, or run every replica in webhook mode (WEBHOOK_URL)", "err", err)
+				return
+			}
+			log.Warn("telegram poll error", "err", err)
+		}),
 		tg.WithAllowedUpdates(tg.AllowedUpdates{"message", "callback_query"}),
 	}
 	if opt.APIURL != "" {
@@ -141,7 +158,21 @@ var commands = map[matcher.Lang][]models.BotCommand{
 // Run registers the command menu and polls for updates until ctx ends,
 // then lets queued updates finish within ShutdownGrace.
 func (t *Telegram) Run(ctx context.Context) error {
-	if err := t.setUp(ctx); err != nil {
+	if t.opt.Leases != nil {
+		stop, err := t.holdPollerLease(ctx)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	err := t.setUp(ctx)
+	if err == nil {
+		// Long polling fails while a webhook is set.
+		if _, derr := t.b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); derr != nil {
+			err = fmt.Errorf("delete webhook: %w", derr)
+		}
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while starting
 		}
@@ -160,8 +191,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 	return nil
 }
 
-// setUp registers the command menu in each language and removes any
-// webhook: long polling fails while one is set.
+// setUp registers the command menu in each language.
 func (t *Telegram) setUp(ctx context.Context) error {
 	for _, set := range []struct {
 		lang string
@@ -170,9 +200,6 @@ func (t *Telegram) setUp(ctx context.Context) error {
 		if _, err := t.b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: set.cmds, LanguageCode: set.lang}); err != nil {
 			return fmt.Errorf("set commands (%q): %w", set.lang, err)
 		}
-	}
-	if _, err := t.b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
-		return fmt.Errorf("delete webhook: %w", err)
 	}
 	return nil
 }
@@ -186,7 +213,7 @@ func (t *Telegram) dispatch(ctx context.Context, _ *tg.Bot, u *models.Update) {
 	t.queue.Submit(ctx, chatID, func() {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opt.UpdateTimeout)
 		defer cancel()
-		t.handle(hctx, u)
+		t.handle(hctx, u, true)
 	})
 }
 
@@ -206,17 +233,19 @@ func updateChatID(u *models.Update) int64 {
 	return 0
 }
 
-// handle processes one update: de-duplicate, convert, run the engine,
-// answer the button press.
-func (t *Telegram) handle(ctx context.Context, u *models.Update) {
-	first, err := t.dedup.FirstDelivery(ctx, u.ID)
-	if err != nil {
-		t.log.Warn("telegram dedupe failed; handling anyway", "update_id", u.ID, "err", err)
-		first = true
-	}
-	if !first {
-		t.log.Info("telegram duplicate update skipped", "update_id", u.ID)
-		return
+// handle processes one update: de-duplicate (unless the inbox already
+// did), convert, run the engine, answer the button press.
+func (t *Telegram) handle(ctx context.Context, u *models.Update, dedupe bool) {
+	if dedupe {
+		first, err := t.dedup.FirstDelivery(ctx, u.ID)
+		if err != nil {
+			t.log.Warn("telegram dedupe failed; handling anyway", "update_id", u.ID, "err", err)
+			first = true
+		}
+		if !first {
+			t.log.Info("telegram duplicate update skipped", "update_id", u.ID)
+			return
+		}
 	}
 	in, from, callbackID := convert(u)
 	if from == nil {
