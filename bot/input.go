@@ -19,6 +19,25 @@ const (
 	InPublished                        // the engine's answer to Effects.Publish
 )
 
+// String names the kind, for logs and metrics.
+func (k InputKind) String() string {
+	switch k {
+	case InText:
+		return "text"
+	case InCommand:
+		return "command"
+	case InButton:
+		return "button"
+	case InUnsupported:
+		return "unsupported"
+	case InAnalyzed:
+		return "analyzed"
+	case InPublished:
+		return "published"
+	}
+	return "other"
+}
+
 // Input is one event for the dialog: from the user, or the result of an
 // effect the engine performed.
 type Input struct {

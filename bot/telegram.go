@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf16"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
 )
 
@@ -56,6 +58,8 @@ type TelegramOptions struct {
 	Leases Leaser
 	// Replica names this process among replicas (default: host and pid).
 	Replica string
+	// Metrics receives counts and timings; nil for none.
+	Metrics *metrics.Metrics
 }
 
 // Defaults of TelegramOptions.
@@ -78,7 +82,17 @@ type Telegram struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	queue *chatQueue
+	queue   *chatQueue
+	running atomic.Bool // polling or consuming the inbox
+}
+
+// Alive reports whether the bot is polling or consuming its inbox, for
+// the health check.
+func (t *Telegram) Alive(context.Context) error {
+	if !t.running.Load() {
+		return errors.New("telegram loop not running")
+	}
+	return nil
 }
 
 var _ Sender = (*Telegram)(nil)
@@ -180,7 +194,9 @@ func (t *Telegram) Run(ctx context.Context) error {
 	}
 	t.queue = newChatQueue(t.opt.Workers)
 	t.log.Info("telegram polling started", "workers", t.opt.Workers)
+	t.running.Store(true)
 	t.b.Start(ctx) // returns when ctx ends
+	t.running.Store(false)
 	t.log.Info("telegram polling stopped; finishing queued updates", "grace", t.opt.ShutdownGrace)
 	grace, cancel := context.WithTimeout(context.Background(), t.opt.ShutdownGrace)
 	defer cancel()
@@ -236,18 +252,24 @@ func updateChatID(u *models.Update) int64 {
 // handle processes one update: de-duplicate (unless the inbox already
 // did), convert, run the engine, answer the button press.
 func (t *Telegram) handle(ctx context.Context, u *models.Update, dedupe bool) {
+	start := time.Now()
+	in, from, callbackID := convert(u)
+	kind := in.Kind.String()
 	if dedupe {
 		first, err := t.dedup.FirstDelivery(ctx, u.ID)
 		if err != nil {
+			t.opt.Metrics.Error("store")
 			t.log.Warn("telegram dedupe failed; handling anyway", "update_id", u.ID, "err", err)
 			first = true
 		}
 		if !first {
+			t.opt.Metrics.Update(kind, true)
 			t.log.Info("telegram duplicate update skipped", "update_id", u.ID)
 			return
 		}
 	}
-	in, from, callbackID := convert(u)
+	t.opt.Metrics.Update(kind, false)
+	defer func() { t.opt.Metrics.Handled(kind, time.Since(start)) }()
 	if from == nil {
 		return
 	}
@@ -264,6 +286,7 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update, dedupe bool) {
 	t.log.Info("telegram update", "update_id", u.ID, "chat_id", chatID, "kind", in.Kind)
 	res, err := t.engine.Handle(ctx, Incoming{ChatID: chatID, UserID: from.ID, Input: in}, t)
 	if err != nil {
+		t.opt.Metrics.Error("handle")
 		t.log.Warn("telegram update failed", "update_id", u.ID, "chat_id", chatID, "err", err)
 	}
 	if callbackID != "" {
@@ -317,6 +340,7 @@ func (t *Telegram) sendMessage(ctx context.Context, p *tg.SendMessageParams) err
 	_, err := t.b.SendMessage(ctx, p)
 	var flood *tg.TooManyRequestsError
 	if errors.As(err, &flood) {
+		t.opt.Metrics.TooManyRequests()
 		wait := time.Duration(flood.RetryAfter) * time.Second
 		if wait > maxRetryAfter {
 			return err

@@ -90,6 +90,7 @@ func (t *Telegram) WebhookHandler() http.Handler {
 		}
 		fresh, err := t.opt.Inbox.PushUpdate(r.Context(), chatID, u.ID, body)
 		if err != nil {
+			t.opt.Metrics.Error("store")
 			t.log.Error("webhook store update failed; Telegram will retry", "update_id", u.ID, "chat_id", chatID, "err", err)
 			http.Error(w, "try again", http.StatusServiceUnavailable)
 			return
@@ -123,6 +124,8 @@ func (t *Telegram) RunWebhook(ctx context.Context) error {
 		return err
 	}
 	t.log.Info("telegram webhook mode", "replica", t.replicaName(), "shards", store.InboxShards)
+	t.running.Store(true)
+	defer t.running.Store(false)
 	var wg sync.WaitGroup
 	for shard := range store.InboxShards {
 		wg.Add(1)
