@@ -129,8 +129,10 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		case eff.Analyze != nil:
 			stop := keepTyping(ctx, out, in.ChatID)
 			req := eff.Analyze
-			a, err := e.analyzer.Analyze(ctx, matcher.AnalysisRequest{Kind: req.Kind, Lang: req.Lang, Text: req.Text,
+			actx, cancel := reserve(ctx, analyzeReserve)
+			a, err := e.analyzer.Analyze(actx, matcher.AnalysisRequest{Kind: req.Kind, Lang: req.Lang, Text: req.Text,
 				User: userKey(s.UserID, in.UserID), Private: identity(in)})
+			cancel()
 			stop()
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
@@ -225,6 +227,19 @@ func (e *Engine) embed(ctx context.Context, p *matcher.Profile, private []string
 		return
 	}
 	p.Embedding, p.EmbeddingModel = vs[0], e.Embedder.Model()
+}
+
+// analyzeReserve is kept back from an update's deadline for what follows
+// an analysis: the replies and saving the session.
+const analyzeReserve = 5 * time.Second
+
+// reserve returns a context that ends d before ctx's deadline (if it has
+// one, and that leaves anything).
+func reserve(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) > 2*d {
+		return context.WithDeadline(ctx, dl.Add(-d))
+	}
+	return context.WithCancel(ctx)
 }
 
 // identity lists the ids of an incoming message's chat and sender, which

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -12,6 +15,7 @@ import (
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/prompts"
 	"github.com/duijie/duijie/store"
 )
 
@@ -27,8 +31,25 @@ type App struct {
 	Index    *matcher.Index
 	Engine   *bot.Engine
 
+	// llm reads descriptions with the model and embeddings computes
+	// vectors; nil when no model server is configured.
+	llm        *prompts.Analyzer
+	embeddings *prompts.Embeddings
+	// imports says how importRows normalizes: offline unless useModel.
+	imports importOptions
+
 	changesFrom string // the change-stream position the index was built at
 }
+
+// importOptions configure the normalization of imported rows.
+type importOptions struct {
+	useModel    bool      // read rows with the model when one is configured
+	concurrency int       // rows read at once
+	progress    io.Writer // where progress is shown; nil for none
+}
+
+// DefaultImportConcurrency is how many rows an import reads at once with a model.
+const DefaultImportConcurrency = 4
 
 // Open connects to Redis (or starts the embedded store with the demo
 // set) and builds the match index from the stored profiles.
@@ -76,8 +97,96 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	log.Info("index built", "profiles", a.Index.Len())
-	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, matcher.Offline{Tax: a.Tax}, a.Index, log, nil)
+	var analyzer bot.Analyzer = matcher.Offline{Tax: a.Tax}
+	if cfg.LLM.Enabled() {
+		a.openLLM(cfg.LLM)
+		analyzer = a.llm
+	}
+	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, analyzer, a.Index, log, nil)
+	if a.embeddings != nil {
+		a.Engine.Embedder = a.embeddings
+	}
 	return a, nil
+}
+
+// openLLM connects the model server: the analyzer with the store as its
+// cache and caps, and embeddings when a model for them is named.
+func (a *App) openLLM(c LLMConfig) {
+	client := prompts.NewOpenAI(prompts.ClientConfig{APIKey: c.APIKey, BaseURL: c.BaseURL, Azure: c.Azure, APIVersion: c.APIVersion})
+	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: c.Timeout}, a.log)
+	a.llm = prompts.NewAnalyzer(client, guard, a.Tax, a.Store, a.Store, prompts.AnalyzerOptions{
+		Model: c.Model, Budget: c.Budget(), UserCap: c.UserCap, GlobalCap: c.GlobalCap,
+	}, a.log)
+	if c.EmbeddingModel != "" {
+		a.embeddings = prompts.NewEmbeddings(client, guard, c.EmbeddingModel, 0, a.log)
+	}
+	a.log.Info("llm normalizer on", "llm", c.String(), "prompt_version", prompts.Version)
+}
+
+// readWithModel normalizes rows with the model, imports.concurrency at a
+// time, into ps. Rows the model cannot read are read offline by the
+// analyzer itself.
+func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matcher.Profile) {
+	prog := newProgress(a.imports.progress, "normalizing", len(rows))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var byModel atomic.Int64
+	for range max(1, a.imports.concurrency) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				p := rows[i].Profile
+				an, err := a.llm.Analyze(ctx, matcher.AnalysisRequest{Kind: p.Kind, Lang: p.Lang, Text: p.Text()})
+				if err != nil {
+					an = a.Tax.Analyze(p.Kind, p.Text())
+				}
+				if an.PromptVersion != "" {
+					byModel.Add(1)
+				}
+				an.Notice = ""
+				an.Apply(&p)
+				ps[i] = p
+				prog.add(1)
+			}
+		}()
+	}
+	for i := range rows {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	a.log.Info("import normalized", "rows", len(rows), "by_model", byModel.Load())
+	if a.imports.progress != nil {
+		fmt.Fprintf(a.imports.progress, "%d of %d rows read by the model, the rest offline\n", byModel.Load(), len(rows))
+	}
+}
+
+// embed computes the embeddings of ps in batches; profiles whose batch
+// fails are stored without one.
+func (a *App) embed(ctx context.Context, ps []matcher.Profile) {
+	prog := newProgress(a.imports.progress, "embedding", len(ps))
+	failed := 0
+	for start := 0; start < len(ps); start += prompts.DefaultEmbedBatch {
+		batch := ps[start:min(start+prompts.DefaultEmbedBatch, len(ps))]
+		texts := make([]string, len(batch))
+		for i := range batch {
+			texts[i] = batch[i].EmbeddingText()
+		}
+		vs, err := a.embeddings.Embed(ctx, texts)
+		if err != nil {
+			failed += len(batch)
+			a.log.Warn("import embeddings failed; profiles stored without", "rows", len(batch), "err", err)
+		} else {
+			for i := range batch {
+				batch[i].Embedding, batch[i].EmbeddingModel = vs[i], a.embeddings.Model()
+			}
+		}
+		prog.add(len(batch))
+	}
+	if failed > 0 && a.imports.progress != nil {
+		fmt.Fprintf(a.imports.progress, "%d profiles stored without an embedding\n", failed)
+	}
 }
 
 // FollowChanges keeps the index current with profiles other processes
@@ -100,11 +209,18 @@ func (a *App) Close() {
 // index. It returns how many were new.
 func (a *App) importRows(ctx context.Context, rows []dataset.Row) (int, error) {
 	ps := make([]matcher.Profile, len(rows))
-	for i, r := range rows {
-		p := r.Profile
-		an := a.Tax.Analyze(p.Kind, p.Text())
-		an.Apply(&p)
-		ps[i] = p
+	if a.imports.useModel && a.llm != nil {
+		a.readWithModel(ctx, rows, ps)
+	} else {
+		for i, r := range rows {
+			p := r.Profile
+			an := a.Tax.Analyze(p.Kind, p.Text())
+			an.Apply(&p)
+			ps[i] = p
+		}
+	}
+	if a.imports.useModel && a.embeddings != nil {
+		a.embed(ctx, ps)
 	}
 	created, err := a.Store.SaveProfiles(ctx, ps)
 	if err != nil {

@@ -101,11 +101,12 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	cfg.flags(fs)
 	dry := fs.Bool("dry-run", false, "check the file and report, store nothing")
+	concurrency := fs.Int("concurrency", DefaultImportConcurrency, "rows read by the model at once (with OPENAI_API_KEY or OPENAI_BASE_URL)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] FILE.jsonl|FILE.csv")
+	if fs.NArg() != 1 || *concurrency < 1 {
+		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] [--concurrency N] FILE.jsonl|FILE.csv")
 		return errUsage
 	}
 	name := fs.Arg(0)
@@ -124,6 +125,7 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	defer app.Close()
+	app.imports = importOptions{useModel: true, concurrency: *concurrency, progress: stderr}
 	created, err := app.importRows(ctx, rows)
 	if err != nil {
 		return err

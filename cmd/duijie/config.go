@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/duijie/duijie/prompts"
 )
 
 // Config is every setting of Duijie. Each comes from an environment
@@ -19,6 +22,94 @@ type Config struct {
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	NoDemo         bool          // --no-demo: the embedded store starts empty
 	PollTimeout    time.Duration // TELEGRAM_POLL_TIMEOUT; default 30s
+	LLM            LLMConfig
+}
+
+// LLMConfig says which model server normalizes descriptions. With no key
+// and no base URL, descriptions are read offline.
+type LLMConfig struct {
+	APIKey         string        // OPENAI_API_KEY; never logged
+	BaseURL        string        // OPENAI_BASE_URL: any server speaking the Chat Completions API; empty: OpenAI
+	Model          string        // OPENAI_MODEL; default DefaultLLMModel (with Azure: the deployment name)
+	EmbeddingModel string        // OPENAI_EMBEDDING_MODEL; empty: no embeddings
+	Azure          bool          // OPENAI_API_TYPE=azure
+	APIVersion     string        // OPENAI_API_VERSION, Azure only; default prompts.DefaultAzureAPIVersion
+	Timeout        time.Duration // LLM_TIMEOUT, one call; default prompts.DefaultTimeout
+	UserCap        int           // LLM_DAILY_USER_CAP, model calls per user and day; default DefaultLLMUserCap; 0: no cap
+	GlobalCap      int           // LLM_DAILY_GLOBAL_CAP, model calls per day in all; default DefaultLLMGlobalCap; 0: no cap
+}
+
+// Defaults of LLMConfig.
+const (
+	DefaultLLMModel     = "gpt-4o-mini"
+	DefaultLLMUserCap   = 30
+	DefaultLLMGlobalCap = 5000
+)
+
+// Enabled reports whether a model server is configured.
+func (c LLMConfig) Enabled() bool { return c.APIKey != "" || c.BaseURL != "" }
+
+// Budget is how long one analysis may take, retries and the re-ask
+// included: two calls and some backoff, which stays within the bot's
+// time for one update with the default timeout.
+func (c LLMConfig) Budget() time.Duration { return 2*c.Timeout + 5*time.Second }
+
+func llmFromEnv(getenv func(string) string) (LLMConfig, error) {
+	c := LLMConfig{
+		APIKey:         strings.TrimSpace(getenv("OPENAI_API_KEY")),
+		BaseURL:        strings.TrimSpace(getenv("OPENAI_BASE_URL")),
+		Model:          strings.TrimSpace(orDefault(getenv("OPENAI_MODEL"), DefaultLLMModel)),
+		EmbeddingModel: strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
+		APIVersion:     strings.TrimSpace(getenv("OPENAI_API_VERSION")),
+		Timeout:        prompts.DefaultTimeout,
+		UserCap:        DefaultLLMUserCap,
+		GlobalCap:      DefaultLLMGlobalCap,
+	}
+	switch t := strings.ToLower(strings.TrimSpace(getenv("OPENAI_API_TYPE"))); t {
+	case "", "openai":
+	case "azure":
+		c.Azure = true
+		if c.BaseURL == "" || c.APIKey == "" {
+			return c, errors.New("OPENAI_API_TYPE=azure needs OPENAI_BASE_URL (the resource endpoint) and OPENAI_API_KEY")
+		}
+	default:
+		return c, fmt.Errorf("OPENAI_API_TYPE %q must be openai or azure", t)
+	}
+	if v := getenv("LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return c, fmt.Errorf("LLM_TIMEOUT %q must be a duration of at least 1s", v)
+		}
+		c.Timeout = d
+	}
+	for _, v := range []struct {
+		name string
+		to   *int
+	}{{"LLM_DAILY_USER_CAP", &c.UserCap}, {"LLM_DAILY_GLOBAL_CAP", &c.GlobalCap}} {
+		if s := strings.TrimSpace(getenv(v.name)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				return c, fmt.Errorf("%s %q must be a whole number, 0 for no cap", v.name, s)
+			}
+			*v.to = n
+		}
+	}
+	return c, nil
+}
+
+// String describes the model configuration without the key.
+func (c LLMConfig) String() string {
+	if !c.Enabled() {
+		return "offline"
+	}
+	server := "openai"
+	if c.BaseURL != "" {
+		server = redactURL(c.BaseURL)
+	}
+	if c.Azure {
+		server = "azure:" + server
+	}
+	return fmt.Sprintf("%s model=%s embeddings=%s key_set=%t", server, c.Model, orDefault(c.EmbeddingModel, "off"), c.APIKey != "")
 }
 
 // fromEnv reads the environment through getenv.
@@ -38,6 +129,11 @@ func fromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.PollTimeout = d
 	}
+	llm, err := llmFromEnv(getenv)
+	if err != nil {
+		return c, err
+	}
+	c.LLM = llm
 	return c, nil
 }
 
@@ -61,7 +157,7 @@ func (c Config) String() string {
 	if c.RedisURL != "" {
 		redis = redactURL(c.RedisURL)
 	}
-	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t", redis, orDefault(c.TelegramAPIURL, "default"), c.TelegramToken != "")
+	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t llm=%s", redis, orDefault(c.TelegramAPIURL, "default"), c.TelegramToken != "", c.LLM)
 }
 
 // redactURL hides the password of a URL such as redis://user:pw@host.

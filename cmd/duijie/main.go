@@ -27,7 +27,8 @@ const usage = `duijie — technology matchmaking between enterprises' needs and 
 Usage:
   duijie serve                              run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
   duijie chat [--no-demo]                   talk to the bot on this terminal
-  duijie import [--dry-run] FILE            load profiles from a .jsonl or .csv file
+  duijie import [--dry-run] [--concurrency N] FILE
+                                            load profiles from a .jsonl or .csv file
   duijie export [FILE]                      write all profiles (.jsonl, or .csv by extension; stdout without FILE)
   duijie match --profile ID [--top N] [--json]
                                             rank the counterparts of a stored profile
@@ -35,7 +36,8 @@ Usage:
                                             measure ranking quality on a labelled set
 
 Environment: REDIS_URL (unset: embedded, non-durable store with demo data),
-TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, LOG_LEVEL. Run "duijie CMD -h" for flags.
+TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, LOG_LEVEL, OPENAI_API_KEY, OPENAI_BASE_URL,
+OPENAI_MODEL (see README). Run "duijie CMD -h" for flags.
 `
 
 func main() {
