@@ -22,8 +22,14 @@ type Config struct {
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	NoDemo         bool          // --no-demo: the embedded store starts empty
 	PollTimeout    time.Duration // TELEGRAM_POLL_TIMEOUT; default 30s
+	WebhookURL     string        // WEBHOOK_URL: public https URL Telegram posts updates to; empty: long polling
+	WebhookSecret  string        // WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -; required with WEBHOOK_URL; never logged
+	HTTPAddr       string        // HTTP_ADDR: webhook, /metrics and /healthz; default DefaultHTTPAddr with a webhook, else none
 	LLM            LLMConfig
 }
+
+// DefaultHTTPAddr is where serve listens in webhook mode when HTTP_ADDR is unset.
+const DefaultHTTPAddr = ":8080"
 
 // LLMConfig says which model server normalizes descriptions. With no key
 // and no base URL, descriptions are read offline.
@@ -118,6 +124,20 @@ func fromEnv(getenv func(string) string) (Config, error) {
 		TelegramToken:  strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN")),
 		TelegramAPIURL: strings.TrimSpace(getenv("TELEGRAM_API_URL")),
 		RedisURL:       strings.TrimSpace(getenv("REDIS_URL")),
+		WebhookURL:     strings.TrimSpace(getenv("WEBHOOK_URL")),
+		WebhookSecret:  strings.TrimSpace(getenv("WEBHOOK_SECRET")),
+		HTTPAddr:       strings.TrimSpace(getenv("HTTP_ADDR")),
+	}
+	if c.WebhookURL != "" {
+		if !strings.HasPrefix(c.WebhookURL, "https://") {
+			return c, errors.New("WEBHOOK_URL must be an https:// URL")
+		}
+		if !validSecret(c.WebhookSecret) {
+			return c, errors.New("WEBHOOK_SECRET must be set with WEBHOOK_URL: 1 to 256 characters of A-Z a-z 0-9 _ -")
+		}
+		if c.HTTPAddr == "" {
+			c.HTTPAddr = DefaultHTTPAddr
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
@@ -157,7 +177,25 @@ func (c Config) String() string {
 	if c.RedisURL != "" {
 		redis = redactURL(c.RedisURL)
 	}
-	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t llm=%s", redis, orDefault(c.TelegramAPIURL, "default"), c.TelegramToken != "", c.LLM)
+	mode := "polling"
+	if c.WebhookURL != "" {
+		mode = "webhook"
+	}
+	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s llm=%s", redis, orDefault(c.TelegramAPIURL, "default"),
+		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), c.LLM)
+}
+
+// validSecret checks a webhook secret against Telegram's rules.
+func validSecret(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // redactURL hides the password of a URL such as redis://user:pw@host.
