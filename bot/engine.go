@@ -221,6 +221,8 @@ func (e *Engine) embed(ctx context.Context, p *matcher.Profile, private []string
 	if e.Embedder == nil {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, embedBudget)
+	defer cancel()
 	vs, err := e.Embedder.Embed(ctx, []string{matcher.RedactWords(p.EmbeddingText(), private...)})
 	if err != nil || len(vs) != 1 {
 		e.log.Warn("profile embedding failed; published without", "profile_id", p.ID, "err", err)
@@ -228,6 +230,10 @@ func (e *Engine) embed(ctx context.Context, p *matcher.Profile, private []string
 	}
 	p.Embedding, p.EmbeddingModel = vs[0], e.Embedder.Model()
 }
+
+// embedBudget bounds the embedding of a profile on publish; a slow
+// server delays the matches by at most this much.
+const embedBudget = 10 * time.Second
 
 // analyzeReserve is kept back from an update's deadline for what follows
 // an analysis: the replies and saving the session.

@@ -358,3 +358,35 @@ func TestNoIdentityInPrompts(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishEmbedding: a published profile carries its embedding; when
+// the embedding fails it is published without one.
+func TestPublishEmbedding(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		e, fake := llmEngine(t, prompts.AnalyzerOptions{})
+		fake.Chat = mirror
+		if fail {
+			fake.EmbedFail = 503
+		}
+		rec := &recorder{}
+		describe(t, e, rec, pumpNeed+" We need a solution rated TRL 7 by 2027, budget 500k CNY, as a joint R&D project.")
+		for range DefaultMaxQuestions {
+			if _, ok := rec.press("Skip"); !ok {
+				break
+			}
+			pressOn(t, e, rec, "Skip")
+		}
+		if out := pressOn(t, e, rec, "📣 Publish"); !strings.Contains(out, "Published") {
+			t.Fatalf("fail=%v: not published:\n%s", fail, out)
+		}
+		p, err := e.profiles.(interface {
+			Profile(context.Context, string) (matcher.Profile, error)
+		}).Profile(context.Background(), loadSession(t, e).Published)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(p.Embedding) > 0 && p.EmbeddingModel == "test-embed"; got == fail {
+			t.Errorf("fail=%v: embedding %d numbers by %q", fail, len(p.Embedding), p.EmbeddingModel)
+		}
+	}
+}
