@@ -147,11 +147,12 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	cfg.flags(fs)
 	dry := fs.Bool("dry-run", false, "check the file and report, store nothing")
 	concurrency := fs.Int("concurrency", DefaultImportConcurrency, "rows read by the model at once (with OPENAI_API_KEY or OPENAI_BASE_URL)")
+	tag := fs.String("tag", "", "add this event tag to every row")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || *concurrency < 1 {
-		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] [--concurrency N] FILE.jsonl|FILE.csv")
+		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] [--concurrency N] [--tag EVENT] FILE.jsonl|FILE.csv")
 		return errUsage
 	}
 	name := fs.Arg(0)
@@ -159,6 +160,7 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	rows, bad = tagRows(rows, bad, *tag, name, stderr)
 	if *dry {
 		fmt.Fprintf(stdout, "%s: %d valid rows, %d rejected (dry run, nothing stored)\n", name, len(rows), len(bad))
 		return nil

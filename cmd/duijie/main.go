@@ -27,13 +27,16 @@ const usage = `duijie — technology matchmaking between enterprises' needs and 
 Usage:
   duijie serve                              run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
   duijie chat [--no-demo]                   talk to the bot on this terminal
-  duijie import [--dry-run] [--concurrency N] FILE
+  duijie import [--dry-run] [--concurrency N] [--tag EVENT] FILE
                                             load profiles from a .jsonl or .csv file
   duijie export [FILE]                      write all profiles (.jsonl, or .csv by extension; stdout without FILE)
   duijie match --profile ID [--top N] [--json]
                                             rank the counterparts of a stored profile
   duijie eval --profiles FILE --qrels FILE [--json]
                                             measure ranking quality on a labelled set
+  duijie stats [--days N] [--lang zh|en]    users, profiles, matches and introductions, per day and in total
+  duijie report [--since DATE] [--tag EVENT] [--out DIR] [--lang zh|en]
+                                            docking report of the needs: report.md and report.csv
 
 Environment: REDIS_URL (unset: embedded, non-durable store with demo data),
 TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, LOG_LEVEL, OPENAI_API_KEY, OPENAI_BASE_URL,
@@ -77,6 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdMatch(ctx, cfg, rest, stdout, stderr)
 	case "eval":
 		return cmdEval(ctx, cfg, rest, stdout, stderr)
+	case "stats":
+		return cmdStats(ctx, cfg, rest, stdout, stderr)
+	case "report":
+		return cmdReport(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
