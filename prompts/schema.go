@@ -134,6 +134,7 @@ const schemaName = "profile_analysis"
 
 var (
 	thinkBlock = regexp.MustCompile(`(?is)<(think|thinking|reasoning)>.*?</(think|thinking|reasoning)>`)
+	thinkEnd   = regexp.MustCompile(`(?i)</think>`)
 	fence      = regexp.MustCompile("(?s)```[a-zA-Z]*\\s*(.*?)```")
 )
 
@@ -142,8 +143,9 @@ var (
 func extractJSON(content string) []byte {
 	s := thinkBlock.ReplaceAllString(content, "")
 	// An unclosed reasoning block (cut off) leaves nothing usable before its end.
-	if i := strings.LastIndex(strings.ToLower(s), "</think>"); i >= 0 {
-		s = s[i+len("</think>"):]
+	// (Matched in place: lower-casing invalid UTF-8 would shift offsets.)
+	if ends := thinkEnd.FindAllStringIndex(s, -1); len(ends) > 0 {
+		s = s[ends[len(ends)-1][1]:]
 	}
 	if m := fence.FindStringSubmatch(s); m != nil {
 		s = m[1]
