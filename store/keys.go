@@ -99,3 +99,35 @@ func (k keys) lease(name string) string { return k.prefix + ":lease:{" + name + 
 
 // users is a set of the ids of every user TouchUser has recorded.
 func (k keys) users() string { return k.prefix + ":users" }
+
+// Notification outbox. Every key of the outbox carries the hash tag
+// {outbox}: the stream, its dead-letter stream and the per-pair keys are
+// changed together by Lua scripts, so they share one Cluster slot.
+
+// outbox is the stream of notifications waiting to be sent, read by the
+// consumer group notifyGroup.
+func (k keys) outbox() string { return k.prefix + ":notify:{outbox}" }
+
+// outboxDead is the dead-letter stream: notifications given up on, with
+// the reason, capped at deadMaxLen entries.
+func (k keys) outboxDead() string { return k.outbox() + ":dead" }
+
+// notifyPair is a hash with the state of the notification about key for
+// recipient to ("queued", "sending", "sent") and its entry id, with
+// NotifyDedupTTL. While it exists the same pair is not queued again.
+func (k keys) notifyPair(to int64, key string) string {
+	return k.outbox() + ":pair:" + strconv.FormatInt(to, 10) + ":" + key
+}
+
+// notifyLock names the consumer sending the notification about key to
+// recipient to, for the lock TTL its caller gives.
+func (k keys) notifyLock(to int64, key string) string {
+	return k.outbox() + ":sending:" + strconv.FormatInt(to, 10) + ":" + key
+}
+
+// unreachable marks a chat where Telegram refused a message (403: the
+// user blocked the bot, or it left the group), with the time of the
+// refusal. It has no TTL: it goes when the chat writes to the bot.
+func (k keys) unreachable(chatID int64) string {
+	return k.prefix + ":unreachable:" + strconv.FormatInt(chatID, 10)
+}
