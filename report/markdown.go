@@ -33,7 +33,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		scope = append(scope, fmt.Sprintf(wd.tagFilter, "`"+r.Tag+"`"))
 	}
 	scope = append(scope, fmt.Sprintf(wd.pool, r.Offers), fmt.Sprintf(wd.goodDef, strconv.FormatFloat(GoodMatchScore, 'f', -1, 64)))
-	b.WriteString(strings.Join(scope, " ") + "\n\n")
+	b.WriteString(strings.Join(scope, sentenceSep(r.Lang)) + "\n\n")
 
 	t := r.Totals()
 	fmt.Fprintf(&b, "## %s\n\n| %s | %s |\n|---|---:|\n", wd.summary, wd.measure, wd.count)
@@ -118,7 +118,7 @@ func (r *Report) writeNeed(b *strings.Builder, n NeedReport) {
 		for i, o := range n.Offers {
 			line := fmt.Sprintf("%d. %s %s", i+1, code(o.Offer.ID), md(o.Offer.Title))
 			if o.Offer.Org != "" {
-				line += " (" + md(o.Offer.Org) + ")"
+				line += fmt.Sprintf(wd.orgParen, md(o.Offer.Org))
 			}
 			line += " — " + score(o.Score)
 			if o.Reason != "" {
@@ -156,6 +156,14 @@ func statusWord(s matcher.Status, lang matcher.Lang) string {
 		return wordsFor(lang).statusExpired
 	}
 	return ""
+}
+
+// sentenceSep joins sentences: Chinese full stops need no space.
+func sentenceSep(lang matcher.Lang) string {
+	if lang == matcher.LangZH {
+		return ""
+	}
+	return " "
 }
 
 func listSep(lang matcher.Lang) string {

@@ -247,6 +247,18 @@ func (r *Report) Totals() Totals {
 	return t
 }
 
+// Caption is the report's title and totals in two lines of plain text,
+// for the message that carries its files or for a terminal.
+func (r *Report) Caption() string {
+	wd := wordsFor(r.Lang)
+	title := wd.reportTitle
+	if r.Tag != "" {
+		title += wd.colon + r.Tag
+	}
+	t := r.Totals()
+	return title + "\n" + fmt.Sprintf(wd.caption, t.Needs, t.Good, t.Gaps, t.Teams, t.Requested, t.Accepted)
+}
+
 // FileName names a file of the report with the given extension ("md",
 // "csv"), from its tag and date, for sending as a document.
 func (r *Report) FileName(ext string) string {

@@ -359,6 +359,9 @@ func TestReport(t *testing.T) {
 	if got := rows[1][col["need_title"]] + "|" + rows[1][col["offer_title"]] + "|" + rows[1][col["offer_org"]]; got != "Title of n1|Title of o1|Org o1" {
 		t.Errorf("CSV titles = %q", got)
 	}
+	if diff := cmp.Diff("Docking report: EXPO\nneeds 4 · with a good match 2 · coverage gaps 2 · with a linkage team 1 · introductions requested 3, accepted 1", r.Caption()); diff != "" {
+		t.Errorf("caption (-want +got):\n%s", diff)
+	}
 	if got := r.FileName("csv"); got != "duijie-report-EXPO-2026-11-20.csv" {
 		t.Errorf("FileName = %q", got)
 	}
@@ -407,7 +410,11 @@ func TestReportChinese(t *testing.T) {
 	if err := r.WriteMarkdown(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"# 对接报告：EXPO\n", "| 需求 | 5 |\n", "相同关键词：cladding", "对接：申请 2，接受 1，谢绝 0",
+	if want := "对接报告：EXPO\n需求 5 项 · 有良好匹配 2 · 覆盖缺口 3 · 有联合攻关团队 1 · 申请对接 3，接受 1"; r.Caption() != want {
+		t.Errorf("Chinese caption = %q, want %q", r.Caption(), want)
+	}
+	for _, want := range []string{"# 对接报告：EXPO\n", "生成于 2026-11-20 15:30 UTC。需求：标签 `EXPO`。每项需求与全部 3 项有效供给匹配", "| 需求 | 5 |\n",
+		"1. `o1` Title of o1（Org o1） — 0.620 — 相同关键词：cladding", "对接：申请 2，接受 1，谢绝 0",
 		"**覆盖缺口：**最高得分 0.090，低于 0.15。", "| 新材料 | 3 | 2 | `n4`, `n7` |"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("Chinese Markdown lacks %q:\n%s", want, b.String())

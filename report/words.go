@@ -19,6 +19,7 @@ type words struct {
 
 	// Report
 	reportTitle   string
+	caption       string // %d needs, %d good, %d gaps, %d teams, %d requested, %d accepted
 	generated     string // %s time
 	sinceFilter   string // %s date
 	tagFilter     string // %s tag
@@ -48,6 +49,7 @@ type words struct {
 	tags          string // %s tags
 	status        string // %s status
 	topOffers     string
+	orgParen      string // %s organisation, after an offer's title
 	noOffers      string
 	team          string // %d covered, %d facets, %d best single
 	covers        string
@@ -78,6 +80,7 @@ var wordsEN = words{
 	statsDay:      "new users %d · new profiles %d · matches shown %d · intros %d · accepted %d · declined %d · notifications %d",
 
 	reportTitle:   "Docking report",
+	caption:       "needs %d · with a good match %d · coverage gaps %d · with a linkage team %d · introductions requested %d, accepted %d",
 	generated:     "Generated %s UTC.",
 	sinceFilter:   "Needs created since %s.",
 	tagFilter:     "Needs tagged %s.",
@@ -107,6 +110,7 @@ var wordsEN = words{
 	tags:          "tags: %s",
 	status:        "status: %s",
 	topOffers:     "Top offers:",
+	orgParen:      " (%s)",
 	noOffers:      "No offer passes the minimum score.",
 	team:          "Linkage team: covers %d of %d facets (best single offer: %d)",
 	covers:        "covers",
@@ -137,6 +141,7 @@ var wordsZH = words{
 	statsDay:      "新用户 %d · 新档案 %d · 展示匹配 %d · 申请 %d · 接受 %d · 谢绝 %d · 通知 %d",
 
 	reportTitle:   "对接报告",
+	caption:       "需求 %d 项 · 有良好匹配 %d · 覆盖缺口 %d · 有联合攻关团队 %d · 申请对接 %d，接受 %d",
 	generated:     "生成于 %s UTC。",
 	sinceFilter:   "需求：%s 起创建。",
 	tagFilter:     "需求：标签 %s。",
@@ -166,6 +171,7 @@ var wordsZH = words{
 	tags:          "标签：%s",
 	status:        "状态：%s",
 	topOffers:     "最佳供给：",
+	orgParen:      "（%s）",
 	noOffers:      "没有供给达到最低分。",
 	team:          "联合攻关团队：覆盖 %d/%d 个技术点（最佳单项供给 %d 个）",
 	covers:        "覆盖",

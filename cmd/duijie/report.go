@@ -90,9 +90,7 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err := writeFile(csvPath, r.WriteCSV); err != nil {
 		return err
 	}
-	t := r.Totals()
-	fmt.Fprintf(stdout, "needs %d · with a good match %d · coverage gaps %d · with a linkage team %d · introductions requested %d, accepted %d\n",
-		t.Needs, t.Good, t.Gaps, t.Teams, t.Requested, t.Accepted)
+	fmt.Fprintln(stdout, r.Caption())
 	fmt.Fprintf(stdout, "written to %s and %s\n", mdPath, csvPath)
 	return nil
 }

@@ -55,7 +55,7 @@ func TestStatsAndReport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("report: %v\n%s", err, errOut)
 	}
-	if !strings.Contains(out, "needs 2 · with a good match 1 · coverage gaps 1 · with a linkage team 0 · introductions requested 0, accepted 0") {
+	if !strings.Contains(out, "Docking report: expo-2026\nneeds 2 · with a good match 1 · coverage gaps 1 · with a linkage team 0 · introductions requested 0, accepted 0\n") {
 		t.Errorf("report summary = %q", out)
 	}
 	md, err := os.ReadFile(filepath.Join(outDir, "report.md"))
