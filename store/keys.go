@@ -131,3 +131,20 @@ func (k keys) notifyLock(to int64, key string) string {
 func (k keys) unreachable(chatID int64) string {
 	return k.prefix + ":unreachable:" + strconv.FormatInt(chatID, 10)
 }
+
+// matchToken maps a short token (carried by a match's buttons) to the
+// pair "mine|theirs" of profile ids, with MatchTokenTTL.
+func (k keys) matchToken(tok string) string { return k.prefix + ":mt:" + tok }
+
+// matchTokenSeq is the counter behind match tokens.
+func (k keys) matchTokenSeq() string { return k.prefix + ":seq:mt" }
+
+// declined is a set of the counterpart ids a profile's owner marked not
+// relevant; they never come back to that profile.
+func (k keys) declined(profileID string) string {
+	return k.prefix + ":profile:" + profileID + ":declined"
+}
+
+// feedback is a hash of "not relevant" feedback: field "<mine>|<theirs>",
+// value the reason, for the ranking and for organizer reports.
+func (k keys) feedback() string { return k.prefix + ":feedback" }

@@ -135,26 +135,5 @@ func (e *Embedded) Close() {
 // DeleteAll removes every key of this store's prefix, on every master of
 // a Cluster. It is for tests and for retiring a deployment.
 func (s *Store) DeleteAll(ctx context.Context) error {
-	del := func(ctx context.Context, node *redis.Client) error {
-		iter := node.Scan(ctx, 0, s.k.prefix+":*", 1000).Iterator()
-		for iter.Next(ctx) {
-			if err := node.Del(ctx, iter.Val()).Err(); err != nil {
-				return err
-			}
-		}
-		return iter.Err()
-	}
-	var err error
-	switch c := s.rdb.(type) {
-	case *redis.ClusterClient:
-		err = c.ForEachMaster(ctx, del)
-	case *redis.Client:
-		err = del(ctx, c)
-	default:
-		err = fmt.Errorf("unsupported client %T", s.rdb)
-	}
-	if err != nil {
-		return fmt.Errorf("delete keys %s:*: %w", s.k.prefix, err)
-	}
-	return nil
+	return s.deleteMatching(ctx, []string{s.k.prefix + ":*"})
 }

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+func TestManage(t *testing.T) {
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			s := New(b.rdb, testPrefix(t, b.rdb))
+
+			toks, err := s.MatchTokens(ctx, "n1", []string{"o1", "o2"})
+			if err != nil || len(toks) != 2 || toks[0] == toks[1] {
+				t.Fatalf("MatchTokens = %v, %v", toks, err)
+			}
+			if mine, theirs, err := s.MatchToken(ctx, toks[1]); err != nil || mine != "n1" || theirs != "o2" {
+				t.Errorf("MatchToken = %s %s %v", mine, theirs, err)
+			}
+			if _, _, err := s.MatchToken(ctx, "zzz"); err != ErrNotFound {
+				t.Errorf("unknown token: %v", err)
+			}
+
+			if err := s.DeclineMatch(ctx, "n1", "o2", "costly", now); err != nil {
+				t.Fatal(err)
+			}
+			if d, _ := s.Declined(ctx, "n1"); !d["o2"] || len(d) != 1 {
+				t.Errorf("Declined = %v", d)
+			}
+			if n, _ := s.Counter(ctx, "feedback_costly", time.Time{}); n != 1 {
+				t.Errorf("feedback counted %d", n)
+			}
+
+			if st, _ := s.Settings(ctx, 7); st.Notify != NotifyInstant {
+				t.Errorf("default notify = %q", st.Notify)
+			}
+			if err := s.SetNotify(ctx, 7, "weekly"); err == nil {
+				t.Error("an unknown mode was stored")
+			}
+			s.SetNotify(ctx, 7, NotifyDigest)
+			if st, _ := s.Settings(ctx, 7); st.Notify != NotifyDigest {
+				t.Errorf("notify = %q", st.Notify)
+			}
+		})
+	}
+}
+
+// TestDeleteUserLeavesNothing stores a user with profiles, a session, an
+// introduction, feedback and counters, deletes the user, and scans every
+// key and value for their ids, username and text.
+func TestDeleteUserLeavesNothing(t *testing.T) {
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			prefix := testPrefix(t, b.rdb)
+			s := New(b.rdb, prefix)
+			const me, other = 777001, 888002
+			s.TouchUser(ctx, User{ID: me, Username: "secret_handle", Name: "Zhang Wei", SeenAt: now})
+			s.TouchUser(ctx, User{ID: other, Username: "other_user", SeenAt: now})
+			mine := profile("pmine", matcher.KindNeed, me)
+			mine.Description = "UniqueSecretTextOfTheUser about rusting rods"
+			theirs := profile("ptheirs", matcher.KindOffer, other)
+			s.SaveProfile(ctx, mine)
+			s.SaveProfile(ctx, theirs)
+			s.SaveSession(ctx, me, []byte(`{"texts":["UniqueSecretTextOfTheUser"]}`))
+			s.RequestIntro(ctx, "pmine", "ptheirs", me, other, now)
+			s.DeclineMatch(ctx, "pmine", "pother", "field", now)
+			s.SetNotify(ctx, me, NotifyOff)
+			s.MarkUnreachable(ctx, me, now)
+
+			exp, err := s.ExportUser(ctx, me)
+			if err != nil || len(exp.Profiles) != 1 || len(exp.Intros) != 1 || exp.User.Username != "secret_handle" {
+				t.Fatalf("export = %+v, %v", exp, err)
+			}
+			if err := s.DeleteUser(ctx, me); err != nil {
+				t.Fatal(err)
+			}
+			for key, val := range dump(t, ctx, s) {
+				for _, secret := range []string{"777001", "secret_handle", "Zhang Wei", "UniqueSecretTextOfTheUser"} {
+					if strings.Contains(key, secret) || strings.Contains(val, secret) {
+						t.Errorf("after delete, key %s still holds %q: %.120s", key, secret, val)
+					}
+				}
+			}
+			in := exp.Intros[0]
+			if _, err := s.Intro(ctx, in.ID); err != ErrNotFound {
+				t.Errorf("the introduction record is still there: %v", err)
+			}
+			if out, _, _ := s.AnswerIntro(ctx, in.ID, other, true, now); out != OutcomeWithdrawn {
+				t.Errorf("the other side's press after the delete = %v, want withdrawn", out)
+			}
+			if n, _ := s.Counter(ctx, CountIntrosRequested, time.Time{}); n != 1 {
+				t.Errorf("the anonymous count of intros is %d, want 1 kept", n)
+			}
+			if p, err := s.Profile(ctx, "ptheirs"); err != nil || p.OwnerID != other {
+				t.Errorf("the other user's profile was touched: %+v %v", p, err)
+			}
+		})
+	}
+}
+
+// dump returns every key of the store with its value rendered as text.
+func dump(t *testing.T, ctx context.Context, s *Store) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	var keys []string
+	err := s.eachNode(ctx, func(ctx context.Context, node *redis.Client) error {
+		iter := node.Scan(ctx, 0, s.k.prefix+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			keys = append(keys, iter.Val())
+		}
+		return iter.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		var v any
+		switch s.rdb.Type(ctx, k).Val() {
+		case "string":
+			v = s.rdb.Get(ctx, k).Val()
+		case "hash":
+			v = s.rdb.HGetAll(ctx, k).Val()
+		case "set":
+			v = s.rdb.SMembers(ctx, k).Val()
+		case "zset":
+			v = s.rdb.ZRange(ctx, k, 0, -1).Val()
+		case "list":
+			v = s.rdb.LRange(ctx, k, 0, -1).Val()
+		case "stream":
+			v = s.rdb.XRange(ctx, k, "-", "+").Val()
+		}
+		out[k] = fmt.Sprint(v)
+	}
+	return out
+}
