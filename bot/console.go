@@ -107,3 +107,9 @@ func (c *Console) Send(_ context.Context, _ int64, r Reply) error {
 
 // Typing does nothing on a console: answers come at once.
 func (c *Console) Typing(context.Context, int64) {}
+
+// SendDocument prints the file's name and size, then its content.
+func (c *Console) SendDocument(_ context.Context, _ int64, d Document) error {
+	fmt.Fprintf(c.out, "\n📎 %s (%d bytes) %s\n%s\n", d.Name, len(d.Data), d.Caption, d.Data)
+	return nil
+}

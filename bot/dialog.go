@@ -457,12 +457,13 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 	s.State = StateIdle
 	s.Nonce++
 	e.say(tr(s.Lang, "published", in.Profile.ID))
+	newProfile := []Choice{d.choice(s, "new_profile", actNew, "")}
 	if in.Team == nil {
-		e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches), []Choice{d.choice(s, "new_profile", actNew, "")})
+		e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches), append(in.MatchButtons, newProfile)...)
 		return
 	}
-	e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches))
-	e.say(renderTeam(d.Tax, s.Lang, in.Team), []Choice{d.choice(s, "new_profile", actNew, "")})
+	e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches), in.MatchButtons...)
+	e.say(renderTeam(d.Tax, s.Lang, in.Team), newProfile)
 }
 
 // enter moves to state and shows its prompt with fresh buttons.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/metrics"
 )
 
 // SessionStore keeps dialog state per chat. Session returns nil state
@@ -44,14 +45,24 @@ type Embedder interface {
 // Ranker holds the match index.
 type Ranker interface {
 	Upsert(p matcher.Profile)
+	Remove(id string)
 	Rank(q matcher.Query) []matcher.Match
 	Team(q matcher.Query) (matcher.Team, bool)
+	Pair(q matcher.Profile, otherID string) (matcher.Match, bool)
 }
 
 // Sender delivers replies to a chat.
 type Sender interface {
 	Send(ctx context.Context, chatID int64, r Reply) error
+	SendDocument(ctx context.Context, chatID int64, d Document) error
 	Typing(ctx context.Context, chatID int64)
+}
+
+// Document is a file sent to a chat.
+type Document struct {
+	Name    string
+	Data    []byte
+	Caption string
 }
 
 // Engine runs the dialog for incoming messages: it loads the session,
@@ -69,6 +80,15 @@ type Engine struct {
 	MatchLimit int
 	// Embedder, when set, computes a profile's embedding on publish.
 	Embedder Embedder
+	// Data gives access to stored matches, introductions, profiles and
+	// settings; without it the buttons on matches and /my, /settings,
+	// /export, /delete are not offered.
+	Data DataStore
+	// Messenger reaches users other than the one acting (introductions,
+	// contacts, new matches). Required with Data.
+	Messenger Messenger
+	// Metrics receives counts; nil for none.
+	Metrics *metrics.Metrics
 }
 
 // NewEngine wires an engine. now may be nil for the wall clock.
@@ -111,6 +131,25 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
 		return Outcome{Toast: tr(s.Lang, "not_yours")}, nil
 	}
+	switch {
+	case in.Input.Kind == InButton && in.Input.Button.IsAction():
+		toast, err := e.action(ctx, &s, in, in.Input.Button, out)
+		if err != nil {
+			e.fail(ctx, in.ChatID, s.Lang, out, err)
+			return Outcome{}, err
+		}
+		if in.Input.Button.Action == aDeleteMe {
+			return Outcome{Toast: toast}, nil // nothing of the user is kept, the session neither
+		}
+		return Outcome{Toast: toast}, e.save(ctx, &s)
+	case in.Input.Kind == InCommand:
+		if handled, err := e.command(ctx, &s, in, out); handled {
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+			}
+			return Outcome{}, err
+		}
+	}
 	next := in.Input
 	var res Outcome
 	for range maxChain {
@@ -148,7 +187,12 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
 			}
-			next = Input{Kind: InPublished, Profile: &p, Matches: matches, Team: team}
+			rows, err := e.matchButtons(ctx, p.ID, matches, s.Lang)
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return res, err
+			}
+			next = Input{Kind: InPublished, Profile: &p, Matches: matches, Team: team, MatchButtons: rows}
 			continue
 		}
 		break

@@ -52,6 +52,8 @@ type Input struct {
 	Profile  *matcher.Profile  // InPublished: the stored profile
 	Matches  []matcher.Match   // InPublished: its counterparts
 	Team     *matcher.Team     // InPublished: a linkage team, when one adds coverage
+	// MatchButtons are the action buttons of Matches, one row each.
+	MatchButtons [][]Choice
 }
 
 // Button is a pressed button: the nonce it was shown with, an action and
@@ -62,9 +64,26 @@ type Button struct {
 	Value  string
 }
 
-// Encode returns the button as callback data: "nonce:action[:value]",
+// ActionNonce marks an action button: it acts on stored data (a match,
+// an introduction, a profile) rather than on an interview, and stays
+// valid as long as that data does.
+const ActionNonce = -1
+
+// Action returns an action button.
+func Action(action, value string) Button {
+	return Button{Nonce: ActionNonce, Action: action, Value: value}
+}
+
+// IsAction reports whether b is an action button.
+func (b Button) IsAction() bool { return b.Nonce == ActionNonce }
+
+// Encode returns the button as callback data: "nonce:action[:value]" for
+// an interview's buttons, "a/action/value" for action buttons; both stay
 // well below Telegram's 64-byte limit.
 func (b Button) Encode() string {
+	if b.IsAction() {
+		return "a/" + b.Action + "/" + b.Value
+	}
 	s := strconv.Itoa(b.Nonce) + ":" + b.Action
 	if b.Value != "" {
 		s += ":" + b.Value
@@ -76,6 +95,13 @@ func (b Button) Encode() string {
 func ParseButton(data string) (Button, bool) {
 	if len(data) == 0 || len(data) > 64 {
 		return Button{}, false
+	}
+	if rest, ok := strings.CutPrefix(data, "a/"); ok {
+		action, value, ok := strings.Cut(rest, "/")
+		if !ok || action == "" {
+			return Button{}, false
+		}
+		return Action(action, value), true
 	}
 	parts := strings.SplitN(data, ":", 3)
 	if len(parts) < 2 || parts[1] == "" {

@@ -9,9 +9,8 @@ import (
 // msg names a user-facing text. Every text exists in English and Chinese.
 type msg string
 
-// catalog holds every user-facing text as {English, Chinese}. Format
-// verbs must agree between the two.
-var catalog = map[msg][2]string{
+// dialogTexts are the texts of the interview.
+var dialogTexts = map[msg][2]string{
 	"welcome": {
 		"Welcome to Duijie (对接) — a matchmaker between technical needs of enterprises and research results of universities. Describe what you need or what you offer in your own words; I will turn it into a profile and show you ranked counterparts with the reasons.",
 		"欢迎使用「对接」——连接企业技术需求与高校科研成果的撮合助手。用您自己的话描述需求或成果，我会整理成结构化档案，并马上给出排好序的对接方和理由。",
@@ -121,6 +120,23 @@ var catalog = map[msg][2]string{
 	"err_internal": {"Sorry, something went wrong on our side. What you sent is kept; please try again in a minute.", "抱歉，系统出了点问题。您发送的内容都还在，请稍后再试。"},
 	"err_timeout":  {"That took too long. What you sent is kept; please try again.", "处理超时。您发送的内容都还在，请再试一次。"},
 	"err_invalid":  {"Some of it could not be accepted: %s", "部分内容无法接受：%s"},
+}
+
+// catalog holds every user-facing text as {English, Chinese}. Format
+// verbs must agree between the two.
+var catalog = merge(dialogTexts, actionTexts)
+
+func merge(parts ...map[msg][2]string) map[msg][2]string {
+	out := map[msg][2]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			if _, dup := out[k]; dup {
+				panic("bot: text " + string(k) + " defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // tr returns the text for key in lang, formatted with args.

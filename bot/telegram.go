@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -60,6 +61,10 @@ type TelegramOptions struct {
 	Replica string
 	// Metrics receives counts and timings; nil for none.
 	Metrics *metrics.Metrics
+	// Broadcasts, when set, is the broadcast sender: it learns of direct
+	// replies (their turns, 429s and 403s) so broadcasts leave them room,
+	// and of chats that write, which are reachable again.
+	Broadcasts *Broadcaster
 }
 
 // Defaults of TelegramOptions.
@@ -69,6 +74,7 @@ const (
 	DefaultUpdateTimeout = 60 * time.Second
 	DefaultShutdownGrace = 20 * time.Second
 	maxMessageUTF16      = 4096 // Telegram's limit on one message's text
+	maxCaptionUTF16      = 1024 // and on a document's caption
 	maxRetryAfter        = 10 * time.Second
 )
 
@@ -283,6 +289,7 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update, dedupe bool) {
 		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: lang, SeenAt: t.now()}); err != nil {
 		t.log.Warn("telegram touch user failed", "user_id", from.ID, "err", err)
 	}
+	t.opt.Broadcasts.heard(ctx, chatID)
 	t.log.Info("telegram update", "update_id", u.ID, "chat_id", chatID, "kind", in.Kind)
 	res, err := t.engine.Handle(ctx, Incoming{ChatID: chatID, UserID: from.ID, Input: in}, t)
 	if err != nil {
@@ -301,8 +308,9 @@ func convert(u *models.Update) (in Input, from *models.User, callbackID string) 
 	if q := u.CallbackQuery; q != nil {
 		b, ok := ParseButton(q.Data)
 		if !ok {
-			// Data we did not write: treat as a stale button.
-			b = Button{Nonce: -1, Action: "?"}
+			// Data we did not write: a nonce no session has, so the dialog
+			// answers it as a stale button.
+			b = Button{Nonce: -2, Action: "?"}
 		}
 		return Input{Kind: InButton, Button: b}, &q.From, q.ID
 	}
@@ -335,9 +343,12 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, r Reply) error {
 	return nil
 }
 
-// sendMessage sends once, and once more after a short flood wait.
+// sendMessage sends once, and once more after a short flood wait. The
+// broadcast sender hears of each outcome.
 func (t *Telegram) sendMessage(ctx context.Context, p *tg.SendMessageParams) error {
+	chatID, _ := p.ChatID.(int64)
 	_, err := t.b.SendMessage(ctx, p)
+	t.opt.Broadcasts.observeDirect(ctx, chatID, classifySend(err))
 	var flood *tg.TooManyRequestsError
 	if errors.As(err, &flood) {
 		t.opt.Metrics.TooManyRequests()
@@ -351,6 +362,7 @@ func (t *Telegram) sendMessage(ctx context.Context, p *tg.SendMessageParams) err
 			return ctx.Err()
 		}
 		_, err = t.b.SendMessage(ctx, p)
+		t.opt.Broadcasts.observeDirect(ctx, chatID, classifySend(err))
 	}
 	return err
 }
@@ -365,6 +377,17 @@ func keyboard(rows [][]Choice) *models.InlineKeyboardMarkup {
 		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
 	}
 	return kb
+}
+
+// SendDocument sends a file.
+func (t *Telegram) SendDocument(ctx context.Context, chatID int64, d Document) error {
+	caption := d.Caption
+	if utf16Len(caption) > maxCaptionUTF16 {
+		caption = ""
+	}
+	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: caption,
+		Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)}})
+	return err
 }
 
 // Typing shows "typing…" in the chat while the bot works.

@@ -41,6 +41,7 @@ func startTelegram(t *testing.T) *tgHarness {
 		cancel()
 		t.Fatal(err)
 	}
+	e.Messenger = DirectMessenger{tele}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {

@@ -50,6 +50,11 @@ func (r *recorder) Send(_ context.Context, _ int64, rep Reply) error {
 
 func (r *recorder) Typing(context.Context, int64) { r.b.WriteString("  (typing)\n") }
 
+func (r *recorder) SendDocument(_ context.Context, _ int64, d Document) error {
+	fmt.Fprintf(&r.b, "< [document %s, %d bytes] %s\n", d.Name, len(d.Data), d.Caption)
+	return nil
+}
+
 // press finds the button with the given label among those on screen.
 func (r *recorder) press(label string) (Button, bool) {
 	for _, c := range r.buttons {
@@ -77,7 +82,9 @@ func testEngine(t *testing.T) (*Engine, *store.Store) {
 	for _, p := range ps {
 		ix.Upsert(p)
 	}
-	return NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, func() time.Time { return fixedNow }), st
+	e := NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, func() time.Time { return fixedNow })
+	e.Data = st
+	return e, st
 }
 
 var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
@@ -104,6 +111,7 @@ func TestTranscripts(t *testing.T) {
 			}
 			e, _ := testEngine(t)
 			rec := &recorder{}
+			e.Messenger = DirectMessenger{rec}
 			ctx := context.Background()
 			for _, line := range strings.Split(strings.TrimRight(sections["input"], "\n"), "\n") {
 				fmt.Fprintf(&rec.b, "> %s\n", line)

@@ -51,6 +51,7 @@ func startReplicas(t *testing.T, n int) (*tgfake.Server, []replica, *store.Store
 			cancel()
 			t.Fatal(err)
 		}
+		e.Messenger = DirectMessenger{tele}
 		srv := httptest.NewServer(tele.WebhookHandler())
 		t.Cleanup(srv.Close)
 		reps = append(reps, replica{tele, srv})

@@ -470,3 +470,27 @@ func (r *ranker) match(c candidate) Match {
 	}
 	return m
 }
+
+// Pair scores one indexed counterpart against q.Profile, gates aside: the
+// explanation a user reads when that counterpart is put to them (an
+// introduction request, a notification). It reports false when the
+// counterpart is not indexed or shares nothing with q.Profile.
+func (ix *Index) Pair(q Profile, otherID string) (Match, bool) {
+	a := ix.analyze(&q)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	l, ok := ix.byID[otherID]
+	if !ok || l.kind != q.Kind.Counterpart() {
+		return Match{}, false
+	}
+	query := Query{Profile: q}
+	r := ix.newRanker(&query, a)
+	defer r.release()
+	d, m := r.s.docs[l.slot], &r.s.meta[l.slot]
+	c := r.content(l.slot, d, m)
+	if c <= 0 {
+		return Match{}, false
+	}
+	factor, bonus := r.fit(m)
+	return r.match(candidate{l.slot, d, math.Min(1, c*(factor+bonus))}), true
+}

@@ -132,3 +132,20 @@ func FuzzRankIsDeterministicPermutation(f *testing.F) {
 		}
 	})
 }
+
+func TestPairExplainsOneCounterpart(t *testing.T) {
+	ix := NewIndex(Default())
+	ix.Upsert(prof("o-clad", KindOffer, 1, "Laser cladding of piston rods", "Corrosion-resistant laser cladding replacing hard chrome."))
+	need := prof("n", KindNeed, 2, "Our piston rods rust", "Hydraulic piston rods rust near the sea.")
+	m, ok := ix.Pair(need, "o-clad")
+	if !ok || m.Profile.ID != "o-clad" || m.Score <= 0 || len(m.Concepts)+len(m.Related) == 0 {
+		t.Fatalf("Pair = %+v, %v", m, ok)
+	}
+	ranked := ix.Rank(Query{Profile: need})
+	if len(ranked) != 1 || ranked[0].Score != m.Score {
+		t.Errorf("Pair's score %v differs from Rank's %v", m.Score, ranked)
+	}
+	if _, ok := ix.Pair(need, "missing"); ok {
+		t.Error("Pair found a profile that is not indexed")
+	}
+}

@@ -80,6 +80,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	app.Engine.Metrics = m
+	app.Engine.Messenger = bot.DirectMessenger{Sender: tele}
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
@@ -139,7 +141,9 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	}
 	defer app.Close()
 	fmt.Fprintln(stdout, "Duijie console — type a number to press a button, /help for commands, /quit or Ctrl-D to leave.")
-	return bot.NewConsole(app.Engine, stdin, stdout).Run(ctx)
+	console := bot.NewConsole(app.Engine, stdin, stdout)
+	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
+	return console.Run(ctx)
 }
 
 func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {

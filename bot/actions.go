@@ -1,0 +1,402 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// Actions act on stored data — matches, introductions, a user's profiles
+// and settings — rather than on an interview. Their buttons carry
+// "a/<action>/<value>" and keep working as long as that data exists; each
+// action checks that the user pressing owns what it acts on, so a
+// forwarded button reveals and changes nothing.
+
+// DataStore is what actions need of the store.
+type DataStore interface {
+	Profile(ctx context.Context, id string) (matcher.Profile, error)
+	ProfilesOf(ctx context.Context, owner int64) ([]matcher.Profile, error)
+	SaveProfile(ctx context.Context, p matcher.Profile) (bool, error)
+	DeleteProfile(ctx context.Context, p matcher.Profile) error
+	WithdrawIntros(ctx context.Context, profileID string) error
+	MatchTokens(ctx context.Context, mine string, theirs []string) ([]string, error)
+	MatchToken(ctx context.Context, tok string) (mine, theirs string, err error)
+	DeclineMatch(ctx context.Context, mine, theirs, reason string, now time.Time) error
+	Declined(ctx context.Context, profileID string) (map[string]bool, error)
+	RequestIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, now time.Time) (store.IntroOutcome, store.Intro, error)
+	AnswerIntro(ctx context.Context, id string, user int64, accept bool, now time.Time) (store.IntroOutcome, store.Intro, error)
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	Settings(ctx context.Context, user int64) (store.Settings, error)
+	SetNotify(ctx context.Context, user int64, mode string) error
+	ExportUser(ctx context.Context, user int64) (store.UserData, error)
+	DeleteUser(ctx context.Context, user int64) error
+	CountBy(ctx context.Context, name string, n int64, now time.Time) error
+}
+
+// Messenger delivers a message to a user other than the one whose action
+// caused it (an introduction request, contacts, a new match): through the
+// paced, durable outbox when one is wired, once per key.
+type Messenger interface {
+	Notify(ctx context.Context, chatID int64, key string, r Reply) error
+}
+
+// DirectMessenger sends straight through a Sender: for the console and
+// tests, where there is no outbox.
+type DirectMessenger struct{ Sender Sender }
+
+// Notify sends r to chatID now.
+func (n DirectMessenger) Notify(ctx context.Context, chatID int64, _ string, r Reply) error {
+	return n.Sender.Send(ctx, chatID, r)
+}
+
+// Action names, as carried by buttons.
+const (
+	aRequestIntro = "ri" // value: match token
+	aNotRelevant  = "nr" // value: match token; shows the reasons
+	aReason       = "nx" // value: match token "." reason
+	aAccept       = "ia" // value: intro id
+	aDecline      = "id" // value: intro id
+	aMatches      = "mm" // value: profile id
+	aEdit         = "me"
+	aPause        = "mp"
+	aResume       = "mr"
+	aDelete       = "md" // asks to confirm
+	aDeleteYes    = "mx"
+	aKeep         = "mk" // renews an expiring profile
+	aNotify       = "sn" // value: notification mode
+	aLang         = "sl" // value: zh or en
+	aDeleteMe     = "dx" // confirms /delete
+)
+
+// errNotYours is returned when a user acts on what they do not own.
+var errNotYours = errors.New("not yours")
+
+// action performs an action button. It returns the toast for the press.
+func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, out Sender) (string, error) {
+	if e.Data == nil {
+		return tr(s.Lang, "stale_toast"), nil
+	}
+	l := s.Lang
+	switch b.Action {
+	case aRequestIntro:
+		return e.requestIntro(ctx, s, in, b.Value, out)
+	case aNotRelevant:
+		mine, _, err := e.ownedMatch(ctx, in.UserID, b.Value)
+		if err != nil {
+			return e.refused(l, err)
+		}
+		_ = mine
+		var row1, row2 []Choice
+		for i, r := range store.FeedbackReasons {
+			c := Choice{Label: tr(l, msg("reason_"+r)), Button: Action(aReason, b.Value+"."+r)}
+			if i < 3 {
+				row1 = append(row1, c)
+			} else {
+				row2 = append(row2, c)
+			}
+		}
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "why_not_relevant"), Buttons: [][]Choice{row1, row2}})
+	case aReason:
+		tok, reason, _ := strings.Cut(b.Value, ".")
+		mine, theirs, err := e.ownedMatch(ctx, in.UserID, tok)
+		if err != nil {
+			return e.refused(l, err)
+		}
+		if !validReason(reason) {
+			return tr(l, "stale_toast"), nil
+		}
+		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, reason, e.now()); err != nil {
+			return "", err
+		}
+		return tr(l, "feedback_thanks"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "feedback_noted")})
+	case aAccept, aDecline:
+		return e.answerIntro(ctx, s, in, b.Value, b.Action == aAccept, out)
+	case aMatches, aEdit, aPause, aResume, aDelete, aDeleteYes, aKeep:
+		return e.profileAction(ctx, s, in, b, out)
+	case aNotify:
+		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
+			return "", err
+		}
+		return tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+	case aLang:
+		s.Lang, s.LangSet = matcher.ParseLang(b.Value), true
+		return tr(s.Lang, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+	case aDeleteMe:
+		if err := e.deleteUser(ctx, in.UserID); err != nil {
+			return "", err
+		}
+		*s = Session{ChatID: s.ChatID, Lang: s.Lang}
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "deleted_all")})
+	}
+	return tr(l, "stale_toast"), nil
+}
+
+func validReason(r string) bool {
+	for _, x := range store.FeedbackReasons {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// refused turns a failed ownership check into the toast for the press;
+// other errors go up.
+func (e *Engine) refused(l matcher.Lang, err error) (string, error) {
+	switch {
+	case errors.Is(err, errNotYours):
+		return tr(l, "not_yours"), nil
+	case errors.Is(err, store.ErrNotFound):
+		return tr(l, "gone_toast"), nil
+	}
+	return "", err
+}
+
+// ownedMatch resolves a match token and checks that user owns its first
+// profile.
+func (e *Engine) ownedMatch(ctx context.Context, user int64, tok string) (matcher.Profile, string, error) {
+	mineID, theirs, err := e.Data.MatchToken(ctx, tok)
+	if err != nil {
+		return matcher.Profile{}, "", err
+	}
+	mine, err := e.ownedProfile(ctx, user, mineID)
+	return mine, theirs, err
+}
+
+// ownedProfile loads a profile and checks that user owns it.
+func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (matcher.Profile, error) {
+	p, err := e.Data.Profile(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	if p.OwnerID == 0 || p.OwnerID != user {
+		return p, errNotYours
+	}
+	return p, nil
+}
+
+// matchButtons gives each shown match its buttons: request an
+// introduction, or mark it not relevant. Without a store there are none.
+func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang) ([][]Choice, error) {
+	if e.Data == nil || len(ms) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.Profile.ID
+	}
+	toks, err := e.Data.MatchTokens(ctx, mine, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([][]Choice, len(toks))
+	for i, tok := range toks {
+		rows[i] = []Choice{
+			{Label: tr(l, "btn_intro", i+1), Button: Action(aRequestIntro, tok)},
+			{Label: tr(l, "btn_not_relevant", i+1), Button: Action(aNotRelevant, tok)},
+		}
+	}
+	return rows, nil
+}
+
+// requestIntro asks for an introduction from the user's profile to the
+// counterpart of a match.
+func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok string, out Sender) (string, error) {
+	l := s.Lang
+	mine, theirsID, err := e.ownedMatch(ctx, in.UserID, tok)
+	if err != nil {
+		return e.refused(l, err)
+	}
+	theirs, err := e.Data.Profile(ctx, theirsID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && theirs.Status != matcher.StatusActive {
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+	}
+	if err != nil {
+		return "", err
+	}
+	outcome, intro, err := e.Data.RequestIntro(ctx, mine.ID, theirs.ID, mine.OwnerID, theirs.OwnerID, e.now())
+	if err != nil {
+		return "", err
+	}
+	switch outcome {
+	case store.OutcomeRequested:
+		e.Metrics.Intro("requested")
+		if theirs.OwnerID == 0 {
+			return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_pending_owner", theirs.Title)})
+		}
+		if err := e.sendIntroRequest(ctx, mine, theirs, intro); err != nil {
+			return "", err
+		}
+		return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_sent", theirs.Title)})
+	case store.OutcomeConnected:
+		return "", e.connect(ctx, intro, mine, theirs)
+	case store.OutcomeAlreadyRequested:
+		return tr(l, "intro_already_toast"), nil
+	case store.OutcomeAlreadyConnected:
+		return tr(l, "intro_connected_toast"), nil
+	case store.OutcomeDeclined:
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_was_declined")})
+	}
+	return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+}
+
+// sendIntroRequest shows the owner of theirs an anonymous summary of
+// mine, why they match, and Accept/Decline. Nothing in it names the
+// requester.
+func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Profile, intro store.Intro) error {
+	l := e.langOf(ctx, theirs.OwnerID, theirs.Lang)
+	var b strings.Builder
+	b.WriteString(tr(l, "intro_request", theirs.Title))
+	b.WriteString("\n\n" + anonymousSummary(e.dialog.Tax, l, mine))
+	if m, ok := e.ranker.Pair(theirs, mine.ID); ok {
+		ex := e.dialog.Tax.Explain(m, theirs.Kind, l)
+		b.WriteString("\n\n" + tr(l, "match_score", int(m.Score*100+0.5)) + " · " + ex.Reason)
+		if len(ex.Fit) > 0 {
+			b.WriteString("\n" + strings.Join(ex.Fit, " · "))
+		}
+	}
+	b.WriteString("\n\n" + tr(l, "intro_request_hint"))
+	r := Reply{Text: b.String(), Buttons: [][]Choice{{
+		{Label: tr(l, "btn_accept"), Button: Action(aAccept, intro.ID)},
+		{Label: tr(l, "btn_decline"), Button: Action(aDecline, intro.ID)},
+	}}}
+	return e.Messenger.Notify(ctx, theirs.OwnerID, "intro:"+intro.ID, r)
+}
+
+// anonymousSummary describes a profile without who is behind it: no
+// organisation, no name, the region at province level.
+func anonymousSummary(tax *matcher.Taxonomy, l matcher.Lang, p matcher.Profile) string {
+	var b strings.Builder
+	kind := tr(l, "kind_need")
+	if p.Kind == matcher.KindOffer {
+		kind = tr(l, "kind_offer")
+	}
+	b.WriteString(kind + ": " + p.Title)
+	if text := firstRunes(matcher.RedactContacts(orStr(p.Summary, p.Description)), 300); text != "" {
+		b.WriteString("\n" + text)
+	}
+	if d := tax.DomainsLabel(p.Domains, l); d != "" {
+		b.WriteString("\n" + tr(l, "card_domains", d))
+	}
+	if p.TRL > 0 {
+		b.WriteString("\nTRL " + fmt.Sprint(p.TRL))
+	}
+	if pl, ok := matcher.FindPlace(p.Region); ok {
+		b.WriteString("\n" + tr(l, "card_region", matcher.Place{Province: pl.Province}.Label(l)))
+	}
+	return b.String()
+}
+
+func orStr(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
+}
+
+func firstRunes(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// answerIntro accepts or declines an introduction request.
+func (e *Engine) answerIntro(ctx context.Context, s *Session, in Incoming, id string, accept bool, out Sender) (string, error) {
+	l := s.Lang
+	outcome, intro, err := e.Data.AnswerIntro(ctx, id, in.UserID, accept, e.now())
+	if err != nil {
+		return "", err
+	}
+	switch outcome {
+	case store.OutcomeNotYours:
+		return tr(l, "not_yours"), nil
+	case store.OutcomeConnected:
+		from, err1 := e.Data.Profile(ctx, intro.From)
+		to, err2 := e.Data.Profile(ctx, intro.To)
+		if err1 != nil || err2 != nil {
+			return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+		}
+		return tr(l, "intro_connected_toast"), e.connect(ctx, intro, from, to)
+	case store.OutcomeDeclined:
+		e.Metrics.Intro("declined")
+		if to, err := e.Data.Profile(ctx, intro.To); err == nil {
+			fl := e.langOf(ctx, intro.FromOwner, matcher.LangEN)
+			e.Messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, Reply{Text: tr(fl, "intro_declined_notice", to.Title)})
+		}
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_you_declined")})
+	case store.OutcomeAlreadyDecided:
+		return tr(l, "intro_already_decided_toast"), nil
+	case store.OutcomeExpired:
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_expired")})
+	}
+	return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+}
+
+// connect tells both sides of an accepted introduction who the other is.
+func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Profile) error {
+	e.Metrics.Intro("accepted")
+	for _, side := range []struct {
+		me, other matcher.Profile
+	}{{a, b}, {b, a}} {
+		if side.me.OwnerID == 0 {
+			continue
+		}
+		l := e.langOf(ctx, side.me.OwnerID, side.me.Lang)
+		card, err := e.contactCard(ctx, l, side.other)
+		if err != nil {
+			return err
+		}
+		text := tr(l, "connected", side.me.Title) + "\n\n" + card
+		if err := e.Messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, Reply{Text: text}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contactCard is what a connected user learns of the other: their
+// Telegram contact, name and organisation.
+func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Profile) (string, error) {
+	u, err := e.Data.GetUser(ctx, p.OwnerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	contact := fmt.Sprintf("tg://user?id=%d", p.OwnerID)
+	if u.Username != "" {
+		contact = "@" + u.Username
+	}
+	lines := []string{tr(l, "contact_line", contact)}
+	if u.Name != "" {
+		lines = append(lines, tr(l, "name_line", u.Name))
+	}
+	if p.Org != "" {
+		lines = append(lines, tr(l, "org_line", p.Org))
+	}
+	lines = append(lines, tr(l, "profile_line", p.Title))
+	return strings.Join(lines, "\n"), nil
+}
+
+// langOf is the language a user chose, else fallback.
+func (e *Engine) langOf(ctx context.Context, user int64, fallback matcher.Lang) matcher.Lang {
+	if st, err := e.Data.Settings(ctx, user); err == nil && st.Lang != "" {
+		return st.Lang
+	}
+	if fallback == "" {
+		return matcher.LangEN
+	}
+	return fallback
+}
+
+// exportJSON is the document /export sends.
+func exportJSON(d store.UserData) ([]byte, error) {
+	return json.MarshalIndent(d, "", "  ")
+}

@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// Managing one's data: /my, /settings, /export, /delete and the buttons
+// on one's profiles.
+
+// command performs the commands that act on stored data. It reports false
+// for commands the dialog handles.
+func (e *Engine) command(ctx context.Context, s *Session, in Incoming, out Sender) (bool, error) {
+	if e.Data == nil {
+		return false, nil
+	}
+	l := s.Lang
+	switch in.Input.Command {
+	case "my":
+		ps, err := e.Data.ProfilesOf(ctx, in.UserID)
+		if err != nil {
+			return true, err
+		}
+		if len(ps) == 0 {
+			return true, out.Send(ctx, in.ChatID, Reply{Text: tr(l, "my_none")})
+		}
+		for _, p := range ps {
+			if err := out.Send(ctx, in.ChatID, e.profileCard(l, p)); err != nil {
+				return true, err
+			}
+		}
+		return true, nil
+	case "settings":
+		return true, out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+	case "export":
+		d, err := e.Data.ExportUser(ctx, in.UserID)
+		if err != nil {
+			return true, err
+		}
+		b, err := exportJSON(d)
+		if err != nil {
+			return true, err
+		}
+		return true, out.SendDocument(ctx, in.ChatID, Document{Name: "duijie-export.json", Data: b, Caption: tr(l, "export_caption")})
+	case "delete":
+		return true, out.Send(ctx, in.ChatID, Reply{Text: tr(l, "delete_confirm"), Buttons: [][]Choice{{
+			{Label: tr(l, "btn_delete_all"), Button: Action(aDeleteMe, "")},
+		}}})
+	}
+	return false, nil
+}
+
+// profileCard shows one of the user's profiles with what they can do to it.
+func (e *Engine) profileCard(l matcher.Lang, p matcher.Profile) Reply {
+	status := tr(l, msg("status_"+string(p.Status)))
+	text := fmt.Sprintf("%s\n%s · %s · %s", p.Title, kindLabel(l, p.Kind), status, p.ID)
+	row := []Choice{{Label: tr(l, "btn_matches"), Button: Action(aMatches, p.ID)}, {Label: tr(l, "btn_edit"), Button: Action(aEdit, p.ID)}}
+	if p.Status == matcher.StatusActive {
+		row = append(row, Choice{Label: tr(l, "btn_pause"), Button: Action(aPause, p.ID)})
+	} else {
+		row = append(row, Choice{Label: tr(l, "btn_resume"), Button: Action(aResume, p.ID)})
+	}
+	row = append(row, Choice{Label: tr(l, "btn_delete"), Button: Action(aDelete, p.ID)})
+	return Reply{Text: text, Buttons: [][]Choice{row}}
+}
+
+func kindLabel(l matcher.Lang, k matcher.Kind) string {
+	if k == matcher.KindOffer {
+		return tr(l, "kind_offer")
+	}
+	return tr(l, "kind_need")
+}
+
+// profileAction performs the buttons of a profile card.
+func (e *Engine) profileAction(ctx context.Context, s *Session, in Incoming, b Button, out Sender) (string, error) {
+	l := s.Lang
+	p, err := e.ownedProfile(ctx, in.UserID, b.Value)
+	if err != nil {
+		return e.refused(l, err)
+	}
+	switch b.Action {
+	case aMatches:
+		return "", e.showMatches(ctx, l, p, in.ChatID, out)
+	case aEdit:
+		// The profile goes back on the summary card; Publish stores it under
+		// the same id, Edit takes a new description.
+		s.reset()
+		s.Kind, s.Texts, s.State = p.Kind, []string{p.Description}, StateReview
+		draft := p
+		s.Draft = &draft
+		s.Nonce++
+		return "", out.Send(ctx, in.ChatID, e.dialog.prompt(s))
+	case aPause, aResume, aKeep:
+		p.Status = matcher.StatusPaused
+		if b.Action != aPause {
+			p.Status = matcher.StatusActive
+		}
+		p.UpdatedAt = e.now().UTC()
+		if _, err := e.Data.SaveProfile(ctx, p); err != nil {
+			return "", err
+		}
+		e.ranker.Upsert(p)
+		return tr(l, "saved"), out.Send(ctx, in.ChatID, e.profileCard(l, p))
+	case aDelete:
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "delete_profile_confirm", p.Title), Buttons: [][]Choice{{
+			{Label: tr(l, "btn_delete_yes"), Button: Action(aDeleteYes, p.ID)},
+		}}})
+	case aDeleteYes:
+		if err := e.Data.WithdrawIntros(ctx, p.ID); err != nil {
+			return "", err
+		}
+		if err := e.Data.DeleteProfile(ctx, p); err != nil {
+			return "", err
+		}
+		e.ranker.Remove(p.ID)
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "profile_deleted", p.Title)})
+	}
+	return tr(l, "stale_toast"), nil
+}
+
+// showMatches ranks a stored profile's counterparts, without the ones
+// its owner declined, and shows them with their buttons.
+func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Profile, chatID int64, out Sender) error {
+	declined, err := e.Data.Declined(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	ms := e.ranker.Rank(matcher.Query{Profile: p, Limit: e.MatchLimit, Exclude: declined, MinScore: matcher.ShowMinScore})
+	rows, err := e.matchButtons(ctx, p.ID, ms, l)
+	if err != nil {
+		return err
+	}
+	if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
+		e.log.Warn("count matches shown failed", "err", err)
+	}
+	return out.Send(ctx, chatID, Reply{Text: renderMatches(e.dialog.Tax, l, p.Kind, ms), Buttons: rows})
+}
+
+// settingsReply shows the settings with buttons to change them.
+func (e *Engine) settingsReply(ctx context.Context, s *Session, user int64) Reply {
+	l := s.Lang
+	st, err := e.Data.Settings(ctx, user)
+	if err != nil {
+		st = store.Settings{Notify: store.NotifyInstant}
+	}
+	text := tr(l, "settings_text", tr(l, msg("notify_"+st.Notify)))
+	return Reply{Text: text, Buttons: [][]Choice{
+		{{Label: "中文", Button: Action(aLang, "zh")}, {Label: "English", Button: Action(aLang, "en")}},
+		{
+			{Label: tr(l, "notify_instant"), Button: Action(aNotify, store.NotifyInstant)},
+			{Label: tr(l, "notify_digest"), Button: Action(aNotify, store.NotifyDigest)},
+			{Label: tr(l, "notify_off"), Button: Action(aNotify, store.NotifyOff)},
+		},
+	}}
+}
+
+// deleteUser removes everything about a user and takes their profiles
+// out of the index.
+func (e *Engine) deleteUser(ctx context.Context, user int64) error {
+	ps, err := e.Data.ProfilesOf(ctx, user)
+	if err != nil {
+		return err
+	}
+	if err := e.Data.DeleteUser(ctx, user); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		e.ranker.Remove(p.ID)
+	}
+	e.log.Info("user deleted their data", "profiles", len(ps))
+	return nil
+}
