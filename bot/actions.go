@@ -72,6 +72,7 @@ const (
 	aNotify       = "sn" // value: notification mode
 	aLang         = "sl" // value: zh or en
 	aDeleteMe     = "dx" // confirms /delete
+	aAdmin        = "ad" // value: an organizer's action, see admin.go
 )
 
 // errNotYours is returned when a user acts on what they do not own.
@@ -127,6 +128,8 @@ func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, 
 	case aLang:
 		s.Lang, s.LangSet = matcher.ParseLang(b.Value), true
 		return tr(s.Lang, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+	case aAdmin:
+		return e.adminAction(ctx, s, in, b, out)
 	case aDeleteMe:
 		if err := e.deleteUser(ctx, in.UserID); err != nil {
 			return "", err

@@ -17,6 +17,9 @@ func (e *Engine) command(ctx context.Context, s *Session, in Incoming, out Sende
 	if e.Data == nil {
 		return false, nil
 	}
+	if handled, err := e.adminCommand(ctx, s, in, out); handled {
+		return true, err
+	}
 	l := s.Lang
 	switch in.Input.Command {
 	case "my":
