@@ -11,6 +11,7 @@ import (
 
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
+	"github.com/duijie/duijie/store"
 )
 
 // SessionStore keeps dialog state per chat. Session returns nil state
@@ -89,6 +90,9 @@ type Engine struct {
 	Messenger Messenger
 	// Metrics receives counts; nil for none.
 	Metrics *metrics.Metrics
+	// Notices keeps daily caps, digests and expiry nudges of new-match
+	// notices; without it nobody is told of new matches.
+	Notices Notices
 }
 
 // NewEngine wires an engine. now may be nil for the wall clock.
@@ -255,6 +259,12 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 		team = &t
 	}
 	e.log.Info("profile published", "profile_id", p.ID, "kind", p.Kind, "matches", len(matches), "team", team != nil)
+	if e.Data != nil {
+		if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(matches)), now); err != nil {
+			e.log.Warn("count matches shown failed", "err", err)
+		}
+	}
+	e.notifyCounterparts(ctx, p)
 	return p, matches, team, nil
 }
 

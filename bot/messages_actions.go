@@ -59,5 +59,13 @@ var actionTexts = map[msg][2]string{
 	"export_caption":         {"Everything Duijie stores about you.", "「对接」保存的关于您的全部数据。"},
 	"delete_confirm":         {"This deletes everything Duijie stores about you: your profiles, open introductions, settings and conversation. Introductions you took part in remain only as anonymous counts. It cannot be undone.", "这将删除「对接」保存的关于您的全部数据：档案、未完成的对接、设置和对话记录。您参与过的对接只保留匿名统计数字。删除后无法恢复。"},
 	"btn_delete_all":         {"Delete everything about me", "删除我的全部数据"},
+	"new_match":              {"🔔 New match for your “%s”:", "🔔 您的“%s”有新的匹配："},
+	"new_match_for":          {"for your “%s”", "匹配您的“%s”"},
+	"btn_intro_one":          {"🤝 Request intro", "🤝 请求对接"},
+	"btn_not_relevant_one":   {"👎 Not relevant", "👎 不相关"},
+	"digest":                 {"🔔 Your daily digest: %d new matches", "🔔 每日汇总：%d 个新匹配"},
+	"digest_hint":            {"See them with their buttons in /my → Matches.", "在 /my → 匹配 中查看并操作。"},
+	"still_looking":          {"Are you still looking? “%s” expires in %d days unless you keep it.", "还在寻找吗？“%s”将在 %d 天后过期，除非您选择保留。"},
+	"btn_keep":               {"Keep it", "保留"},
 	"deleted_all":            {"Done: everything about you is deleted. Send /start to begin again.", "已完成：您的全部数据已删除。发送 /start 可重新开始。"},
 }

@@ -83,7 +83,7 @@ func testEngine(t *testing.T) (*Engine, *store.Store) {
 		ix.Upsert(p)
 	}
 	e := NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, func() time.Time { return fixedNow })
-	e.Data = st
+	e.Data, e.Notices = st, st
 	return e, st
 }
 

@@ -148,3 +148,20 @@ func (k keys) declined(profileID string) string {
 // feedback is a hash of "not relevant" feedback: field "<mine>|<theirs>",
 // value the reason, for the ranking and for organizer reports.
 func (k keys) feedback() string { return k.prefix + ":feedback" }
+
+// dailyNotices counts the new-match notices a user got on one UTC day.
+func (k keys) dailyNotices(user int64, day string) string {
+	return k.prefix + ":notices:" + strconv.FormatInt(user, 10) + ":" + day
+}
+
+// digest is a list of a user's new-match notices waiting for the daily digest.
+func (k keys) digest(user int64) string { return k.prefix + ":digest:" + strconv.FormatInt(user, 10) }
+
+// digests is a set of the users with a waiting digest.
+func (k keys) digests() string { return k.prefix + ":digests" }
+
+// nudged marks that a profile's owner was asked "still looking?" for the
+// profile as last updated at a given time.
+func (k keys) nudged(profileID string, updated int64) string {
+	return k.prefix + ":nudged:" + profileID + ":" + strconv.FormatInt(updated, 10)
+}

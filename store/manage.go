@@ -212,6 +212,8 @@ func (s *Store) DeleteUser(ctx context.Context, user int64) error {
 		pp.Del(ctx, s.k.session(user))
 		pp.SRem(ctx, s.k.users(), user)
 		pp.Del(ctx, s.k.unreachable(user))
+		pp.Del(ctx, s.k.digest(user))
+		pp.SRem(ctx, s.k.digests(), user)
 		return nil
 	})
 	if err != nil {
@@ -219,6 +221,7 @@ func (s *Store) DeleteUser(ctx context.Context, user int64) error {
 	}
 	return s.deleteMatching(ctx, []string{
 		s.k.prefix + ":llm:calls:{*}:user:" + uid,
+		s.k.prefix + ":notices:" + uid + ":*",
 	})
 }
 

@@ -103,7 +103,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		analyzer = a.llm
 	}
 	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, analyzer, a.Index, log, nil)
-	a.Engine.Data = a.Store
+	a.Engine.Data, a.Engine.Notices = a.Store, a.Store
 	if a.embeddings != nil {
 		a.Engine.Embedder = a.embeddings
 	}

@@ -85,6 +85,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
+	go runJobs(follow, app.Engine, app.Store, cfg.ProfileTTL, log)
 
 	var srv *http.Server
 	if cfg.HTTPAddr != "" {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/prompts"
 )
 
@@ -22,6 +23,7 @@ type Config struct {
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	NoDemo         bool          // --no-demo: the embedded store starts empty
 	PollTimeout    time.Duration // TELEGRAM_POLL_TIMEOUT; default 30s
+	ProfileTTL     time.Duration // PROFILE_TTL: a profile expires this long after its last update; default 90 days
 	WebhookURL     string        // WEBHOOK_URL: public https URL Telegram posts updates to; empty: long polling
 	WebhookSecret  string        // WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -; required with WEBHOOK_URL; never logged
 	HTTPAddr       string        // HTTP_ADDR: webhook, /metrics and /healthz; default DefaultHTTPAddr with a webhook, else none
@@ -142,6 +144,14 @@ func fromEnv(getenv func(string) string) (Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
+	c.ProfileTTL = bot.DefaultProfileTTL
+	if v := getenv("PROFILE_TTL"); v != "" {
+		d, err := parseDays(v)
+		if err != nil || d < 8*24*time.Hour {
+			return c, fmt.Errorf("PROFILE_TTL %q must be a duration such as 90d or 2160h, at least 8d", v)
+		}
+		c.ProfileTTL = d
+	}
 	if v := getenv("TELEGRAM_POLL_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second {
@@ -183,6 +193,15 @@ func (c Config) String() string {
 	}
 	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s llm=%s", redis, orDefault(c.TelegramAPIURL, "default"),
 		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), c.LLM)
+}
+
+// parseDays reads a duration that may be given in days ("90d").
+func parseDays(v string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(strings.TrimSpace(v), "d"); ok {
+		days, err := strconv.Atoi(n)
+		return time.Duration(days) * 24 * time.Hour, err
+	}
+	return time.ParseDuration(v)
 }
 
 // validSecret checks a webhook secret against Telegram's rules.

@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// New matches: when a profile is published or edited, the owners of its
+// best counterparts hear of it — at once, in a daily digest, or not at
+// all, as they chose in /settings, and at most DailyNoticeCap times a day.
+
+// Notices is what new-match notices need of the store.
+type Notices interface {
+	TakeDailyNotice(ctx context.Context, user int64, cap int, now time.Time) (bool, error)
+	AddToDigest(ctx context.Context, user int64, text string) error
+	TakeDigests(ctx context.Context) (map[int64][]string, error)
+	FirstNudge(ctx context.Context, profileID string, updated time.Time, ttl time.Duration) (bool, error)
+	Profiles(ctx context.Context, fn func(matcher.Profile) error) error
+}
+
+// Limits of new-match notices.
+const (
+	// NotifyMinScore is the score a counterpart needs for its owner to be
+	// told. It is well above ShowMinScore: a notice interrupts someone,
+	// a shown list does not; on the labelled dev set few unrelated pairs
+	// reach it.
+	NotifyMinScore = 0.2
+	// maxFanout bounds the counterparts told about one new profile.
+	maxFanout = 100
+	// DailyNoticeCap is how many new-match notices a user gets a day.
+	DailyNoticeCap = 5
+)
+
+// notifyCounterparts tells the owners of p's counterparts that p is a new
+// match for their profile. Failures are logged: publishing succeeded.
+func (e *Engine) notifyCounterparts(ctx context.Context, p matcher.Profile) {
+	if e.Data == nil || e.Notices == nil || e.Messenger == nil {
+		return
+	}
+	ms := e.ranker.Rank(matcher.Query{Profile: p, Limit: maxFanout, MinScore: NotifyMinScore})
+	told := 0
+	for _, m := range ms {
+		c := m.Profile
+		if c.OwnerID == 0 || c.OwnerID == p.OwnerID || c.Status != matcher.StatusActive {
+			continue
+		}
+		if declined, err := e.Data.Declined(ctx, c.ID); err != nil || declined[p.ID] {
+			continue
+		}
+		ok, err := e.noticeMatch(ctx, c, p, m)
+		if err != nil {
+			e.log.Warn("new-match notice failed", "profile_id", c.ID, "err", err)
+			continue
+		}
+		if ok {
+			told++
+		}
+	}
+	e.log.Info("new-match notices", "profile_id", p.ID, "candidates", len(ms), "told", told)
+}
+
+// noticeMatch tells the owner of c that p is a new match for c.
+func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matcher.Match) (bool, error) {
+	st, err := e.Data.Settings(ctx, c.OwnerID)
+	if err != nil {
+		return false, err
+	}
+	l := st.Lang
+	if l == "" {
+		l = c.Lang
+	}
+	ex := e.dialog.Tax.Explain(m, c.Kind, l)
+	text := tr(l, "new_match", c.Title) + "\n\n" + p.Title + " — " + tr(l, "match_score", int(m.Score*100+0.5)) + "\n" + ex.Reason
+	if len(ex.Fit) > 0 {
+		text += "\n" + strings.Join(ex.Fit, " · ")
+	}
+	switch st.Notify {
+	case store.NotifyOff:
+		return false, nil
+	case store.NotifyDigest:
+		return true, e.Notices.AddToDigest(ctx, c.OwnerID, p.Title+" — "+tr(l, "new_match_for", c.Title))
+	}
+	ok, err := e.Notices.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, e.now())
+	if err != nil || !ok {
+		return false, err
+	}
+	toks, err := e.Data.MatchTokens(ctx, c.ID, []string{p.ID})
+	if err != nil {
+		return false, err
+	}
+	r := Reply{Text: text, Buttons: [][]Choice{{
+		{Label: tr(l, "btn_intro_one"), Button: Action(aRequestIntro, toks[0])},
+		{Label: tr(l, "btn_not_relevant_one"), Button: Action(aNotRelevant, toks[0])},
+	}}}
+	return true, e.Messenger.Notify(ctx, c.OwnerID, c.ID+">"+p.ID, r)
+}
+
+// SendDigests sends every waiting daily digest.
+func (e *Engine) SendDigests(ctx context.Context) error {
+	if e.Notices == nil || e.Messenger == nil {
+		return nil
+	}
+	all, err := e.Notices.TakeDigests(ctx)
+	if err != nil {
+		return err
+	}
+	day := e.now().UTC().Format("2006-01-02")
+	for user, items := range all {
+		l := e.langOf(ctx, user, matcher.LangEN)
+		text := tr(l, "digest", len(items)) + "\n\n• " + strings.Join(items, "\n• ") + "\n\n" + tr(l, "digest_hint")
+		if err := e.Messenger.Notify(ctx, user, "digest:"+day, Reply{Text: text}); err != nil {
+			e.log.Warn("digest failed", "chat_id", user, "err", err)
+		}
+	}
+	return nil
+}
+
+// ExpireProfiles asks owners of profiles about to expire whether they are
+// still looking, and expires those past ttl. A [Keep] renews a profile.
+func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
+	if e.Notices == nil || e.Data == nil || e.Messenger == nil {
+		return nil
+	}
+	now := e.now()
+	nudgeAt := ttl - nudgeBefore
+	var expired []matcher.Profile
+	err := e.Notices.Profiles(ctx, func(p matcher.Profile) error {
+		if p.Status != matcher.StatusActive || p.OwnerID == 0 {
+			return nil
+		}
+		age := now.Sub(p.UpdatedAt)
+		switch {
+		case age > ttl:
+			expired = append(expired, p)
+		case age > nudgeAt:
+			first, err := e.Notices.FirstNudge(ctx, p.ID, p.UpdatedAt, ttl)
+			if err != nil || !first {
+				return err
+			}
+			l := e.langOf(ctx, p.OwnerID, p.Lang)
+			r := Reply{Text: tr(l, "still_looking", p.Title, int(nudgeBefore.Hours()/24)), Buttons: [][]Choice{{
+				{Label: tr(l, "btn_keep"), Button: Action(aKeep, p.ID)},
+				{Label: tr(l, "btn_pause"), Button: Action(aPause, p.ID)},
+			}}}
+			if err := e.Messenger.Notify(ctx, p.OwnerID, "nudge:"+p.ID+":"+p.UpdatedAt.Format(time.RFC3339), r); err != nil {
+				e.log.Warn("still-looking nudge failed", "profile_id", p.ID, "err", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range expired {
+		p.Status = matcher.StatusExpired
+		if _, err := e.Data.SaveProfile(ctx, p); err != nil {
+			return err
+		}
+		e.ranker.Upsert(p)
+	}
+	if len(expired) > 0 {
+		e.log.Info("profiles expired", "count", len(expired))
+	}
+	return nil
+}
+
+// nudgeBefore is how long before expiry the owner is asked.
+const nudgeBefore = 7 * 24 * time.Hour
+
+// DefaultProfileTTL is how long a profile stays active without an update.
+const DefaultProfileTTL = 90 * 24 * time.Hour

@@ -1,0 +1,119 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/duijie/duijie/internal/tgfake"
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// TestNewMatchNotices: the owner of an offer hears of a new need that
+// matches it, once per need, within the daily cap, and not at all after
+// turning notices off.
+func TestNewMatchNotices(t *testing.T) {
+	h := startTelegram(t)
+	b := h.as(7302)
+	b.publish("🎓 I offer a technology", offerText)
+	notices := func() int {
+		n := 0
+		for _, m := range h.fake.Messages(b.chat) {
+			if strings.Contains(m.Text, "New match for your") {
+				n++
+			}
+		}
+		return n
+	}
+	for i := range DailyNoticeCap + 2 {
+		h.as(int64(7400+i)).publish("🏭 I have a technical need", needText)
+	}
+	h.fake.WaitFor(t, wait, func(tgfake.Call) bool { return notices() >= DailyNoticeCap })
+	time.Sleep(200 * time.Millisecond)
+	if got := notices(); got != DailyNoticeCap {
+		t.Errorf("%d notices, want the daily cap %d", got, DailyNoticeCap)
+	}
+	last, _ := h.fake.LastMessage(b.chat)
+	for _, m := range h.fake.Messages(b.chat) {
+		if strings.Contains(m.Text, "New match for your") {
+			last = m
+		}
+	}
+	if len(last.Buttons) == 0 || !strings.Contains(last.Buttons[0][0].Text, "Request intro") {
+		t.Errorf("a notice without its buttons: %+v", last)
+	}
+}
+
+func TestNoticesOffAndDigest(t *testing.T) {
+	e, st := testEngine(t)
+	rec := &recorder{}
+	e.Messenger = DirectMessenger{rec}
+	ctx := context.Background()
+	offer := matcher.Profile{ID: "o-mine", Kind: matcher.KindOffer, OwnerID: 50, Status: matcher.StatusActive, Lang: matcher.LangEN,
+		Title: "Laser cladding of piston rods", Description: offerText, CreatedAt: fixedNow, UpdatedAt: fixedNow}
+	st.SaveProfile(ctx, offer)
+	e.ranker.Upsert(offer)
+	need := matcher.Profile{Kind: matcher.KindNeed, Status: matcher.StatusActive, Lang: matcher.LangEN, Title: "Rods rust", Description: needText}
+
+	st.SetNotify(ctx, 50, store.NotifyOff)
+	if _, _, _, err := e.publish(ctx, need, 60, nil); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(rec.b.String(), "New match") {
+		t.Errorf("notices off, yet:\n%s", rec.b.String())
+	}
+	st.SetNotify(ctx, 50, store.NotifyDigest)
+	if _, _, _, err := e.publish(ctx, need, 61, nil); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(rec.b.String(), "New match") {
+		t.Errorf("digest mode sent a notice at once:\n%s", rec.b.String())
+	}
+	if err := e.SendDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rec.b.String(), "daily digest: 1 new matches") {
+		t.Errorf("no digest:\n%s", rec.b.String())
+	}
+}
+
+func TestExpiryNudgeAndKeep(t *testing.T) {
+	e, st := testEngine(t)
+	rec := &recorder{}
+	e.Messenger = DirectMessenger{rec}
+	ctx := context.Background()
+	old := func(id string, age time.Duration) matcher.Profile {
+		p := matcher.Profile{ID: id, Kind: matcher.KindOffer, OwnerID: 70, Status: matcher.StatusActive, Lang: matcher.LangEN,
+			Title: "Offer " + id, Description: offerText, CreatedAt: fixedNow.Add(-age), UpdatedAt: fixedNow.Add(-age)}
+		st.SaveProfile(ctx, p)
+		e.ranker.Upsert(p)
+		return p
+	}
+	old("o-soon", DefaultProfileTTL-3*24*time.Hour)
+	old("o-gone", DefaultProfileTTL+time.Hour)
+	old("o-fresh", time.Hour)
+	for range 2 {
+		if err := e.ExpireProfiles(ctx, DefaultProfileTTL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(rec.b.String(), "Are you still looking?"); n != 1 {
+		t.Errorf("%d nudges, want 1 (o-soon, once):\n%s", n, rec.b.String())
+	}
+	if p, _ := st.Profile(ctx, "o-gone"); p.Status != matcher.StatusExpired {
+		t.Errorf("o-gone status %s, want expired", p.Status)
+	}
+	if p, _ := st.Profile(ctx, "o-fresh"); p.Status != matcher.StatusActive {
+		t.Errorf("o-fresh status %s", p.Status)
+	}
+	// [Keep] renews the nudged profile.
+	s := &Session{ChatID: 70, UserID: 70, Lang: matcher.LangEN}
+	if _, err := e.action(ctx, s, Incoming{ChatID: 70, UserID: 70}, Action(aKeep, "o-soon"), rec); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := st.Profile(ctx, "o-soon"); !p.UpdatedAt.Equal(fixedNow.UTC()) {
+		t.Errorf("kept profile updated at %v, want now", p.UpdatedAt)
+	}
+}
