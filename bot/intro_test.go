@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -9,7 +10,7 @@ import (
 
 // as returns a harness for another user in the same bot: their private chat.
 func (h *tgHarness) as(user int64) *tgHarness {
-	return &tgHarness{t: h.t, fake: h.fake, chat: user, user: user}
+	return &tgHarness{t: h.t, fake: h.fake, chat: user, user: user, st: h.st}
 }
 
 // publish takes a user from /start to a published profile and returns
@@ -184,5 +185,44 @@ func TestNotRelevantNeverComesBack(t *testing.T) {
 	again, _ := h.fake.LastMessage(a.chat)
 	if strings.Contains(again.Text, title) {
 		t.Errorf("declined match %q came back:\n%s", title, again.Text)
+	}
+}
+
+// TestExportThenDeleteEverything: /export sends the user's data as a
+// file; /delete, once confirmed, leaves nothing of them in Redis — no id,
+// username, name or text — while the other side keeps their own.
+func TestExportThenDeleteEverything(t *testing.T) {
+	h := startTelegram(t)
+	a, b := h.as(7501), h.as(7502)
+	b.publish("🎓 I offer a technology", offerText)
+	matches := a.publish("🏭 I have a technical need", "UniqueWordsOfA: "+needText)
+	a.pressOn(matches, introButtonFor(t, matches, "Ultra-high-speed laser cladding"), "was sent")
+
+	a.say("/export", "")
+	doc := h.fake.WaitFor(t, wait, func(c tgfake.Call) bool { return c.Method == "sendDocument" && c.Params["chat_id"] == "7501" })
+	var file []byte
+	for _, f := range doc.Files {
+		file = f
+	}
+	if !strings.Contains(string(file), "UniqueWordsOfA") || !strings.Contains(string(file), "user7501") {
+		t.Errorf("export lacks the user's data:\n%.300s", file)
+	}
+
+	a.say("/delete", "cannot be undone")
+	confirm, _ := h.fake.LastMessage(a.chat)
+	a.pressOn(confirm, "Delete everything about me", "everything about you is deleted")
+	all, err := h.st.Dump(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, val := range all {
+		for _, secret := range []string{"7501", "user7501", "UniqueWordsOfA"} {
+			if strings.Contains(key, secret) || strings.Contains(val, secret) {
+				t.Errorf("after /delete, %s holds %q: %.160s", key, secret, val)
+			}
+		}
+	}
+	if ps, _ := h.st.ProfilesOf(context.Background(), 7502); len(ps) != 1 {
+		t.Errorf("the other user's profiles: %d, want 1", len(ps))
 	}
 }

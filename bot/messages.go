@@ -54,8 +54,8 @@ var dialogTexts = map[msg][2]string{
 	"edit_prompt":       {"Send the new description; it replaces the old one. Your answers to the questions are kept.", "请发送新的描述，它会替换原来的描述；您对问题的回答会保留。"},
 	"answer_kept":       {"Noted.", "已记录。"},
 	"help": {
-		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons.",
-		"「对接」撮合企业技术需求与高校科技成果。\n\n/new — 新建档案（需求或成果）\n/cancel — 放弃正在填写的档案\n/lang — 中文 / English\n/help — 查看本帮助\n\n中英文、大白话都可以。我会就缺少的信息问几个问题，给出摘要；发布后立即列出最合适的对接方和理由。",
+		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/my — your profiles, their matches; edit, pause, delete\n/settings — language and notifications of new matches\n/export — everything stored about you, as a file\n/delete — delete everything about you\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons. Tap 🤝 to ask for an introduction: contacts are exchanged only when the other side accepts.",
+		"「对接」撮合企业技术需求与高校科技成果。\n\n/new — 新建档案（需求或成果）\n/cancel — 放弃正在填写的档案\n/my — 我的档案与匹配；修改、暂停、删除\n/settings — 语言与新匹配通知\n/export — 导出关于您的全部数据\n/delete — 删除关于您的全部数据\n/lang — 中文 / English\n/help — 查看本帮助\n\n中英文、大白话都可以。我会就缺少的信息问几个问题，给出摘要；发布后立即列出最合适的对接方和理由。点 🤝 请求对接：只有对方同意后，双方才会交换联系方式。",
 	},
 
 	// Follow-up questions.

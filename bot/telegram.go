@@ -162,6 +162,10 @@ var commands = map[matcher.Lang][]models.BotCommand{
 	matcher.LangEN: {
 		{Command: "new", Description: "Create a profile: a need or an offer"},
 		{Command: "cancel", Description: "Abandon the profile being written"},
+		{Command: "my", Description: "My profiles and their matches"},
+		{Command: "settings", Description: "Language and notifications"},
+		{Command: "export", Description: "Everything stored about me"},
+		{Command: "delete", Description: "Delete everything about me"},
 		{Command: "lang", Description: "中文 / English"},
 		{Command: "help", Description: "What Duijie does and how"},
 		{Command: "start", Description: "Start over"},
@@ -169,6 +173,10 @@ var commands = map[matcher.Lang][]models.BotCommand{
 	matcher.LangZH: {
 		{Command: "new", Description: "新建档案：需求或成果"},
 		{Command: "cancel", Description: "放弃正在填写的档案"},
+		{Command: "my", Description: "我的档案与匹配"},
+		{Command: "settings", Description: "语言与通知设置"},
+		{Command: "export", Description: "导出我的数据"},
+		{Command: "delete", Description: "删除我的全部数据"},
 		{Command: "lang", Description: "中文 / English"},
 		{Command: "help", Description: "使用说明"},
 		{Command: "start", Description: "重新开始"},

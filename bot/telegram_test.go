@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/internal/tgfake"
+	"github.com/duijie/duijie/store"
 )
 
 // wait is how long an end-to-end test waits for one reaction of the bot.
@@ -23,6 +24,7 @@ type tgHarness struct {
 	fake *tgfake.Server
 	chat int64
 	user int64
+	st   *store.Store
 	// callbacks are the ids of the button presses sent so far.
 	callbacks []string
 }
@@ -54,7 +56,7 @@ func startTelegram(t *testing.T) *tgHarness {
 		cancel()
 		wg.Wait()
 	})
-	return &tgHarness{t: t, fake: fake, chat: 4242, user: 4242}
+	return &tgHarness{t: t, fake: fake, chat: 4242, user: 4242, st: st}
 }
 
 // say sends a text message and waits until the bot answers with a

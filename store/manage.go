@@ -281,3 +281,39 @@ func (s *Store) eachNode(ctx context.Context, fn func(ctx context.Context, node 
 	}
 	return fmt.Errorf("unsupported client %T", s.rdb)
 }
+
+// Dump returns every key of the store with its value rendered as text:
+// for checking what is kept (a privacy audit, a test).
+func (s *Store) Dump(ctx context.Context) (map[string]string, error) {
+	var keys []string
+	err := s.eachNode(ctx, func(ctx context.Context, node *redis.Client) error {
+		iter := node.Scan(ctx, 0, s.k.prefix+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			keys = append(keys, iter.Val())
+		}
+		return iter.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dump: %w", err)
+	}
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		var v any
+		switch s.rdb.Type(ctx, k).Val() {
+		case "string":
+			v = s.rdb.Get(ctx, k).Val()
+		case "hash":
+			v = s.rdb.HGetAll(ctx, k).Val()
+		case "set":
+			v = s.rdb.SMembers(ctx, k).Val()
+		case "zset":
+			v = s.rdb.ZRange(ctx, k, 0, -1).Val()
+		case "list":
+			v = s.rdb.LRange(ctx, k, 0, -1).Val()
+		case "stream":
+			v = s.rdb.XRange(ctx, k, "-", "+").Val()
+		}
+		out[k] = fmt.Sprint(v)
+	}
+	return out, nil
+}

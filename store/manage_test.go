@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/duijie/duijie/matcher"
 )
@@ -87,7 +84,11 @@ func TestDeleteUserLeavesNothing(t *testing.T) {
 			if err := s.DeleteUser(ctx, me); err != nil {
 				t.Fatal(err)
 			}
-			for key, val := range dump(t, ctx, s) {
+			all, err := s.Dump(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for key, val := range all {
 				for _, secret := range []string{"777001", "secret_handle", "Zhang Wei", "UniqueSecretTextOfTheUser"} {
 					if strings.Contains(key, secret) || strings.Contains(val, secret) {
 						t.Errorf("after delete, key %s still holds %q: %.120s", key, secret, val)
@@ -109,40 +110,4 @@ func TestDeleteUserLeavesNothing(t *testing.T) {
 			}
 		})
 	}
-}
-
-// dump returns every key of the store with its value rendered as text.
-func dump(t *testing.T, ctx context.Context, s *Store) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	var keys []string
-	err := s.eachNode(ctx, func(ctx context.Context, node *redis.Client) error {
-		iter := node.Scan(ctx, 0, s.k.prefix+":*", 1000).Iterator()
-		for iter.Next(ctx) {
-			keys = append(keys, iter.Val())
-		}
-		return iter.Err()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range keys {
-		var v any
-		switch s.rdb.Type(ctx, k).Val() {
-		case "string":
-			v = s.rdb.Get(ctx, k).Val()
-		case "hash":
-			v = s.rdb.HGetAll(ctx, k).Val()
-		case "set":
-			v = s.rdb.SMembers(ctx, k).Val()
-		case "zset":
-			v = s.rdb.ZRange(ctx, k, 0, -1).Val()
-		case "list":
-			v = s.rdb.LRange(ctx, k, 0, -1).Val()
-		case "stream":
-			v = s.rdb.XRange(ctx, k, "-", "+").Val()
-		}
-		out[k] = fmt.Sprint(v)
-	}
-	return out
 }
