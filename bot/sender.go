@@ -172,13 +172,15 @@ type Broadcaster struct {
 	log   *slog.Logger
 	gap   time.Duration // 1/Rate
 
-	mu       sync.Mutex
-	paused   time.Time // no try starts before this (a 429's retry_after)
-	epoch    int       // bumped by each pause; turns taken before it are void
-	next     time.Time // the next free turn overall
-	chatNext map[int64]time.Time
-	groupLog map[int64][]time.Time // turns of each group chat within GroupWindow
-	admits   int
+	mu        sync.Mutex
+	paused    time.Time           // no try starts before this (a 429's retry_after)
+	epoch     int                 // bumped by each pause; turns taken before it are void
+	next      time.Time           // the next free turn overall
+	lastFire  time.Time           // when the last request left
+	chatFired map[int64]time.Time // when the last request to each chat left
+	chatNext  map[int64]time.Time
+	groupLog  map[int64][]time.Time // turns of each group chat within GroupWindow
+	admits    int
 
 	sent, retried, pauses, blocked, skipped, inDoubt atomic.Int64
 }
@@ -214,7 +216,7 @@ func NewBroadcaster(api BroadcastAPI, reach Reachability, opt BroadcasterOptions
 	}
 	return &Broadcaster{api: api, reach: reach, opt: opt, log: log,
 		gap:      time.Duration(float64(time.Second) / opt.Rate),
-		chatNext: map[int64]time.Time{}, groupLog: map[int64][]time.Time{}}
+		chatNext: map[int64]time.Time{}, chatFired: map[int64]time.Time{}, groupLog: map[int64][]time.Time{}}
 }
 
 // Stats returns the counts so far.
@@ -254,6 +256,10 @@ func (s *Broadcaster) Send(ctx context.Context, m Broadcast) error {
 			if err != nil {
 				return err
 			}
+		}
+		if !s.fire(m.ChatID) {
+			s.abort(ctx, m) // a 429 came meanwhile: queue again
+			continue
 		}
 		// A request that has left runs to its answer or CallTimeout.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.CallTimeout)
@@ -377,6 +383,33 @@ func (s *Broadcaster) admit(ctx context.Context, chatID int64) error {
 	}
 }
 
+// fire is the last gate before a request to chatID leaves: it keeps
+// requests 1/Rate apart overall and ChatGap apart per chat as they
+// actually leave, whatever the time between the turn and this moment (a
+// slow Begin); it reports false when a pause began since the turn.
+func (s *Broadcaster) fire(chatID int64) bool {
+	for {
+		s.mu.Lock()
+		now := s.opt.Clock.Now()
+		if s.paused.After(now) {
+			s.mu.Unlock()
+			return false
+		}
+		ready := s.lastFire.Add(s.gap)
+		if t, ok := s.chatFired[chatID]; ok {
+			ready = latest(ready, t.Add(s.opt.ChatGap))
+		}
+		if !ready.After(now) {
+			s.lastFire = now
+			s.chatFired[chatID] = now
+			s.mu.Unlock()
+			return true
+		}
+		s.mu.Unlock()
+		s.opt.Clock.Sleep(context.Background(), ready.Sub(now))
+	}
+}
+
 // chatReady is when chatID may have its next message. Call with s.mu held.
 func (s *Broadcaster) chatReady(chatID int64) time.Time {
 	ready := s.chatNext[chatID]
@@ -408,6 +441,11 @@ func (s *Broadcaster) prune(now time.Time) {
 			delete(s.chatNext, id)
 		}
 	}
+	for id, t := range s.chatFired {
+		if !t.Add(s.opt.ChatGap).After(now) {
+			delete(s.chatFired, id)
+		}
+	}
 	for id, log := range s.groupLog {
 		if len(log) == 0 || !log[len(log)-1].Add(s.opt.GroupWindow).After(now) {
 			delete(s.groupLog, id)
@@ -429,6 +467,8 @@ func (s *Broadcaster) observeDirect(ctx context.Context, chatID int64, err error
 		s.mu.Lock()
 		now := s.opt.Clock.Now()
 		s.next = latest(now, s.next).Add(s.gap)
+		s.lastFire = latest(now, s.lastFire)
+		s.chatFired[chatID] = now
 		s.take(chatID, now)
 		s.mu.Unlock()
 	case errors.As(err, &flood):

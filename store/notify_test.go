@@ -238,6 +238,44 @@ func TestOutboxTakeover(t *testing.T) {
 	})
 }
 
+func TestOutboxHold(t *testing.T) {
+	notifyCase(t, func(ctx context.Context, t *testing.T, s *Store, b backend) {
+		s.Enqueue(ctx, note(7, "k1"))
+		s.Enqueue(ctx, note(7, "k2"))
+		ds, _ := s.Claim(ctx, "a", 2, 0)
+		if len(ds) != 2 {
+			t.Fatalf("claimed %d", len(ds))
+		}
+		// a works on k1 a long time and says so; k2 it forgot.
+		for range 3 {
+			time.Sleep(40 * time.Millisecond)
+			if err := s.Hold(ctx, "a", []string{ds[0].ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.Reclaim(ctx, "b", 100*time.Millisecond, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keys := keysOf(got); !cmp.Equal(keys, []string{"k2"}) {
+			t.Fatalf("reclaimed %v, want [k2]", keys)
+		}
+		// Holding k2, now b's, does not take it back; k1 was never counted again.
+		if err := s.Hold(ctx, "a", []string{ds[0].ID, ds[1].ID}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(110 * time.Millisecond)
+		again, _ := s.Reclaim(ctx, "c", 100*time.Millisecond, 10)
+		deliveries := map[string]int64{}
+		for _, d := range again {
+			deliveries[d.Key] = d.Deliveries
+		}
+		if want := map[string]int64{"k1": 2, "k2": 3}; !cmp.Equal(deliveries, want) {
+			t.Errorf("deliveries after c's reclaim = %v, want %v", deliveries, want)
+		}
+	})
+}
+
 func keysOf(ds []Delivery) []string {
 	var out []string
 	for _, d := range ds {
