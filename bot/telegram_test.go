@@ -31,8 +31,15 @@ type tgHarness struct {
 
 func startTelegram(t *testing.T) *tgHarness {
 	t.Helper()
-	fake := tgfake.New(t)
 	e, st := testEngine(t)
+	return startTelegramOn(t, e, st)
+}
+
+// startTelegramOn runs the real bot client on engine e and store st
+// against a fake Bot API server until the test ends.
+func startTelegramOn(t *testing.T, e *Engine, st *store.Store) *tgHarness {
+	t.Helper()
+	fake := tgfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	tele, err := NewTelegram(ctx, TelegramOptions{

@@ -68,8 +68,14 @@ func (r *recorder) press(label string) (Button, bool) {
 // testEngine returns an engine on a test store (see storetest) holding the demo set.
 func testEngine(t *testing.T) (*Engine, *store.Store) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, _ := storetest.New(t)
+	return testEngineOn(t, st), st
+}
+
+// testEngineOn returns an engine on st, which it fills with the demo set.
+func testEngineOn(t *testing.T, st *store.Store) *Engine {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tax := matcher.Default()
 	ix := matcher.NewIndex(tax)
 	ps, err := demo.Profiles(fixedNow)
@@ -84,7 +90,7 @@ func testEngine(t *testing.T) (*Engine, *store.Store) {
 	}
 	e := NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, func() time.Time { return fixedNow })
 	e.Data, e.Notices = st, st
-	return e, st
+	return e
 }
 
 var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
