@@ -19,10 +19,11 @@ import (
 // the Broadcaster with the outbox's per-pair lock around the request, and
 // then acks, leaves pending for a later try, or dead-letters the entry.
 //
-// Producers only queue: store.Enqueue(ctx, store.Notification{To, Key,
-// Text, Buttons}). Run one Notifier per process; with Leases set, one
-// process at a time sends and the others stand by, so the Broadcaster's
-// limits hold for the bot as a whole.
+// Producers only queue: OutboxMessenger.Notify (the Engine's Messenger),
+// or store.Enqueue(ctx, store.Notification{To, Key, Text, Buttons}). Run
+// one Notifier per process; with Leases set, one process at a time sends
+// and the others stand by, so the Broadcaster's limits hold for the bot as
+// a whole.
 
 // Outbox is the durable queue of notifications (store.Store).
 type Outbox interface {
@@ -415,9 +416,51 @@ func (t outboxTrack) Abort(ctx context.Context) error {
 	return t.out.AbortSend(ctx, t.d, t.consumer)
 }
 
+// Enqueuer queues notifications (store.Store).
+type Enqueuer interface {
+	Enqueue(ctx context.Context, n store.Notification) (queued bool, err error)
+}
+
+// OutboxMessenger is the Messenger for serve: it queues each message in
+// the outbox, once per (chat, key), and a Notifier sends it.
+type OutboxMessenger struct {
+	Outbox  Enqueuer
+	Metrics *metrics.Metrics // counts "queued"; nil for none
+}
+
+var _ Messenger = OutboxMessenger{}
+
+// Notify queues r for chatID under key. A text longer than one message is
+// queued as parts keyed key#1, key#2…, the buttons with the last; parts
+// usually arrive in order (one chat gets one message a second) but
+// nothing guarantees it.
+func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r Reply) error {
+	parts := splitText(r.Text, maxMessageUTF16)
+	for i, part := range parts {
+		n := store.Notification{To: chatID, Key: key, Text: part}
+		if len(parts) > 1 {
+			n.Key = fmt.Sprintf("%s#%d", key, i+1)
+		}
+		if i == len(parts)-1 {
+			n.Buttons = NotificationButtons(r.Buttons)
+		}
+		queued, err := m.Outbox.Enqueue(ctx, n)
+		if err != nil {
+			return err
+		}
+		if queued {
+			m.Metrics.Notification("queued")
+		}
+	}
+	return nil
+}
+
 // NotificationButtons turns rows of dialog buttons into the plain
 // label/data buttons a notification carries.
 func NotificationButtons(rows [][]Choice) [][]store.Button {
+	if len(rows) == 0 {
+		return nil
+	}
 	out := make([][]store.Button, 0, len(rows))
 	for _, row := range rows {
 		r := make([]store.Button, 0, len(row))

@@ -487,3 +487,91 @@ func TestNotifierDeadLetters(t *testing.T) {
 		t.Errorf("stats = %+v", s)
 	}
 }
+
+// TestOutboxMessenger queues what the engine's Messenger is asked to send:
+// once per key, a long text in parts with the buttons on the last.
+func TestOutboxMessenger(t *testing.T) {
+	e := newNotifyEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m := OutboxMessenger{Outbox: e.st}
+	r := Reply{Text: "New match", Buttons: [][]Choice{{{Label: "Request intro", Button: Action(aRequestIntro, "t1")}}}}
+	for range 2 {
+		if err := m.Notify(ctx, 41, "p1>p2", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := Reply{Text: strings.Repeat("长文本 ", 1500), Buttons: r.Buttons}
+	if err := m.Notify(ctx, 42, "digest:2026-11-20", long); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.st.OutboxLen(ctx); n != 3 {
+		t.Fatalf("outbox holds %d entries, want 3", n)
+	}
+	_, stop := e.start("a", nil, nil, NotifierOptions{})
+	e.fake.WaitCount(t, 10*time.Second, "sendMessage", 3)
+	stop()
+	got := e.fake.Messages(41)
+	if len(got) != 1 || got[0].Text != "New match" || len(got[0].Buttons) != 1 || got[0].Buttons[0][0].Data != Action(aRequestIntro, "t1").Encode() {
+		t.Errorf("chat 41 got %+v", got)
+	}
+	parts := e.fake.Messages(42)
+	if len(parts) != 2 {
+		t.Fatalf("chat 42 got %d messages, want 2", len(parts))
+	}
+	withButtons := 0
+	for _, p := range parts {
+		if len(p.Buttons) > 0 {
+			withButtons++
+		}
+	}
+	a, b := strings.TrimSpace(parts[0].Text), strings.TrimSpace(parts[1].Text)
+	if whole := strings.TrimSpace(long.Text); withButtons != 1 || a+" "+b != whole && b+" "+a != whole {
+		t.Errorf("parts: %d with buttons; texts of %d and %d runes", withButtons, len([]rune(parts[0].Text)), len([]rune(parts[1].Text)))
+	}
+}
+
+// slowAPI holds every request until release is closed.
+type slowAPI struct {
+	BroadcastAPI
+	started chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *slowAPI) SendMessage(ctx context.Context, chatID int64, text string, buttons [][]store.Button) error {
+	s.once.Do(func() { close(s.started) })
+	<-s.release
+	return s.BroadcastAPI.SendMessage(ctx, chatID, text, buttons)
+}
+
+// TestNotifierFinishesInFlightSends stops a notifier while a request is on
+// its way: Run waits for the answer and records the send.
+func TestNotifierFinishesInFlightSends(t *testing.T) {
+	e := newNotifyEnv(t)
+	e.enqueue([]int64{51}, []string{"k1"})
+	api := &slowAPI{BroadcastAPI: e.api, started: make(chan struct{}), release: make(chan struct{})}
+	n, stop := e.start("a", api, nil, NotifierOptions{})
+	select {
+	case <-api.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no send started")
+	}
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	select {
+	case <-stopped:
+		t.Fatal("Run returned with a request on its way")
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(api.release)
+	<-stopped
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if got := e.delivered(); got["k1"] != 1 {
+		t.Errorf("delivered = %v", got)
+	}
+	if l, _ := e.st.OutboxLen(ctx); l != 0 || n.Stats().Sent != 1 {
+		t.Errorf("after stop: outbox %d, stats %+v", l, n.Stats())
+	}
+}

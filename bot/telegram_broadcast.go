@@ -43,9 +43,6 @@ func NewBotAPI(token, apiURL string, client *http.Client) (*BotAPI, error) {
 	return &BotAPI{b: b}, nil
 }
 
-// BotAPI returns a broadcast client sharing this adapter's connection.
-func (t *Telegram) BotAPI() *BotAPI { return &BotAPI{b: t.b} }
-
 // SendMessage sends text with inline buttons to chatID.
 func (a *BotAPI) SendMessage(ctx context.Context, chatID int64, text string, buttons [][]store.Button) error {
 	p := &tg.SendMessageParams{ChatID: chatID, Text: text}
