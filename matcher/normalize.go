@@ -159,14 +159,15 @@ func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
 		}
 	}
 	a.Domains = topDomains(domainWeight)
-	a.TRL = guessTRL(text)
-	a.Modes = findModes(text)
+	lower := strings.ToLower(text)
+	a.TRL = guessTRL(lower, text)
+	a.Modes = findModes(lower, text)
 	if p, ok := FindPlace(text); ok {
 		a.Region = p.Label(LangEN)
 	}
-	a.Budget = findBudget(text)
+	a.Budget = findBudget(lower, text)
 	if kind == KindNeed {
-		a.Deadline = findDeadline(text)
+		a.Deadline = findDeadline(lower, text)
 	}
 	a.Missing = missingFields(kind, &a, text)
 	return a
@@ -209,32 +210,71 @@ func firstSentence(text string, max int) string {
 	return text
 }
 
+// cued is a pattern with literal cues, lower case, one of which every
+// match contains: the pattern runs only on texts that hold a cue, which
+// spares the regular expression most texts.
+type cued struct {
+	cues []string
+	re   *regexp.Regexp
+}
+
+func (c cued) match(lower, text string) bool {
+	for _, cue := range c.cues {
+		if strings.Contains(lower, cue) {
+			return c.re.MatchString(text)
+		}
+	}
+	return false
+}
+
+func (c cued) find(lower, text string) string {
+	for _, cue := range c.cues {
+		if strings.Contains(lower, cue) {
+			return c.re.FindString(text)
+		}
+	}
+	return ""
+}
+
 var (
-	trlRe = regexp.MustCompile(`(?i)\bTRL\s*[-:：]?\s*([1-9])\b|技术成熟度\s*[:：]?\s*([1-9])`)
+	trlStated = cued{[]string{"trl", "技术成熟度"},
+		regexp.MustCompile(`(?i)\bTRL\s*[-:：]?\s*([1-9])\b|技术成熟度\s*[:：]?\s*([1-9])`)}
 	// trlHints map stages to a level, checked from the most mature down.
 	trlHints = []struct {
 		level int
-		re    *regexp.Regexp
+		cued
 	}{
-		{9, regexp.MustCompile(`(?i)mass[- ]produc|in (?:volume )?production|commerciali[sz]ed|on the market|批量生产|量产|规模化生产|已产业化|大规模应用`)},
-		{7, regexp.MustCompile(`(?i)deployed|in operation at|running at \d|field[- ]tested|demonstration (?:line|plant|project)|示范应用|示范线|已在.{0,12}(?:应用|运行|使用)|投入使用|工程应用`)},
-		{6, regexp.MustCompile(`(?i)pilot[- ](?:scale|line|plant|test|run)|中试|小批量|试运行|工业试验`)},
-		{5, regexp.MustCompile(`(?i)prototype|test bench|样机|原型机|样品`)},
-		{4, regexp.MustCompile(`(?i)lab(?:oratory)?[- ]scale|in the lab|bench[- ]scale|实验室阶段|实验室验证|小试`)},
-		{2, regexp.MustCompile(`(?i)concept|theoretical|simulation only|概念|理论研究`)},
+		{9, cued{[]string{"mass", "production", "commerciali", "on the market", "批量生产", "量产", "规模化生产", "已产业化", "大规模应用"},
+			regexp.MustCompile(`(?i)mass[- ]produc|in (?:volume )?production|commerciali[sz]ed|on the market|批量生产|量产|规模化生产|已产业化|大规模应用`)}},
+		{7, cued{[]string{"deployed", "in operation at", "running at", "field", "demonstration", "示范应用", "示范线", "已在", "投入使用", "工程应用"},
+			regexp.MustCompile(`(?i)deployed|in operation at|running at \d|field[- ]tested|demonstration (?:line|plant|project)|示范应用|示范线|已在.{0,12}(?:应用|运行|使用)|投入使用|工程应用`)}},
+		{6, cued{[]string{"pilot", "中试", "小批量", "试运行", "工业试验"},
+			regexp.MustCompile(`(?i)pilot[- ](?:scale|line|plant|test|run)|中试|小批量|试运行|工业试验`)}},
+		{5, cued{[]string{"prototype", "test bench", "样机", "原型机", "样品"},
+			regexp.MustCompile(`(?i)prototype|test bench|样机|原型机|样品`)}},
+		{4, cued{[]string{"lab", "bench", "实验室阶段", "实验室验证", "小试"},
+			regexp.MustCompile(`(?i)lab(?:oratory)?[- ]scale|in the lab|bench[- ]scale|实验室阶段|实验室验证|小试`)}},
+		{2, cued{[]string{"concept", "theoretical", "simulation only", "概念", "理论研究"},
+			regexp.MustCompile(`(?i)concept|theoretical|simulation only|概念|理论研究`)}},
 	}
 )
 
-func guessTRL(text string) int {
-	if m := trlRe.FindStringSubmatch(text); m != nil {
-		for _, g := range m[1:] {
-			if n, err := strconv.Atoi(g); err == nil {
-				return n
+func guessTRL(lower, text string) int {
+	for _, cue := range trlStated.cues {
+		if !strings.Contains(lower, cue) {
+			continue
+		}
+		if m := trlStated.re.FindStringSubmatch(text); m != nil {
+			for _, g := range m[1:] {
+				if n, err := strconv.Atoi(g); err == nil {
+					return n
+				}
 			}
 		}
+		break
 	}
 	for _, h := range trlHints {
-		if h.re.MatchString(text) {
+		if h.match(lower, text) {
 			return h.level
 		}
 	}
@@ -243,19 +283,23 @@ func guessTRL(text string) int {
 
 var modePatterns = []struct {
 	mode Mode
-	re   *regexp.Regexp
+	cued
 }{
-	{ModeLicense, regexp.MustCompile(`(?i)licen[cs]|许可`)},
-	{ModeTransfer, regexp.MustCompile(`(?i)transfer|buy (?:the|a) (?:patent|technology)|转让|买断`)},
-	{ModeJointRD, regexp.MustCompile(`(?i)joint (?:r&d|research|development)|co-?develop|collaborat|联合研发|合作研发|合作开发|共同开发|联合攻关`)},
-	{ModeConsulting, regexp.MustCompile(`(?i)consult|technical service|advis|咨询|技术服务|技术指导`)},
-	{ModeEquity, regexp.MustCompile(`(?i)equity|co-?found|spin-?off|invest|入股|作价投资|股权|合伙创业|孵化`)},
+	{ModeLicense, cued{[]string{"licen", "许可"}, regexp.MustCompile(`(?i)licen[cs]|许可`)}},
+	{ModeTransfer, cued{[]string{"transfer", "buy", "转让", "买断"},
+		regexp.MustCompile(`(?i)transfer|buy (?:the|a) (?:patent|technology)|转让|买断`)}},
+	{ModeJointRD, cued{[]string{"joint", "develop", "collaborat", "联合研发", "合作研发", "合作开发", "共同开发", "联合攻关"},
+		regexp.MustCompile(`(?i)joint (?:r&d|research|development)|co-?develop|collaborat|联合研发|合作研发|合作开发|共同开发|联合攻关`)}},
+	{ModeConsulting, cued{[]string{"consult", "technical service", "advis", "咨询", "技术服务", "技术指导"},
+		regexp.MustCompile(`(?i)consult|technical service|advis|咨询|技术服务|技术指导`)}},
+	{ModeEquity, cued{[]string{"equity", "found", "spin", "invest", "入股", "作价投资", "股权", "合伙创业", "孵化"},
+		regexp.MustCompile(`(?i)equity|co-?found|spin-?off|invest|入股|作价投资|股权|合伙创业|孵化`)}},
 }
 
-func findModes(text string) []Mode {
+func findModes(lower, text string) []Mode {
 	var out []Mode
 	for _, p := range modePatterns {
-		if p.re.MatchString(text) {
+		if p.match(lower, text) {
 			out = append(out, p.mode)
 		}
 	}
@@ -263,16 +307,18 @@ func findModes(text string) []Mode {
 }
 
 var (
-	budgetRe   = regexp.MustCompile(`(?i)(?:(?:rmb|cny|¥|￥|usd|\$)\s?\d[\d,.]*\s?(?:k|m|million|thousand|万|亿)?(?:\s?(?:yuan|rmb|cny))?|\d[\d,.]*\s?(?:k|m|million|thousand)?\s?(?:yuan|rmb|cny)\b|\d[\d,.]*\s?(?:万元|万|亿元|元))`)
-	deadlineRe = regexp.MustCompile(`(?i)\b(?:by|before|within|in)\s+(?:the\s+)?(?:end of\s+)?(?:\d+\s+(?:months?|weeks?|years?)|20\d\d(?:[-/]\d{1,2})?|q[1-4](?:\s+20\d\d)?|next year|this year)|20\d\d\s?年(?:\s?\d{1,2}\s?月)?(?:底|前|之前|以前)?|\d+\s?个?月内|年底前|年内|明年`)
+	budgetPattern = cued{[]string{"rmb", "cny", "¥", "￥", "usd", "$", "yuan", "万", "亿", "元"},
+		regexp.MustCompile(`(?i)(?:(?:rmb|cny|¥|￥|usd|\$)\s?\d[\d,.]*\s?(?:k|m|million|thousand|万|亿)?(?:\s?(?:yuan|rmb|cny))?|\d[\d,.]*\s?(?:k|m|million|thousand)?\s?(?:yuan|rmb|cny)\b|\d[\d,.]*\s?(?:万元|万|亿元|元))`)}
+	deadlinePattern = cued{[]string{"by", "before", "within", "in", "年", "月内", "明年"},
+		regexp.MustCompile(`(?i)\b(?:by|before|within|in)\s+(?:the\s+)?(?:end of\s+)?(?:\d+\s+(?:months?|weeks?|years?)|20\d\d(?:[-/]\d{1,2})?|q[1-4](?:\s+20\d\d)?|next year|this year)|20\d\d\s?年(?:\s?\d{1,2}\s?月)?(?:底|前|之前|以前)?|\d+\s?个?月内|年底前|年内|明年`)}
 )
 
-func findBudget(text string) string {
-	return strings.TrimSpace(budgetRe.FindString(text))
+func findBudget(lower, text string) string {
+	return strings.TrimSpace(budgetPattern.find(lower, text))
 }
 
-func findDeadline(text string) string {
-	return strings.TrimSpace(deadlineRe.FindString(text))
+func findDeadline(lower, text string) string {
+	return strings.TrimSpace(deadlinePattern.find(lower, text))
 }
 
 var quantRe = regexp.MustCompile(`\d`)
@@ -313,11 +359,11 @@ func ParseTRL(text string) int {
 	if n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(t), "TRL"))); err == nil && n >= MinTRL && n <= MaxTRL {
 		return n
 	}
-	return guessTRL(t)
+	return guessTRL(strings.ToLower(t), t)
 }
 
 // ParseModes reads cooperation modes from a short answer.
-func ParseModes(text string) []Mode { return findModes(text) }
+func ParseModes(text string) []Mode { return findModes(strings.ToLower(text), text) }
 
 // Offline is the normalizer that needs no external service: it reads
 // descriptions with the taxonomy alone.
