@@ -30,7 +30,7 @@ type Outbox interface {
 	Claim(ctx context.Context, consumer string, count int, block time.Duration) ([]store.Delivery, error)
 	PendingOf(ctx context.Context, consumer string, count int) ([]store.Delivery, error)
 	Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]store.Delivery, error)
-	Hold(ctx context.Context, consumer string, ids []string) error
+	KeepClaimed(ctx context.Context, consumer string, ids []string) error
 	BeginSend(ctx context.Context, d store.Delivery, consumer string, lockTTL time.Duration) error
 	AbortSend(ctx context.Context, d store.Delivery, consumer string) error
 	Sent(ctx context.Context, d store.Delivery, now time.Time) error
@@ -220,33 +220,33 @@ func (n *Notifier) consume(ctx context.Context) {
 			}
 		}()
 	}
-	// Entries in hand are held, so that waiting for a turn (a long 429
+	// Entries in hand are kept claimed, so that waiting for a turn (a long 429
 	// pause) does not count as idle: only a dead consumer's entries, and
 	// this one's after a failed send, are taken over.
-	holdCtx, stopHold := context.WithCancel(ctx)
-	held := make(chan struct{})
+	keepCtx, stopKeep := context.WithCancel(ctx)
+	kept := make(chan struct{})
 	go func() {
-		defer close(held)
-		for sleep(holdCtx, n.opt.MinIdle/3) {
+		defer close(kept)
+		for sleep(keepCtx, n.opt.MinIdle/3) {
 			mu.Lock()
 			ids := make([]string, 0, len(inHand))
 			for id := range inHand {
 				ids = append(ids, id)
 			}
 			mu.Unlock()
-			if err := n.out.Hold(holdCtx, n.opt.Consumer, ids); err != nil && holdCtx.Err() == nil {
-				n.log.Warn("notifier hold failed", "entries", len(ids), "err", err)
+			if err := n.out.KeepClaimed(keepCtx, n.opt.Consumer, ids); err != nil && keepCtx.Err() == nil {
+				n.log.Warn("notifier keep-claimed failed", "entries", len(ids), "err", err)
 			}
 		}
 	}()
 	defer func() {
 		close(work)
 		wg.Wait()
-		stopHold()
-		<-held
+		stopKeep()
+		<-kept
 	}()
-	// hand gives out what fits; an entry already in hand (reclaimed when a
-	// hold came too late) is not given twice.
+	// hand gives out what fits; an entry already in hand (reclaimed when
+	// KeepClaimed came too late) is not given twice.
 	hand := func(ds []store.Delivery) {
 		for _, d := range ds {
 			mu.Lock()

@@ -357,11 +357,11 @@ func (c *cutOutbox) Reclaim(ctx context.Context, consumer string, minIdle time.D
 	return c.Outbox.Reclaim(ctx, consumer, minIdle, count)
 }
 
-func (c *cutOutbox) Hold(ctx context.Context, consumer string, ids []string) error {
+func (c *cutOutbox) KeepClaimed(ctx context.Context, consumer string, ids []string) error {
 	if c.cut.Load() {
 		return errCut
 	}
-	return c.Outbox.Hold(ctx, consumer, ids)
+	return c.Outbox.KeepClaimed(ctx, consumer, ids)
 }
 
 func (c *cutOutbox) BeginSend(ctx context.Context, d store.Delivery, consumer string, ttl time.Duration) error {

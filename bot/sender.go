@@ -236,7 +236,7 @@ func (s *Broadcaster) Send(ctx context.Context, m Broadcast) error {
 	if s.reach != nil {
 		un, err := s.reach.Unreachable(ctx, m.ChatID)
 		if err != nil {
-			s.log.Warn("sender reachability check failed; sending anyway", "chat_id", m.ChatID, "err", err)
+			s.log.Warn("broadcast reachability check failed; sending anyway", "chat_id", m.ChatID, "err", err)
 		}
 		if un {
 			s.skipped.Add(1)
@@ -274,7 +274,7 @@ func (s *Broadcaster) Send(ctx context.Context, m Broadcast) error {
 		case errors.As(err, &flood):
 			s.abort(ctx, m)
 			s.pause(flood.RetryAfter)
-			s.log.Warn("sender 429: all broadcasts pause", "chat_id", m.ChatID, "retry_after", flood.RetryAfter)
+			s.log.Warn("broadcast 429: all broadcasts pause", "chat_id", m.ChatID, "retry_after", flood.RetryAfter)
 			continue // the same try, after the pause
 		case errors.Is(err, ErrBlocked):
 			s.abort(ctx, m)
@@ -290,7 +290,7 @@ func (s *Broadcaster) Send(ctx context.Context, m Broadcast) error {
 				return fmt.Errorf("send to %d: %d tries: %w", m.ChatID, try, err)
 			}
 			wait := s.backoff(try)
-			s.log.Info("sender try failed; retrying", "chat_id", m.ChatID, "try", try, "wait", wait, "err", err)
+			s.log.Info("broadcast try failed; retrying", "chat_id", m.ChatID, "try", try, "wait", wait, "err", err)
 			if !s.opt.Clock.Sleep(ctx, wait) {
 				return ctx.Err()
 			}
@@ -311,19 +311,19 @@ func (s *Broadcaster) abort(ctx context.Context, m Broadcast) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	if err := m.Track.Abort(rctx); err != nil {
-		s.log.Warn("sender abort not recorded", "chat_id", m.ChatID, "err", err)
+		s.log.Warn("broadcast abort not recorded", "chat_id", m.ChatID, "err", err)
 	}
 }
 
 func (s *Broadcaster) markUnreachable(ctx context.Context, chatID int64) {
-	s.log.Info("sender chat refuses the bot; marked unreachable", "chat_id", chatID)
+	s.log.Info("broadcast chat refuses the bot; marked unreachable", "chat_id", chatID)
 	if s.reach == nil {
 		return
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	if err := s.reach.MarkUnreachable(rctx, chatID, s.opt.Clock.Now()); err != nil {
-		s.log.Warn("sender mark unreachable failed", "chat_id", chatID, "err", err)
+		s.log.Warn("broadcast mark unreachable failed", "chat_id", chatID, "err", err)
 	}
 }
 
@@ -486,7 +486,7 @@ func (s *Broadcaster) heard(ctx context.Context, chatID int64) {
 		return
 	}
 	if err := s.reach.ClearUnreachable(ctx, chatID); err != nil {
-		s.log.Warn("sender clear unreachable failed", "chat_id", chatID, "err", err)
+		s.log.Warn("broadcast clear unreachable failed", "chat_id", chatID, "err", err)
 	}
 }
 

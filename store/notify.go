@@ -280,28 +280,28 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 	return s.withCounts(ctx, msgs)
 }
 
-// holdScript keeps entries with the consumer that works on them.
+// keepScript keeps entries with the consumer that works on them.
 //
 // KEYS[1] the outbox stream
 // ARGV[1] the group, ARGV[2] the consumer, ARGV[3…] entry ids
 // Returns how many entries were still the consumer's.
-var holdScript = redis.NewScript(`
-local held = 0
+var keepScript = redis.NewScript(`
+local kept = 0
 for i = 3, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
   if p[1] and p[1][2] == ARGV[2] then
     redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'RETRYCOUNT', p[1][4], 'JUSTID')
-    held = held + 1
+    kept = kept + 1
   end
 end
-return held
+return kept
 `)
 
-// Hold tells the group that consumer is still working on the entries ids:
-// their idle time starts again, without counting a delivery, so Reclaim
-// does not take them away while they wait for their turn (a long 429
-// pause). Entries another consumer has taken over are left alone.
-func (s *Store) Hold(ctx context.Context, consumer string, ids []string) error {
+// KeepClaimed tells the group that consumer still works on the entries
+// ids: their idle time starts again, without counting a delivery, so
+// Reclaim does not take them away while they wait for their turn (a long
+// 429 pause). Entries another consumer has taken over are left alone.
+func (s *Store) KeepClaimed(ctx context.Context, consumer string, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -309,8 +309,8 @@ func (s *Store) Hold(ctx context.Context, consumer string, ids []string) error {
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	if err := holdScript.Run(ctx, s.rdb, []string{s.k.outbox()}, args...).Err(); err != nil {
-		return fmt.Errorf("outbox: hold %d entries for %s: %w", len(ids), consumer, err)
+	if err := keepScript.Run(ctx, s.rdb, []string{s.k.outbox()}, args...).Err(); err != nil {
+		return fmt.Errorf("outbox: keep %d entries for %s: %w", len(ids), consumer, err)
 	}
 	return nil
 }

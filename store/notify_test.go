@@ -238,7 +238,7 @@ func TestOutboxTakeover(t *testing.T) {
 	})
 }
 
-func TestOutboxHold(t *testing.T) {
+func TestOutboxKeepClaimed(t *testing.T) {
 	notifyCase(t, func(ctx context.Context, t *testing.T, s *Store, b backend) {
 		s.Enqueue(ctx, note(7, "k1"))
 		s.Enqueue(ctx, note(7, "k2"))
@@ -249,7 +249,7 @@ func TestOutboxHold(t *testing.T) {
 		// a works on k1 a long time and says so; k2 it forgot.
 		for range 3 {
 			time.Sleep(40 * time.Millisecond)
-			if err := s.Hold(ctx, "a", []string{ds[0].ID}); err != nil {
+			if err := s.KeepClaimed(ctx, "a", []string{ds[0].ID}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -260,8 +260,8 @@ func TestOutboxHold(t *testing.T) {
 		if keys := keysOf(got); !cmp.Equal(keys, []string{"k2"}) {
 			t.Fatalf("reclaimed %v, want [k2]", keys)
 		}
-		// Holding k2, now b's, does not take it back; k1 was never counted again.
-		if err := s.Hold(ctx, "a", []string{ds[0].ID, ds[1].ID}); err != nil {
+		// Keeping k2, now b's, does not take it back; k1 was never counted again.
+		if err := s.KeepClaimed(ctx, "a", []string{ds[0].ID, ds[1].ID}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(110 * time.Millisecond)
