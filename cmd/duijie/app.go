@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,14 +90,16 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Index = matcher.NewIndex(a.Tax)
-	if err := a.Store.Profiles(ctx, func(p matcher.Profile) error {
-		a.Index.Upsert(p)
-		return nil
-	}); err != nil {
-		a.Close()
-		return nil, fmt.Errorf("build index: %w", err)
+	if !cfg.noIndex {
+		if err := a.Store.Profiles(ctx, func(p matcher.Profile) error {
+			a.Index.Upsert(p)
+			return nil
+		}); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("build index: %w", err)
+		}
+		log.Info("index built", "profiles", a.Index.Len())
 	}
-	log.Info("index built", "profiles", a.Index.Len())
 	var analyzer bot.Analyzer = matcher.Offline{Tax: a.Tax}
 	if cfg.LLM.Enabled() {
 		a.openLLM(cfg.LLM)
@@ -213,12 +216,26 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row) (int, error) {
 	if a.imports.useModel && a.llm != nil {
 		a.readWithModel(ctx, rows, ps)
 	} else {
-		for i, r := range rows {
-			p := r.Profile
-			an := a.Tax.Analyze(p.Kind, p.Text())
-			an.Apply(&p)
-			ps[i] = p
+		// The offline reading is pure and CPU-bound: one worker per core.
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					p := rows[i].Profile
+					an := a.Tax.Analyze(p.Kind, p.Text())
+					an.Apply(&p)
+					ps[i] = p
+				}
+			}()
 		}
+		for i := range rows {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
 	}
 	if a.imports.useModel && a.embeddings != nil {
 		a.embed(ctx, ps)
@@ -227,8 +244,10 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row) (int, error) {
 	if err != nil {
 		return created, err
 	}
-	for _, p := range ps {
-		a.Index.Upsert(p)
+	if !a.cfg.noIndex {
+		for _, p := range ps {
+			a.Index.Upsert(p)
+		}
 	}
 	return created, nil
 }

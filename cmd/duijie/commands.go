@@ -170,7 +170,7 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		fmt.Fprintf(stdout, "%s: %d valid rows, %d rejected (dry run, nothing stored)\n", name, len(rows), len(bad))
 		return nil
 	}
-	cfg.NoDemo = true
+	cfg.NoDemo, cfg.noIndex = true, true
 	log := newLogger(max(cfg.LogLevel, slog.LevelWarn))
 	app, err := Open(ctx, cfg, log)
 	if err != nil {
@@ -195,6 +195,7 @@ func cmdExport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
+	cfg.noIndex = true
 	log := newLogger(max(cfg.LogLevel, slog.LevelWarn))
 	app, err := Open(ctx, cfg, log)
 	if err != nil {

@@ -28,6 +28,11 @@ type Config struct {
 	WebhookSecret  string        // WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -; required with WEBHOOK_URL; never logged
 	HTTPAddr       string        // HTTP_ADDR: webhook, /metrics and /healthz; default DefaultHTTPAddr with a webhook, else none
 	LLM            LLMConfig
+
+	// noIndex: the command does not rank (import, export, stats), so the
+	// match index is neither built nor kept; a running serve learns of
+	// imports through the change stream.
+	noIndex bool
 }
 
 // DefaultHTTPAddr is where serve listens in webhook mode when HTTP_ADDR is unset.
