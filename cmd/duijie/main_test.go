@@ -14,7 +14,7 @@ import (
 )
 
 // runCLI runs one subcommand against the Redis at url.
-func runCLI(t *testing.T, url string, args ...string) (stdout, stderr string, err error) {
+func runCLI(t testing.TB, url string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -35,6 +35,7 @@ func cmdStats(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "usage: duijie stats [--days N (1-%d)] [--lang zh|en]\n", report.MaxDays)
 		return errUsage
 	}
+	cfg.noIndex = true
 	app, err := Open(ctx, cfg, newLogger(max(cfg.LogLevel, slog.LevelWarn)))
 	if err != nil {
 		return err
