@@ -545,6 +545,45 @@ func (s *Store) OutboxLen(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// ForgetRecipient removes everything the outbox keeps about chatID: the
+// notifications waiting for it, its dead letters, and the states and
+// locks of its pairs — for a user who deletes their data. A notification
+// being sent at that moment may still arrive.
+func (s *Store) ForgetRecipient(ctx context.Context, chatID int64) error {
+	to := strconv.FormatInt(chatID, 10)
+	for _, stream := range []string{s.k.outbox(), s.k.outboxDead()} {
+		for start := "-"; ; {
+			msgs, err := s.rdb.XRangeN(ctx, stream, start, "+", listBatch).Result()
+			if err != nil {
+				return fmt.Errorf("forget recipient %d: %w", chatID, err)
+			}
+			var ids []string
+			for _, m := range msgs {
+				if v, _ := m.Values["to"].(string); v == to {
+					ids = append(ids, m.ID)
+				}
+			}
+			if len(ids) > 0 {
+				_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+					if stream == s.k.outbox() {
+						p.XAck(ctx, stream, notifyGroup, ids...)
+					}
+					p.XDel(ctx, stream, ids...)
+					return nil
+				})
+				if err != nil && !strings.HasPrefix(err.Error(), "NOGROUP") {
+					return fmt.Errorf("forget recipient %d: %w", chatID, err)
+				}
+			}
+			if len(msgs) < listBatch {
+				break
+			}
+			start = "(" + msgs[len(msgs)-1].ID
+		}
+	}
+	return s.deleteMatching(ctx, []string{s.k.notifyPair(chatID, "*"), s.k.notifyLock(chatID, "*")})
+}
+
 // MarkUnreachable records that Telegram refused a message to chatID (403)
 // at the given time: broadcasts skip the chat until ClearUnreachable.
 func (s *Store) MarkUnreachable(ctx context.Context, chatID int64, at time.Time) error {

@@ -284,6 +284,41 @@ func keysOf(ds []Delivery) []string {
 	return out
 }
 
+func TestOutboxForgetRecipient(t *testing.T) {
+	notifyCase(t, func(ctx context.Context, t *testing.T, s *Store, b backend) {
+		for _, k := range []string{"k1", "k2", "k3"} {
+			s.Enqueue(ctx, note(7, k))
+		}
+		s.Enqueue(ctx, note(8, "k1"))
+		ds, _ := s.Claim(ctx, "a", 2, 0) // 7's k1 and k2
+		s.BeginSend(ctx, ds[0], "a", time.Minute)
+		s.DeadLetter(ctx, ds[1], "rejected")
+		if err := s.ForgetRecipient(ctx, 7); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.OutboxLen(ctx); n != 1 {
+			t.Errorf("outbox holds %d entries, want 1 (chat 8's)", n)
+		}
+		if dead, _ := s.DeadLetters(ctx, 10); len(dead) != 0 {
+			t.Errorf("dead letters left: %+v", dead)
+		}
+		if got, _ := s.Reclaim(ctx, "b", 0, 10); len(got) != 0 {
+			t.Errorf("pending left: %v", keysOf(got))
+		}
+		n, err := b.rdb.Exists(ctx, s.k.notifyPair(7, "k1"), s.k.notifyPair(7, "k3"), s.k.notifyLock(7, "k1")).Result()
+		if err != nil || n != 0 {
+			t.Errorf("%d keys of chat 7 left, %v", n, err)
+		}
+		if queued, _ := s.Enqueue(ctx, note(8, "k1")); queued {
+			t.Error("chat 8's pair was forgotten")
+		}
+		next, _ := s.Claim(ctx, "b", 10, 0)
+		if len(next) != 1 || next[0].To != 8 {
+			t.Errorf("claim after forgetting = %+v", next)
+		}
+	})
+}
+
 func TestUnreachable(t *testing.T) {
 	notifyCase(t, func(ctx context.Context, t *testing.T, s *Store, b backend) {
 		if un, err := s.Unreachable(ctx, 7); un || err != nil {
