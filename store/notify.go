@@ -31,8 +31,11 @@ import (
 //   - Enqueue adds a pair at most once (within NotifyDedupTTL): the state
 //     hash is created in the same script as the stream entry.
 //   - The stream delivers at least once: an entry stays pending until it
-//     is acked, and Reclaim (XAUTOCLAIM) hands a dead consumer's pending
-//     entries to a live one.
+//     is acked, and Reclaim (XAUTOCLAIM) hands entries nobody touched for a
+//     while to a live consumer — a dead consumer's, or a live one's after
+//     a failed send (a consumer keeps what it works on with KeepClaimed).
+//     Delivery counts let the caller dead-letter an entry that keeps
+//     failing.
 //   - A consumer calls BeginSend right before the message leaves for
 //     Telegram. It goes ahead only from "queued" and only when nobody holds
 //     the lock, so two consumers never send the same pair at once, and a
@@ -46,9 +49,9 @@ import (
 //     sending it again.
 //
 // So every notification is delivered exactly once, except one whose
-// request was cut off mid-flight (process killed, or no answer within the
-// call timeout): that one is delivered at most once and is listed in the
-// dead-letter stream with its reason. A consumer that stops gracefully
+// request was cut off mid-flight (process killed, no answer within the
+// call timeout, or Sent lost to a Redis failure): that one is delivered at
+// most once and is listed in the dead-letter stream with its reason. A consumer that stops gracefully
 // finishes its in-flight requests, so only a crash or a lost connection
 // makes a notification in doubt.
 //
