@@ -20,7 +20,7 @@ const wait = 10 * time.Second
 // tgHarness is the real bot client talking HTTP to a fake Bot API server,
 // with the engine on an embedded store holding the demo set.
 type tgHarness struct {
-	t    *testing.T
+	t    testing.TB
 	fake *tgfake.Server
 	chat int64
 	user int64
@@ -37,7 +37,7 @@ func startTelegram(t *testing.T) *tgHarness {
 
 // startTelegramOn runs the real bot client on engine e and store st
 // against a fake Bot API server until the test ends.
-func startTelegramOn(t *testing.T, e *Engine, st *store.Store) *tgHarness {
+func startTelegramOn(t testing.TB, e *Engine, st *store.Store) *tgHarness {
 	t.Helper()
 	fake := tgfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -45,7 +45,7 @@ func startTelegramOn(t *testing.T, e *Engine, st *store.Store) *tgHarness {
 	tele, err := NewTelegram(ctx, TelegramOptions{
 		Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
-	}, e, st, st, log)
+	}, e, st, NewCachedUsers(st), log)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -73,7 +73,7 @@ func testEngine(t *testing.T) (*Engine, *store.Store) {
 }
 
 // testEngineOn returns an engine on st, which it fills with the demo set.
-func testEngineOn(t *testing.T, st *store.Store) *Engine {
+func testEngineOn(t testing.TB, st *store.Store) *Engine {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tax := matcher.Default()

@@ -346,18 +346,16 @@ func (s *Store) Changes(ctx context.Context, seq string, count int64, block time
 func (s *Store) TouchUser(ctx context.Context, u User) error {
 	key := s.k.user(u.ID)
 	var first *redis.BoolCmd
-	_, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+	// One round trip. The users set lives on another Cluster slot than the
+	// user's hash: a pipeline, not a transaction.
+	_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.HSet(ctx, key, "id", u.ID, "username", u.Username, "name", u.Name, "lang", string(u.Lang),
 			"seen_at", u.SeenAt.UTC().Format(time.RFC3339Nano))
 		first = pipe.HSetNX(ctx, key, "created_at", u.SeenAt.UTC().Format(time.RFC3339Nano))
+		pipe.SAdd(ctx, s.k.users(), u.ID)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("touch user %d: %w", u.ID, err)
-	}
-	// The set lives on another Cluster slot than the user's hash, so it is
-	// written after the transaction rather than in it.
-	if err := s.rdb.SAdd(ctx, s.k.users(), u.ID).Err(); err != nil {
 		return fmt.Errorf("touch user %d: %w", u.ID, err)
 	}
 	if first.Val() {

@@ -76,7 +76,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	m.Gauge("duijie_index_profiles", "Profiles in the match index.", func() float64 { return float64(app.Index.Len()) })
 	tele, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m},
-		app.Engine, app.Store, app.Store, log)
+		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
 	if err != nil {
 		return err
 	}
