@@ -219,6 +219,9 @@ func (s *Store) DeleteUser(ctx context.Context, user int64) error {
 	if err != nil {
 		return fmt.Errorf("delete user %d: %w", user, err)
 	}
+	if err := s.ForgetRecipient(ctx, user); err != nil {
+		return err
+	}
 	return s.deleteMatching(ctx, []string{
 		s.k.prefix + ":llm:calls:{*}:user:" + uid,
 		s.k.prefix + ":notices:" + uid + ":*",

@@ -74,18 +74,43 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	defer app.Close()
 	m := metrics.New()
 	m.Gauge("duijie_index_profiles", "Profiles in the match index.", func() float64 { return float64(app.Index.Len()) })
+	m.Gauge("duijie_outbox_backlog", "Notifications waiting in the outbox.", func() float64 {
+		n, _ := app.Store.OutboxLen(context.Background())
+		return float64(n)
+	})
+	// Notifications (new matches, introductions, contacts) go through the
+	// durable outbox and one paced broadcast sender; direct replies do not
+	// wait behind them.
+	api, err := bot.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+	if err != nil {
+		return err
+	}
+	bc := bot.NewBroadcaster(api, app.Store, bot.BroadcasterOptions{Metrics: m}, log)
 	tele, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m},
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc},
 		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
 	if err != nil {
 		return err
 	}
 	app.Engine.Metrics = m
-	app.Engine.Messenger = bot.DirectMessenger{Sender: tele}
+	app.Engine.Messenger = bot.OutboxMessenger{Outbox: app.Store, Metrics: m}
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
 	go runJobs(follow, app.Engine, app.Store, cfg.ProfileTTL, log)
+	notifier := bot.NewNotifier(app.Store, bc, bot.NotifierOptions{Leases: app.Store, Metrics: m}, log)
+	notified := make(chan struct{})
+	go func() {
+		defer close(notified)
+		if err := notifier.Run(follow); err != nil {
+			log.Error("notifier stopped", "err", err)
+		}
+	}()
+	// The notifier records what it sent before the store closes.
+	defer func() {
+		stopFollow()
+		<-notified
+	}()
 
 	var srv *http.Server
 	if cfg.HTTPAddr != "" {
