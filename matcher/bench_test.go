@@ -14,10 +14,13 @@ import (
 // are built once per process, on first use; `-short` skips the 100k one.
 // Figures are reported, never asserted.
 
-// notifyThreshold is the score above which a new profile's counterparts
-// count as worth a notification here. The notification feature owns the
-// real threshold; this one only sizes the fan-out benchmark.
-const notifyThreshold = 0.3
+// The fan-out of a new profile, as the bot does it on publish: every
+// counterpart scoring at least bot.NotifyMinScore, at most bot's
+// maxFanout of them (the bot package owns both; the matcher cannot import it).
+const (
+	notifyThreshold = 0.2
+	notifyLimit     = 100
+)
 
 const (
 	corpusSeed = 1
@@ -98,13 +101,14 @@ func BenchmarkRankTop10(b *testing.B) {
 	})
 }
 
-// BenchmarkFanOut finds every counterpart scoring at least
-// notifyThreshold for a new profile: the candidates for notifications.
+// BenchmarkFanOut finds the counterparts scoring at least
+// notifyThreshold for a new profile, the best notifyLimit of them: the
+// owners to notify.
 func BenchmarkFanOut(b *testing.B) {
 	eachSize(b, func(b *testing.B, c *corpus) {
 		i, found := 0, 0
 		for b.Loop() {
-			ms := c.ix.Rank(matcher.Query{Profile: c.queries[i%len(c.queries)], Limit: c.n, MinScore: notifyThreshold})
+			ms := c.ix.Rank(matcher.Query{Profile: c.queries[i%len(c.queries)], Limit: notifyLimit, MinScore: notifyThreshold})
 			found += len(ms)
 			i++
 		}
