@@ -87,7 +87,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	bc := bot.NewBroadcaster(api, app.Store, bot.BroadcasterOptions{Metrics: m}, log)
 	tele, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc},
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica},
 		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
 	if err != nil {
 		return err
@@ -97,8 +97,10 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
-	go runJobs(follow, app.Engine, app.Store, cfg.ProfileTTL, log)
-	notifier := bot.NewNotifier(app.Store, bc, bot.NotifierOptions{Leases: app.Store, Metrics: m}, log)
+	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
+	// A stable consumer name lets a restarted replica take back at once what
+	// it had in hand when it stopped.
+	notifier := bot.NewNotifier(app.Store, bc, bot.NotifierOptions{Consumer: cfg.Replica, Leases: app.Store, Metrics: m}, log)
 	notified := make(chan struct{})
 	go func() {
 		defer close(notified)

@@ -27,6 +27,7 @@ type Config struct {
 	WebhookURL     string        // WEBHOOK_URL: public https URL Telegram posts updates to; empty: long polling
 	WebhookSecret  string        // WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -; required with WEBHOOK_URL; never logged
 	HTTPAddr       string        // HTTP_ADDR: webhook, /metrics and /healthz; default DefaultHTTPAddr with a webhook, else none
+	Replica        string        // DUIJIE_REPLICA: this process's name among replicas, stable across its restarts; default the host name
 	LLM            LLMConfig
 
 	// noIndex: the command does not rank (import, export, stats), so the
@@ -134,6 +135,10 @@ func fromEnv(getenv func(string) string) (Config, error) {
 		WebhookURL:     strings.TrimSpace(getenv("WEBHOOK_URL")),
 		WebhookSecret:  strings.TrimSpace(getenv("WEBHOOK_SECRET")),
 		HTTPAddr:       strings.TrimSpace(getenv("HTTP_ADDR")),
+		Replica:        strings.TrimSpace(getenv("DUIJIE_REPLICA")),
+	}
+	if c.Replica == "" {
+		c.Replica, _ = os.Hostname()
 	}
 	if c.WebhookURL != "" {
 		if !strings.HasPrefix(c.WebhookURL, "https://") {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/duijie/duijie/bot"
@@ -23,9 +21,7 @@ const (
 )
 
 // runJobs runs the periodic jobs until ctx ends.
-func runJobs(ctx context.Context, e *bot.Engine, st *store.Store, ttl time.Duration, log *slog.Logger) {
-	host, _ := os.Hostname()
-	me := fmt.Sprintf("%s-%d", host, os.Getpid())
+func runJobs(ctx context.Context, e *bot.Engine, st *store.Store, me string, ttl time.Duration, log *slog.Logger) {
 	lastDigest := time.Now()
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
