@@ -241,6 +241,9 @@ func redactURL(u string) string {
 
 var errUsage = errors.New("usage")
 
+// newLogger logs JSON lines to stderr. At info level a line names an
+// event and ids (chat_id, profile_id, update_id); no message text or
+// contact details.
 func newLogger(level slog.Level) *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
