@@ -233,8 +233,12 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 		if theirs.OwnerID == 0 {
 			return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_pending_owner", theirs.Title)})
 		}
-		if err := e.sendIntroRequest(ctx, mine, theirs, intro); err != nil {
+		held, err := e.sendIntroRequest(ctx, mine, theirs, intro)
+		if err != nil {
 			return "", err
+		}
+		if held {
+			return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_held", theirs.Title)})
 		}
 		return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_sent", theirs.Title)})
 	case store.OutcomeConnected:
@@ -251,8 +255,8 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 
 // sendIntroRequest shows the owner of theirs an anonymous summary of
 // mine, why they match, and Accept/Decline. Nothing in it names the
-// requester.
-func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Profile, intro store.Intro) error {
+// requester. In broker mode it waits for an admin's approval (held).
+func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Profile, intro store.Intro) (held bool, err error) {
 	l := e.langOf(ctx, theirs.OwnerID, theirs.Lang)
 	var b strings.Builder
 	b.WriteString(tr(l, "intro_request", theirs.Title))
@@ -269,7 +273,8 @@ func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Prof
 		{Label: tr(l, "btn_accept"), Button: Action(aAccept, intro.ID)},
 		{Label: tr(l, "btn_decline"), Button: Action(aDecline, intro.ID)},
 	}}}
-	return e.Messenger.Notify(ctx, theirs.OwnerID, "intro:"+intro.ID, r)
+	return e.deliver(ctx, Outgoing{Kind: HeldIntro, From: mine.OwnerID, To: theirs.OwnerID, Key: "intro:" + intro.ID, Ref: intro.ID, Reply: r,
+		Note: e.introNote(ctx, mine, theirs)})
 }
 
 // anonymousSummary describes a profile without who is behind it: no

@@ -90,6 +90,9 @@ type Engine struct {
 	Messenger Messenger
 	// Metrics receives counts; nil for none.
 	Metrics *metrics.Metrics
+	// Organizers, when set, gives admins their commands and list imports,
+	// lets owners claim imported profiles and runs broker mode (admin.go).
+	Organizers *Organizers
 	// Notices keeps daily caps, digests and expiry nudges of new-match
 	// notices; without it nobody is told of new matches.
 	Notices Notices
@@ -146,6 +149,12 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			return Outcome{Toast: toast}, nil // nothing of the user is kept, the session neither
 		}
 		return Outcome{Toast: toast}, e.save(ctx, &s)
+	case in.Input.Kind == InDocument:
+		if err := e.document(ctx, &s, in, out); err != nil {
+			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
+			return Outcome{}, err
+		}
+		return Outcome{}, nil
 	case in.Input.Kind == InCommand:
 		if handled, err := e.command(ctx, &s, in, out); handled {
 			if err != nil {

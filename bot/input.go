@@ -17,6 +17,7 @@ const (
 	InUnsupported                      // a sticker, photo, voice… anything not text
 	InAnalyzed                         // the engine's answer to Effects.Analyze
 	InPublished                        // the engine's answer to Effects.Publish
+	InDocument                         // a file, with File; Text holds its caption
 )
 
 // String names the kind, for logs and metrics.
@@ -34,6 +35,8 @@ func (k InputKind) String() string {
 		return "analyzed"
 	case InPublished:
 		return "published"
+	case InDocument:
+		return "document"
 	}
 	return "other"
 }
@@ -47,6 +50,7 @@ type Input struct {
 	Arg      string // text after the command: the deep-link payload of /start
 	Button   Button
 	LangHint matcher.Lang // the user's client language, when known
+	File     *FileRef     // InDocument: the file sent
 
 	Analysis *matcher.Analysis // InAnalyzed
 	Profile  *matcher.Profile  // InPublished: the stored profile
@@ -54,6 +58,14 @@ type Input struct {
 	Team     *matcher.Team     // InPublished: a linkage team, when one adds coverage
 	// MatchButtons are the action buttons of Matches, one row each.
 	MatchButtons [][]Choice
+}
+
+// FileRef is a file a user sent: its id for fetching it, its name and
+// its size in bytes as the chat reported them.
+type FileRef struct {
+	ID   string
+	Name string
+	Size int64
 }
 
 // Button is a pressed button: the nonce it was shown with, an action and

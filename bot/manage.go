@@ -170,6 +170,11 @@ func (e *Engine) deleteUser(ctx context.Context, user int64) error {
 	if err := e.Data.DeleteUser(ctx, user); err != nil {
 		return err
 	}
+	if e.Organizers != nil {
+		if err := e.Organizers.Store.ForgetHeld(ctx, user); err != nil {
+			return err
+		}
+	}
 	for _, p := range ps {
 		e.ranker.Remove(p.ID)
 	}

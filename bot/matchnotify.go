@@ -82,7 +82,9 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 	case store.NotifyOff:
 		return false, nil
 	case store.NotifyDigest:
-		return true, e.Notices.AddToDigest(ctx, c.OwnerID, p.Title+" — "+tr(l, "new_match_for", c.Title))
+		if !e.brokered() { // in broker mode each notice waits for approval on its own
+			return true, e.Notices.AddToDigest(ctx, c.OwnerID, p.Title+" — "+tr(l, "new_match_for", c.Title))
+		}
 	}
 	ok, err := e.Notices.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, e.now())
 	if err != nil || !ok {
@@ -96,7 +98,8 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 		{Label: tr(l, "btn_intro_one"), Button: Action(aRequestIntro, toks[0])},
 		{Label: tr(l, "btn_not_relevant_one"), Button: Action(aNotRelevant, toks[0])},
 	}}}
-	return true, e.Messenger.Notify(ctx, c.OwnerID, c.ID+">"+p.ID, r)
+	_, err = e.deliver(ctx, Outgoing{Kind: HeldMatch, From: p.OwnerID, To: c.OwnerID, Key: c.ID + ">" + p.ID, Reply: r, Note: e.introNote(ctx, p, c)})
+	return true, err
 }
 
 // SendDigests sends every waiting daily digest.

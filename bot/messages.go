@@ -124,7 +124,7 @@ var dialogTexts = map[msg][2]string{
 
 // catalog holds every user-facing text as {English, Chinese}. Format
 // verbs must agree between the two.
-var catalog = merge(dialogTexts, actionTexts)
+var catalog = merge(dialogTexts, actionTexts, adminTexts)
 
 func merge(parts ...map[msg][2]string) map[msg][2]string {
 	out := map[msg][2]string{}

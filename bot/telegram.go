@@ -61,6 +61,8 @@ type TelegramOptions struct {
 	Replica string
 	// Metrics receives counts and timings; nil for none.
 	Metrics *metrics.Metrics
+	// Admins get the organizers' commands in their chat's menu.
+	Admins []int64
 	// Broadcasts, when set, is the broadcast sender: it learns of direct
 	// replies (their turns, 429s and 403s) so broadcasts leave them room,
 	// and of chats that write, which are reachable again.
@@ -221,7 +223,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 	return nil
 }
 
-// setUp registers the command menu in each language.
+// setUp registers the command menu in each language, and the admins'.
 func (t *Telegram) setUp(ctx context.Context) error {
 	for _, set := range []struct {
 		lang string
@@ -231,6 +233,7 @@ func (t *Telegram) setUp(ctx context.Context) error {
 			return fmt.Errorf("set commands (%q): %w", set.lang, err)
 		}
 	}
+	t.setAdminMenus(ctx)
 	return nil
 }
 
@@ -325,6 +328,9 @@ func convert(u *models.Update) (in Input, from *models.User, callbackID string) 
 	m := u.Message
 	if m == nil || m.From == nil {
 		return Input{}, nil, ""
+	}
+	if d := m.Document; d != nil {
+		return Input{Kind: InDocument, Text: m.Caption, File: &FileRef{ID: d.FileID, Name: d.FileName, Size: d.FileSize}}, m.From, ""
 	}
 	if m.Text == "" {
 		return Input{Kind: InUnsupported}, m.From, ""

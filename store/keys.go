@@ -165,3 +165,27 @@ func (k keys) digests() string { return k.prefix + ":digests" }
 func (k keys) nudged(profileID string, updated int64) string {
 	return k.prefix + ":nudged:" + profileID + ":" + strconv.FormatInt(updated, 10)
 }
+
+// Claim codes of profiles without an owner (claim.go). The three hashes
+// share the hash tag {claims}: a claim changes them together in Lua.
+
+// claimCodes is a hash of the open claim codes: code → profile id.
+func (k keys) claimCodes() string { return k.prefix + ":claim:{claims}:open" }
+
+// claimOf is a hash of the open claim code of each profile: profile id → code.
+func (k keys) claimOf() string { return k.prefix + ":claim:{claims}:of" }
+
+// claimUsed is a hash of the claim codes used: code → profile id.
+func (k keys) claimUsed() string { return k.prefix + ":claim:{claims}:used" }
+
+// Broker mode (broker.go): messages waiting for an organizer's approval.
+
+// held is a hash of one held message (fields "state" and "data", the
+// message as JSON), with HeldTTL.
+func (k keys) held(id string) string { return k.prefix + ":held:{broker}:" + id }
+
+// heldIDs is a set of the ids of held messages.
+func (k keys) heldIDs() string { return k.prefix + ":held:{broker}" }
+
+// heldSeq is the counter behind held messages' ids.
+func (k keys) heldSeq() string { return k.prefix + ":seq:held" }

@@ -1,0 +1,198 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// Broker mode, the "technology broker" organizers want: introduction
+// requests and new-match notices wait in the admins' chats with
+// [Approve] [Reject] before their recipient sees anything. Approval
+// sends the message as it would have gone; rejection tells no one. The
+// waiting messages are kept in the store, so a restart keeps them, and
+// /pending shows them again. A rejected introduction request is closed:
+// it cannot be answered, and a later request either way is a new request,
+// held again. Two owners who ask for each other while the first request
+// waits are connected at once: both asked.
+
+// Kinds of messages broker mode holds.
+const (
+	HeldIntro = "intro" // an introduction request
+	HeldMatch = "match" // a new-match notice
+)
+
+// Outgoing is a message for a user other than the one acting.
+type Outgoing struct {
+	Kind  string // HeldIntro or HeldMatch
+	From  int64  // the user whose action caused it; 0 for none
+	To    int64  // the recipient's chat
+	Key   string // the Messenger's key: the message goes once per key
+	Ref   string // HeldIntro: the introduction's id
+	Reply Reply
+	// Note tells organizers what the message is about (who asks whom);
+	// only they see it.
+	Note string
+}
+
+// deliver sends an introduction request or a new-match notice to its
+// recipient through the Messenger — or, in broker mode, holds it and
+// shows it to every admin with [Approve] [Reject]; only approval sends
+// it. It reports whether the message was held. Every introduction
+// request and new-match notice goes through deliver, so that broker mode
+// sees them all.
+func (e *Engine) deliver(ctx context.Context, m Outgoing) (held bool, err error) {
+	if !e.brokered() {
+		return false, e.Messenger.Notify(ctx, m.To, m.Key, m.Reply)
+	}
+	data, err := json.Marshal(m.Reply)
+	if err != nil {
+		return false, fmt.Errorf("hold %s: %w", m.Key, err)
+	}
+	h, err := e.Organizers.Store.HoldMessage(ctx, store.Held{Kind: m.Kind, From: m.From, To: m.To, Key: m.Key, Ref: m.Ref, Message: data, Note: m.Note}, e.now())
+	if err != nil {
+		return false, err
+	}
+	e.log.Info("message held for approval", "held_id", h.ID, "kind", m.Kind)
+	for _, admin := range e.adminIDs() {
+		l := e.langOf(ctx, admin, matcher.LangEN)
+		if err := e.Messenger.Notify(ctx, admin, "held:"+h.ID, e.heldCard(l, h, m.Reply)); err != nil {
+			e.log.Warn("held message not shown to admin", "held_id", h.ID, "chat_id", admin, "err", err)
+		}
+	}
+	return true, nil
+}
+
+// brokered reports whether broker mode holds messages for approval.
+func (e *Engine) brokered() bool {
+	return e.Organizers != nil && e.Organizers.Broker
+}
+
+// adminIDs lists the admins in a stable order.
+func (e *Engine) adminIDs() []int64 {
+	var ids []int64
+	for id, ok := range e.Organizers.Admins {
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// heldCard shows a held message to an admin: what it is, the note, the
+// message as its recipient would see it, and the decision buttons.
+func (e *Engine) heldCard(l matcher.Lang, h store.Held, r Reply) Reply {
+	kind := tr(l, "held_kind_match")
+	if h.Kind == HeldIntro {
+		kind = tr(l, "held_kind_intro")
+	}
+	text := tr(l, "held_card", kind, h.ID)
+	if h.Note != "" {
+		text += "\n" + h.Note
+	}
+	text += "\n\n" + r.Text
+	return Reply{Text: text, Buttons: [][]Choice{{
+		{Label: tr(l, "btn_approve"), Button: Action(aAdmin, subApprove+"."+h.ID)},
+		{Label: tr(l, "btn_reject"), Button: Action(aAdmin, subReject+"."+h.ID)},
+	}}}
+}
+
+// decideHeld approves (sends) or rejects (drops) a held message. The
+// first admin's decision counts; later presses are told it was made.
+func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id string, approve bool, out Sender) (string, error) {
+	h, changed, err := e.Organizers.Store.DecideHeld(ctx, id, approve)
+	if err != nil {
+		return "", err
+	}
+	if !changed {
+		switch h.State {
+		case store.HeldApproved:
+			return tr(l, "held_was_approved"), nil
+		case store.HeldRejected:
+			return tr(l, "held_was_rejected"), nil
+		}
+		return tr(l, "gone_toast"), nil
+	}
+	e.log.Info("held message decided", "held_id", h.ID, "approved", approve, "chat_id", in.ChatID)
+	if !approve {
+		if h.Kind == HeldIntro && h.Ref != "" {
+			if err := e.Organizers.Store.RejectIntro(ctx, h.Ref); err != nil {
+				return "", err
+			}
+		}
+		return tr(l, "held_rejected_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "held_rejected", h.ID)})
+	}
+	var r Reply
+	if err := json.Unmarshal(h.Message, &r); err != nil {
+		return "", fmt.Errorf("decode held %s: %w", h.ID, err)
+	}
+	if err := e.Messenger.Notify(ctx, h.To, h.Key, r); err != nil {
+		// Back to pending, so that an admin can approve it again.
+		if rerr := e.Organizers.Store.ReopenHeld(ctx, h.ID); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return "", fmt.Errorf("deliver held %s: %w", h.ID, err)
+	}
+	return tr(l, "held_approved_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "held_approved", h.ID)})
+}
+
+// pendingCommand shows the messages waiting for a decision: /pending.
+func (e *Engine) pendingCommand(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
+	hs, err := e.Organizers.Store.PendingHeld(ctx)
+	if err != nil {
+		return err
+	}
+	if len(hs) == 0 {
+		key := msg("pending_none")
+		if !e.Organizers.Broker {
+			key = "pending_none_off"
+		}
+		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, key)})
+	}
+	if err := out.Send(ctx, in.ChatID, Reply{Text: tr(l, "pending_count", len(hs))}); err != nil {
+		return err
+	}
+	for _, h := range hs {
+		var r Reply
+		if err := json.Unmarshal(h.Message, &r); err != nil {
+			return fmt.Errorf("decode held %s: %w", h.ID, err)
+		}
+		if err := out.Send(ctx, in.ChatID, e.heldCard(l, h, r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// introNote tells organizers who asks whom in an introduction request
+// (or whose new profile matches whose); "" outside broker mode.
+func (e *Engine) introNote(ctx context.Context, from, to matcher.Profile) string {
+	if !e.brokered() {
+		return ""
+	}
+	side := func(p matcher.Profile) string {
+		s := "“" + p.Title + "”"
+		if p.Org != "" {
+			s += " · " + p.Org
+		}
+		if p.OwnerID != 0 {
+			s += " · " + e.contactOf(ctx, p.OwnerID)
+		}
+		return s
+	}
+	return side(from) + "\n→ " + side(to)
+}
+
+// contactOf is how to reach a user: their @username, else a tg:// link.
+func (e *Engine) contactOf(ctx context.Context, user int64) string {
+	if u, err := e.Data.GetUser(ctx, user); err == nil && u.Username != "" {
+		return "@" + u.Username
+	}
+	return fmt.Sprintf("tg://user?id=%d", user)
+}

@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// Claiming: a profile imported without an owner (a university's released
+// achievement) is claimed by its owner with the code the organizer hands
+// out — by the deep link t.me/<bot>?start=claim_<code> or by /claim
+// <code>. The bot shows the profile and asks to confirm; on Confirm the
+// code is used, the profile is theirs, the introductions asked of it
+// while nobody owned it reach them, and they see its matches.
+
+// claimPrefix starts the deep-link payload of a claim.
+const claimPrefix = "claim_"
+
+// ClaimLink is the deep link that opens the bot and claims a profile; ""
+// without the bot's username.
+func ClaimLink(botUsername, code string) string {
+	if botUsername == "" || code == "" {
+		return ""
+	}
+	return "https://t.me/" + strings.TrimPrefix(botUsername, "@") + "?start=" + claimPrefix + code
+}
+
+// ClaimRow is one line of a claim list: a profile without an owner and
+// its code.
+type ClaimRow struct {
+	Profile matcher.Profile
+	Code    string
+}
+
+// ClaimColumns are the columns of a claim list.
+var ClaimColumns = []string{"id", "kind", "title", "org", "code", "link"}
+
+// WriteClaims writes a claim list as CSV with ClaimColumns; the link is
+// empty without the bot's username.
+func WriteClaims(w io.Writer, rows []ClaimRow, botUsername string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ClaimColumns); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		p := r.Profile
+		if err := cw.Write([]string{p.ID, string(p.Kind), p.Title, p.Org, r.Code, ClaimLink(botUsername, r.Code)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// showClaim shows the profile a claim code is for, with Confirm.
+func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) error {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_usage")})
+	}
+	id, st, err := e.Organizers.Store.LookupClaim(ctx, code)
+	if err != nil {
+		return err
+	}
+	if st == store.ClaimUnknown {
+		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_wrong")})
+	}
+	p, err := e.Data.Profile(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_gone")})
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.OwnerID == in.UserID:
+		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_already_yours", p.Title)})
+	case p.OwnerID != 0:
+		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_used")})
+	}
+	// An open code, or a used one whose profile never got its owner (an
+	// interrupted claim): the holder may confirm.
+	text := tr(l, "claim_card") + "\n\n" + kindLabel(l, p.Kind) + ": " + p.Title
+	if p.Org != "" {
+		text += "\n" + tr(l, "org_line", p.Org)
+	}
+	if s := firstRunes(orStr(p.Summary, p.Description), 300); s != "" {
+		text += "\n" + s
+	}
+	text += "\n\n" + tr(l, "claim_confirm_hint")
+	return out.Send(ctx, in.ChatID, Reply{Text: text, Buttons: [][]Choice{{
+		{Label: tr(l, "btn_claim"), Button: Action(aAdmin, subClaim+"."+code)},
+	}}})
+}
+
+// confirmClaim uses the code and gives the profile to the user; pressed
+// again it changes nothing.
+func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) (string, error) {
+	id, st, err := e.Organizers.Store.UseClaim(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	if st == store.ClaimUnknown {
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_wrong")})
+	}
+	p, err := e.Data.Profile(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_gone")})
+	}
+	if err != nil {
+		return "", err
+	}
+	switch p.OwnerID {
+	case in.UserID:
+		return tr(l, "claim_already_yours_toast"), nil
+	case 0:
+	default:
+		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_used")})
+	}
+	now := e.now().UTC()
+	p.OwnerID, p.UpdatedAt = in.UserID, now
+	if _, err := e.Data.SaveProfile(ctx, p); err != nil {
+		return "", err
+	}
+	e.ranker.Upsert(p)
+	e.log.Info("profile claimed", "profile_id", p.ID, "chat_id", in.ChatID)
+	if err := out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_done", p.Title)}); err != nil {
+		return "", err
+	}
+	intros, err := e.Organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
+	if err != nil {
+		return "", err
+	}
+	if len(intros) > 0 {
+		key := msg("claim_waiting")
+		if e.Organizers.Broker {
+			key = "claim_waiting_held"
+		}
+		if err := out.Send(ctx, in.ChatID, Reply{Text: tr(l, key, len(intros))}); err != nil {
+			return "", err
+		}
+	}
+	for _, intro := range intros {
+		from, err := e.Data.Profile(ctx, intro.From)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if _, err := e.sendIntroRequest(ctx, from, p, intro); err != nil {
+			return "", err
+		}
+	}
+	return tr(l, "saved"), e.showMatches(ctx, l, p, in.ChatID, out)
+}
