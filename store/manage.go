@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -274,7 +275,8 @@ func (s *Store) deleteMatching(ctx context.Context, patterns []string) error {
 	return nil
 }
 
-// eachNode runs fn on the server, or on every master of a Cluster.
+// eachNode runs fn on the server, or on every master of a Cluster (at
+// once: fn must be safe for concurrent use).
 func (s *Store) eachNode(ctx context.Context, fn func(ctx context.Context, node *redis.Client) error) error {
 	switch c := s.rdb.(type) {
 	case *redis.ClusterClient:
@@ -288,11 +290,14 @@ func (s *Store) eachNode(ctx context.Context, fn func(ctx context.Context, node 
 // Dump returns every key of the store with its value rendered as text:
 // for checking what is kept (a privacy audit, a test).
 func (s *Store) Dump(ctx context.Context) (map[string]string, error) {
+	var mu sync.Mutex // a Cluster's masters are scanned at once
 	var keys []string
 	err := s.eachNode(ctx, func(ctx context.Context, node *redis.Client) error {
 		iter := node.Scan(ctx, 0, s.k.prefix+":*", 1000).Iterator()
 		for iter.Next(ctx) {
+			mu.Lock()
 			keys = append(keys, iter.Val())
+			mu.Unlock()
 		}
 		return iter.Err()
 	})
