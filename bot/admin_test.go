@@ -42,7 +42,7 @@ func (ti testImporter) Import(ctx context.Context, rows []dataset.Row, tag strin
 	for _, r := range rows {
 		ids = append(ids, r.Profile.ID)
 	}
-	old, err := ti.st.ProfilesByID(ctx, ids)
+	old, err := ti.st.Stamps(ctx, ids)
 	if err != nil {
 		return res, err
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	tg "github.com/go-telegram/bot"
@@ -46,4 +47,13 @@ func (t *Telegram) setAdminMenus(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// Username asks Telegram for the bot's username (getMe).
+func (t *Telegram) Username(ctx context.Context) (string, error) {
+	u, err := t.b.GetMe(ctx)
+	if err != nil {
+		return "", fmt.Errorf("get bot username: %s", redact(err.Error(), t.opt.Token))
+	}
+	return u.Username, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -204,13 +205,45 @@ func (s *Store) AddressIntros(ctx context.Context, profileID string, owner int64
 	return out, nil
 }
 
-// ProfilesByID returns the stored profiles among ids, by id; ids without
-// a profile are left out.
-func (s *Store) ProfilesByID(ctx context.Context, ids []string) (map[string]matcher.Profile, error) {
-	out := make(map[string]matcher.Profile, len(ids))
-	err := s.eachProfile(ctx, ids, func(p matcher.Profile) error {
-		out[p.ID] = p
-		return nil
-	})
-	return out, err
+// Stamp is what an import keeps of a stored profile: who owns it, its
+// status and when it was created.
+type Stamp struct {
+	OwnerID   int64          `json:"owner_id"`
+	Status    matcher.Status `json:"status"`
+	CreatedAt time.Time      `json:"created_at"`
+}
+
+// Stamps returns the stamps of the stored profiles among ids, by id; ids
+// without a profile are left out. It reads the same keys as
+// Profiles but decodes three fields, so a large import stays fast.
+func (s *Store) Stamps(ctx context.Context, ids []string) (map[string]Stamp, error) {
+	out := make(map[string]Stamp, len(ids))
+	for start := 0; start < len(ids); start += listBatch {
+		batch := ids[start:min(start+listBatch, len(ids))]
+		cmds := make([]*redis.StringCmd, len(batch))
+		_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for i, id := range batch {
+				cmds[i] = pipe.Get(ctx, s.k.profile(id))
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("stamps: %w", err)
+		}
+		for i, c := range cmds {
+			b, err := c.Bytes()
+			if errors.Is(err, redis.Nil) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("stamp of %s: %w", batch[i], err)
+			}
+			var st Stamp
+			if err := json.Unmarshal(b, &st); err != nil {
+				return nil, fmt.Errorf("decode stamp of %s: %w", batch[i], err)
+			}
+			out[batch[i]] = st
+		}
+	}
+	return out, nil
 }

@@ -110,7 +110,7 @@ func TestAddressIntros(t *testing.T) {
 	}
 }
 
-func TestProfilesByID(t *testing.T) {
+func TestStamps(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -119,9 +119,13 @@ func TestProfilesByID(t *testing.T) {
 			if _, err := s.SaveProfiles(ctx, []matcher.Profile{profile("a", matcher.KindOffer, 0), profile("b", matcher.KindNeed, 5)}); err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.ProfilesByID(ctx, []string{"a", "b", "c"})
-			if err != nil || len(got) != 2 || got["b"].OwnerID != 5 {
-				t.Errorf("ProfilesByID = %v, %v", got, err)
+			got, err := s.Stamps(ctx, []string{"a", "b", "c"})
+			want := map[string]Stamp{
+				"a": {Status: matcher.StatusActive, CreatedAt: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)},
+				"b": {OwnerID: 5, Status: matcher.StatusActive, CreatedAt: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)},
+			}
+			if diff := cmp.Diff(want, got); diff != "" || err != nil {
+				t.Errorf("Stamps (-want +got), %v:\n%s", err, diff)
 			}
 		})
 	}

@@ -107,6 +107,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, analyzer, a.Index, log, nil)
 	a.Engine.Data, a.Engine.Notices = a.Store, a.Store
+	a.Engine.Organizers = &bot.Organizers{Admins: cfg.Admins(), Broker: cfg.Broker, Store: a.Store, Importer: a, BotUsername: cfg.BotUsername}
 	if a.embeddings != nil {
 		a.Engine.Embedder = a.embeddings
 	}
@@ -128,9 +129,9 @@ func (a *App) openLLM(c LLMConfig) {
 }
 
 // readWithModel normalizes rows with the model, imports.concurrency at a
-// time, into ps. Rows the model cannot read are read offline by the
-// analyzer itself.
-func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matcher.Profile) {
+// time, into ps, calling done after each row. Rows the model cannot read
+// are read offline by the analyzer itself.
+func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matcher.Profile, done func()) {
 	prog := newProgress(a.imports.progress, "normalizing", len(rows))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -152,6 +153,7 @@ func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matche
 				an.Apply(&p)
 				ps[i] = p
 				prog.add(1)
+				done()
 			}
 		}()
 	}
@@ -209,12 +211,30 @@ func (a *App) Close() {
 	}
 }
 
-// importRows normalizes imported rows, stores them and adds them to the
-// index. It returns how many were new.
-func (a *App) importRows(ctx context.Context, rows []dataset.Row) (int, error) {
+// importResult is what importRows did.
+type importResult struct {
+	created int
+	// codes are the claim codes of the stored profiles without an owner, by id.
+	codes map[string]string
+}
+
+// importRows normalizes imported rows, stores them, adds them to the
+// index and gives each profile without an owner a claim code. A profile
+// already stored keeps its creation time, and once claimed its owner and
+// status: an import refreshes what the list says, not who holds the
+// profile. progress, when not nil, hears how many rows are read.
+func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(done, total int)) (importResult, error) {
+	var res importResult
 	ps := make([]matcher.Profile, len(rows))
+	var read atomic.Int64
+	done := func() {
+		n := read.Add(1)
+		if progress != nil {
+			progress(int(n), len(rows))
+		}
+	}
 	if a.imports.useModel && a.llm != nil {
-		a.readWithModel(ctx, rows, ps)
+		a.readWithModel(ctx, rows, ps, done)
 	} else {
 		// The offline reading is pure and CPU-bound: one worker per core.
 		var wg sync.WaitGroup
@@ -228,6 +248,7 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row) (int, error) {
 					an := a.Tax.Analyze(p.Kind, p.Text())
 					an.Apply(&p)
 					ps[i] = p
+					done()
 				}
 			}()
 		}
@@ -240,14 +261,48 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row) (int, error) {
 	if a.imports.useModel && a.embeddings != nil {
 		a.embed(ctx, ps)
 	}
-	created, err := a.Store.SaveProfiles(ctx, ps)
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	stored, err := a.Store.Stamps(ctx, ids)
 	if err != nil {
-		return created, err
+		return res, err
+	}
+	var free []string
+	for i := range ps {
+		if old, ok := stored[ps[i].ID]; ok {
+			ps[i].CreatedAt = old.CreatedAt
+			if old.OwnerID != 0 {
+				ps[i].OwnerID, ps[i].Status = old.OwnerID, old.Status
+			}
+		}
+		if ps[i].OwnerID == 0 {
+			free = append(free, ps[i].ID)
+		}
+	}
+	res.created, err = a.Store.SaveProfiles(ctx, ps)
+	if err != nil {
+		return res, err
 	}
 	if !a.cfg.noIndex {
 		for _, p := range ps {
 			a.Index.Upsert(p)
 		}
 	}
-	return created, nil
+	res.codes, err = a.Store.ClaimCodes(ctx, free)
+	return res, err
 }
+
+// Import stores a list an admin sent in chat (bot.Importer): the rows are
+// tagged, normalized and stored as `duijie import` does.
+func (a *App) Import(ctx context.Context, rows []dataset.Row, tag string, progress func(done, total int)) (bot.ImportResult, error) {
+	rows, bad := tagRows(rows, nil, tag, "", io.Discard)
+	res, err := a.importRows(ctx, rows, progress)
+	if err != nil {
+		return bot.ImportResult{Rejected: bad}, err
+	}
+	return bot.ImportResult{Created: res.created, Updated: len(rows) - res.created, Rejected: bad, Claimable: len(res.codes)}, nil
+}
+
+var _ bot.Importer = (*App)(nil)

@@ -87,13 +87,20 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	bc := bot.NewBroadcaster(api, app.Store, bot.BroadcasterOptions{Metrics: m}, log)
 	tele, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica},
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
+		Admins: cfg.AdminIDs},
 		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
 	if err != nil {
 		return err
 	}
 	app.Engine.Metrics = m
 	app.Engine.Messenger = bot.OutboxMessenger{Outbox: app.Store, Metrics: m}
+	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
+	if name, err := tele.Username(ctx); err == nil {
+		app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
+	} else if app.Engine.Organizers.BotUsername == "" {
+		log.Warn("bot username unknown; claim lists carry codes without links", "err", err)
+	}
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
@@ -171,6 +178,7 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	fmt.Fprintln(stdout, "Duijie console — type a number to press a button, /help for commands, /quit or Ctrl-D to leave.")
 	console := bot.NewConsole(app.Engine, stdin, stdout)
 	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
+	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
 	return console.Run(ctx)
 }
 
@@ -180,11 +188,16 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	dry := fs.Bool("dry-run", false, "check the file and report, store nothing")
 	concurrency := fs.Int("concurrency", DefaultImportConcurrency, "rows read by the model at once (with OPENAI_API_KEY or OPENAI_BASE_URL)")
 	tag := fs.String("tag", "", "add this event tag to every row")
+	claims := fs.String("claims", "", "write the claim codes and links of the profiles without an owner to this CSV file")
+	username := fs.String("bot-username", cfg.BotUsername, "the bot's username, for the claim links (env BOT_USERNAME)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || *concurrency < 1 {
-		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] [--concurrency N] [--tag EVENT] FILE.jsonl|FILE.csv")
+	if err := cfg.setBotUsername(*username); fs.NArg() != 1 || *concurrency < 1 || err != nil {
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+		}
+		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] [--concurrency N] [--tag EVENT] [--claims FILE.csv [--bot-username NAME]] FILE.jsonl|FILE.csv|FILE.xlsx")
 		return errUsage
 	}
 	name := fs.Arg(0)
@@ -205,13 +218,42 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	}
 	defer app.Close()
 	app.imports = importOptions{useModel: true, concurrency: *concurrency, progress: stderr}
-	created, err := app.importRows(ctx, rows)
+	res, err := app.importRows(ctx, rows, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(rows), created, len(rows)-created, len(bad))
+	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(rows), res.created, len(rows)-res.created, len(bad))
+	if err := writeClaims(*claims, rows, res.codes, cfg.BotUsername, stdout, stderr); err != nil {
+		return err
+	}
 	if cfg.RedisURL == "" {
 		fmt.Fprintln(stderr, "note: REDIS_URL is not set, so this import went into a temporary embedded store and is gone now")
+	}
+	return nil
+}
+
+// writeClaims writes the claim list of an import to file (none when
+// file is empty), in the order of the rows.
+func writeClaims(file string, rows []dataset.Row, codes map[string]string, username string, stdout, stderr io.Writer) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	if file == "" {
+		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(codes))
+		return nil
+	}
+	var list []bot.ClaimRow
+	for _, r := range rows {
+		if code := codes[r.Profile.ID]; code != "" {
+			list = append(list, bot.ClaimRow{Profile: r.Profile, Code: code})
+		}
+	}
+	if err := writeFile(file, func(w io.Writer) error { return bot.WriteClaims(w, list, username) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "claim codes of %d profiles written to %s\n", len(list), file)
+	if username == "" {
+		fmt.Fprintln(stderr, "note: without BOT_USERNAME (or --bot-username) the list has codes but no links; owners send /claim CODE to the bot")
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ type Config struct {
 	WebhookSecret  string        // WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -; required with WEBHOOK_URL; never logged
 	HTTPAddr       string        // HTTP_ADDR: webhook, /metrics and /healthz; default DefaultHTTPAddr with a webhook, else none
 	Replica        string        // DUIJIE_REPLICA: this process's name among replicas, stable across its restarts; default the host name
+	AdminIDs       []int64       // ADMIN_IDS: Telegram user ids of the organizers, comma-separated; none by default (the console's user is 1)
+	Broker         bool          // BROKER_MODE: introduction requests and new-match notices wait for an admin's approval; needs ADMIN_IDS
+	BotUsername    string        // BOT_USERNAME: the bot's username, for the claim links of `duijie import --claims`; serve asks Telegram
 	LLM            LLMConfig
 
 	// noIndex: the command does not rank (import, export, stats), so the
@@ -169,12 +173,63 @@ func fromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.PollTimeout = d
 	}
+	if err := c.organizersFromEnv(getenv); err != nil {
+		return c, err
+	}
 	llm, err := llmFromEnv(getenv)
 	if err != nil {
 		return c, err
 	}
 	c.LLM = llm
 	return c, nil
+}
+
+// organizersFromEnv reads ADMIN_IDS, BROKER_MODE and BOT_USERNAME.
+func (c *Config) organizersFromEnv(getenv func(string) string) error {
+	for _, f := range strings.FieldsFunc(getenv("ADMIN_IDS"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("ADMIN_IDS: %q is not a Telegram user id (a positive number; ask @userinfobot for yours)", f)
+		}
+		if !slices.Contains(c.AdminIDs, id) {
+			c.AdminIDs = append(c.AdminIDs, id)
+		}
+	}
+	if v := strings.TrimSpace(getenv("BROKER_MODE")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("BROKER_MODE %q must be true or false", v)
+		}
+		c.Broker = b
+	}
+	if c.Broker && len(c.AdminIDs) == 0 {
+		return errors.New("BROKER_MODE=true needs ADMIN_IDS: someone must approve what waits")
+	}
+	return c.setBotUsername(getenv("BOT_USERNAME"))
+}
+
+// setBotUsername checks and keeps a bot's username, with or without "@".
+func (c *Config) setBotUsername(v string) error {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "@")
+	if v == "" {
+		return nil
+	}
+	if len(v) < 5 || len(v) > 32 || strings.IndexFunc(v, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	}) >= 0 {
+		return fmt.Errorf("BOT_USERNAME %q is not a Telegram username (5-32 of A-Z a-z 0-9 _)", v)
+	}
+	c.BotUsername = v
+	return nil
+}
+
+// Admins is AdminIDs as a set.
+func (c Config) Admins() map[int64]bool {
+	m := make(map[int64]bool, len(c.AdminIDs))
+	for _, id := range c.AdminIDs {
+		m[id] = true
+	}
+	return m
 }
 
 func orDefault(v, def string) string {
@@ -201,8 +256,8 @@ func (c Config) String() string {
 	if c.WebhookURL != "" {
 		mode = "webhook"
 	}
-	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s llm=%s", redis, orDefault(c.TelegramAPIURL, "default"),
-		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), c.LLM)
+	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s admins=%d broker=%t llm=%s", redis, orDefault(c.TelegramAPIURL, "default"),
+		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), len(c.AdminIDs), c.Broker, c.LLM)
 }
 
 // parseDays reads a duration that may be given in days ("90d").

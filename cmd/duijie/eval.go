@@ -55,7 +55,7 @@ func cmdEval(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		return err
 	}
 	defer app.Close()
-	if _, err := app.importRows(ctx, rows); err != nil {
+	if _, err := app.importRows(ctx, rows, nil); err != nil {
 		return err
 	}
 	// The queries are the profiles as stored, normalized like any import.

@@ -5,7 +5,7 @@
 //
 //	duijie serve                 run the Telegram bot (long polling)
 //	duijie chat                  the same dialog on this terminal
-//	duijie import FILE           load profiles from JSONL or CSV
+//	duijie import FILE           load profiles from JSONL, CSV or Excel
 //	duijie export [FILE]         write every profile as JSONL (or CSV by extension)
 //	duijie match --profile ID    rank the counterparts of one profile
 //
@@ -27,8 +27,8 @@ const usage = `duijie — technology matchmaking between enterprises' needs and 
 Usage:
   duijie serve                              run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
   duijie chat [--no-demo]                   talk to the bot on this terminal
-  duijie import [--dry-run] [--concurrency N] [--tag EVENT] FILE
-                                            load profiles from a .jsonl or .csv file
+  duijie import [--dry-run] [--concurrency N] [--tag EVENT] [--claims FILE] FILE
+                                            load profiles from a .jsonl, .csv or .xlsx file
   duijie export [FILE]                      write all profiles (.jsonl, or .csv by extension; stdout without FILE)
   duijie match --profile ID [--top N] [--json]
                                             rank the counterparts of a stored profile
@@ -39,8 +39,8 @@ Usage:
                                             docking report of the needs: report.md and report.csv
 
 Environment: REDIS_URL (unset: embedded, non-durable store with demo data),
-TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, LOG_LEVEL, OPENAI_API_KEY, OPENAI_BASE_URL,
-OPENAI_MODEL (see README). Run "duijie CMD -h" for flags.
+TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, LOG_LEVEL, ADMIN_IDS, BROKER_MODE, OPENAI_API_KEY,
+OPENAI_BASE_URL, OPENAI_MODEL (see README). Run "duijie CMD -h" for flags.
 `
 
 func main() {
