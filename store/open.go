@@ -122,6 +122,9 @@ func (e *Embedded) Client() redis.UniversalClient {
 	return redis.NewClient(&redis.Options{Addr: e.srv.Addr(), ContextTimeoutEnabled: true})
 }
 
+// Addr is the embedded server's address, for clients in other processes.
+func (e *Embedded) Addr() string { return e.srv.Addr() }
+
 // FastForward advances the embedded server's clock by d (for tests).
 func (e *Embedded) FastForward(d time.Duration) { e.srv.FastForward(d) }
 

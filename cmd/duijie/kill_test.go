@@ -3,15 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
@@ -53,18 +52,24 @@ func TestNotificationsSurviveSIGKILL(t *testing.T) {
 	}
 	const n = 90
 	fake := tgfake.New(t)
-	mr := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	// The embedded server counts TTLs down (the send locks of the killed
+	// process must expire), unlike a bare test server.
+	emb, err := store.StartEmbedded(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	rdb := emb.Client()
 	defer rdb.Close()
 	st := store.New(rdb, "")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	for i := range n {
 		if _, err := st.Enqueue(ctx, store.Notification{To: int64(10_000 + i), Key: fmt.Sprintf("k%d", i), Text: fmt.Sprintf("notice %d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	env := []string{"TELEGRAM_BOT_TOKEN=" + fake.Token(), "TELEGRAM_API_URL=" + fake.URL(), "REDIS_URL=redis://" + mr.Addr(),
+	env := []string{"TELEGRAM_BOT_TOKEN=" + fake.Token(), "TELEGRAM_API_URL=" + fake.URL(), "REDIS_URL=redis://" + emb.Addr(),
 		"DUIJIE_REPLICA=replica-1", "LOG_LEVEL=error", "TELEGRAM_POLL_TIMEOUT=2s"}
 	delivered := func() map[string]int {
 		per := map[string]int{}
@@ -93,7 +98,9 @@ func TestNotificationsSurviveSIGKILL(t *testing.T) {
 		}
 		return len(ds)
 	}
-	fake.WaitFor(t, time.Minute, func(tgfake.Call) bool { return len(delivered())+dead() >= n })
+	// A send cut off by the kill is in doubt until its lock expires, then
+	// dead-lettered: give it that long.
+	fake.WaitFor(t, 2*time.Minute, func(tgfake.Call) bool { return len(delivered())+dead() >= n })
 	time.Sleep(time.Second) // room for a duplicate to show
 
 	per := delivered()
