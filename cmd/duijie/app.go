@@ -226,6 +226,21 @@ type importResult struct {
 func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(done, total int)) (importResult, error) {
 	var res importResult
 	ps := make([]matcher.Profile, len(rows))
+	// What is stored already (creation time, owner) is read while the rows
+	// are being read: Redis and the CPU work side by side.
+	type stampsResult struct {
+		stamps map[string]store.Stamp
+		err    error
+	}
+	stampsc := make(chan stampsResult, 1)
+	go func() {
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.Profile.ID
+		}
+		st, err := a.Store.Stamps(ctx, ids)
+		stampsc <- stampsResult{st, err}
+	}()
 	var read atomic.Int64
 	done := func() {
 		n := read.Add(1)
@@ -261,11 +276,8 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 	if a.imports.useModel && a.embeddings != nil {
 		a.embed(ctx, ps)
 	}
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
-	stored, err := a.Store.Stamps(ctx, ids)
+	sr := <-stampsc
+	stored, err := sr.stamps, sr.err
 	if err != nil {
 		return res, err
 	}
