@@ -61,7 +61,17 @@ func TestServeWebhook(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
-	if code, body := get("/healthz"); code != http.StatusOK {
+	// Healthy once the update loop runs, which follows setWebhook closely.
+	healthy := false
+	var code int
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if code, body = get("/healthz"); code == http.StatusOK {
+			healthy = true
+			break
+		}
+	}
+	if !healthy {
 		t.Errorf("/healthz = %d %s", code, body)
 	}
 	update := `{"update_id":900,"message":{"message_id":1,"date":1700000000,"chat":{"id":55,"type":"private"},"from":{"id":55,"first_name":"U"},"text":"/start","entities":[{"type":"bot_command","offset":0,"length":6}]}}`
