@@ -30,6 +30,8 @@ type DataStore interface {
 	DeclineMatch(ctx context.Context, mine, theirs, reason string, now time.Time) error
 	Declined(ctx context.Context, profileID string) (map[string]bool, error)
 	RequestIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, now time.Time) (store.IntroOutcome, store.Intro, error)
+	RequestHeldIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, now time.Time) (store.IntroOutcome, store.Intro, error)
+	HoldIntro(ctx context.Context, id string, held bool) error
 	AnswerIntro(ctx context.Context, id string, user int64, accept bool, now time.Time) (store.IntroOutcome, store.Intro, error)
 	GetUser(ctx context.Context, id int64) (store.User, error)
 	Settings(ctx context.Context, user int64) (store.Settings, error)
@@ -223,7 +225,13 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 	if err != nil {
 		return "", err
 	}
-	outcome, intro, err := e.Data.RequestIntro(ctx, mine.ID, theirs.ID, mine.OwnerID, theirs.OwnerID, e.now())
+	request := e.Data.RequestIntro
+	if e.brokered() {
+		// Held from the start: asking back cannot connect the two before
+		// an organizer approves.
+		request = e.Data.RequestHeldIntro
+	}
+	outcome, intro, err := request(ctx, mine.ID, theirs.ID, mine.OwnerID, theirs.OwnerID, e.now())
 	if err != nil {
 		return "", err
 	}
@@ -245,6 +253,8 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 		return "", e.connect(ctx, intro, mine, theirs)
 	case store.OutcomeAlreadyRequested:
 		return tr(l, "intro_already_toast"), nil
+	case store.OutcomeAwaitingApproval:
+		return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_held", theirs.Title)})
 	case store.OutcomeAlreadyConnected:
 		return tr(l, "intro_connected_toast"), nil
 	case store.OutcomeDeclined:

@@ -591,3 +591,36 @@ func TestAdminMenu(t *testing.T) {
 		t.Errorf("%d admin menus, want 2 (English, Chinese)", scoped)
 	}
 }
+
+// TestBrokerHoldsMutualRequests: in broker mode, the other side asking
+// back while the first request waits for approval connects nobody; the
+// organizer's approval lets the request through, and an Accept connects.
+func TestBrokerHoldsMutualRequests(t *testing.T) {
+	h := startOrganized(t, func(o *Organizers) { o.Broker = true })
+	admin := h.as(adminID)
+	a, b := h.as(7701), h.as(7702)
+	b.publish("🎓 I offer a technology", offerText)
+	matches := a.publish("🏭 I have a technical need", needText)
+	a.pressOn(matches, introButtonFor(t, matches, "Ultra-high-speed laser cladding"), "The organizer reviews introductions")
+	card := admin.expect(0, "Waiting for approval: introduction request")
+
+	// B finds A's need among the matches of B's offer and asks back.
+	b.say("/my", "active")
+	myCard, _ := h.fake.LastMessage(b.chat)
+	b.pressOn(myCard, "Matches", "Enterprises that need your technology")
+	bMatches, _ := h.fake.LastMessage(b.chat)
+	b.pressOn(bMatches, introButtonFor(t, bMatches, "Our hydraulic cylinder piston rods"), "The organizer reviews introductions")
+	for _, chat := range []int64{a.chat, b.chat} {
+		for _, m := range h.fake.Messages(chat) {
+			if strings.Contains(m.Text, "Connected") || strings.Contains(m.Text, "Contact:") {
+				t.Fatalf("chat %d connected before any approval: %s", chat, m.Text)
+			}
+		}
+	}
+
+	admin.pressOn(card, "✅ Approve", "")
+	req := b.expect(0, "Someone would like to talk")
+	b.pressOn(req, "✅ Accept", "")
+	a.expect(0, "Connected")
+	b.expect(0, "Connected")
+}

@@ -132,6 +132,12 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 	if err := json.Unmarshal(h.Message, &r); err != nil {
 		return "", fmt.Errorf("decode held %s: %w", h.ID, err)
 	}
+	if h.Kind == HeldIntro && h.Ref != "" {
+		// Approved: from now on, asking back connects the two.
+		if err := e.Data.HoldIntro(ctx, h.Ref, false); err != nil {
+			return "", err
+		}
+	}
 	if err := e.Messenger.Notify(ctx, h.To, h.Key, r); err != nil {
 		// Back to pending, so that an admin can approve it again.
 		if rerr := e.Organizers.Store.ReopenHeld(ctx, h.ID); rerr != nil {

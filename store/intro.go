@@ -56,15 +56,20 @@ const (
 	OutcomeExpired          IntroOutcome = "expired"
 	OutcomeWithdrawn        IntroOutcome = "withdrawn"
 	OutcomeNotYours         IntroOutcome = "not_yours" // pressed by someone who is not the requested owner
+	// OutcomeAwaitingApproval: the other side asked first and an organizer
+	// has not approved that request yet; nothing changes until they do.
+	OutcomeAwaitingApproval IntroOutcome = "awaiting_approval"
 )
 
 // requestIntroScript creates or advances the introduction of a pair.
 //
 // KEYS[1] the pair's intro hash
 // ARGV[1] id for a new record, ARGV[2] from profile, ARGV[3] to profile,
-// ARGV[4] from owner, ARGV[5] to owner, ARGV[6] now (unix ms), ARGV[7] expiry (unix ms)
+// ARGV[4] from owner, ARGV[5] to owner, ARGV[6] now (unix ms), ARGV[7] expiry (unix ms),
+// ARGV[8] "1" when a new request is held for an organizer's approval
 // Returns {outcome, id}. A request in the other direction that is still
-// open becomes a connection: both asked.
+// open becomes a connection: both asked — unless it is held for an
+// organizer's approval (field "held").
 var requestIntroScript = redis.NewScript(`
 local k = KEYS[1]
 local state = redis.call('HGET', k, 'state')
@@ -78,6 +83,11 @@ if state then
     if redis.call('HGET', k, 'from') == ARGV[2] then
       return {'already_requested', id}
     end
+    -- The other side's request waits for an organizer: asking back does
+    -- not connect the two before it is approved.
+    if redis.call('HGET', k, 'held') == '1' then
+      return {'awaiting_approval', id}
+    end
     redis.call('HSET', k, 'state', 'accepted', 'decided', ARGV[6])
     return {'connected', id}
   end
@@ -89,6 +99,7 @@ end
 redis.call('DEL', k)
 redis.call('HSET', k, 'id', ARGV[1], 'from', ARGV[2], 'to', ARGV[3], 'from_owner', ARGV[4], 'to_owner', ARGV[5],
   'state', 'requested', 'created', ARGV[6], 'expires', ARGV[7])
+if ARGV[8] == '1' then redis.call('HSET', k, 'held', 1) end
 return {'requested', ARGV[1]}
 `)
 
@@ -119,6 +130,20 @@ return 'declined'
 // RequestIntro records that the owner of from asks to meet the owner of
 // to. It returns what happened and the introduction as it now stands.
 func (s *Store) RequestIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, now time.Time) (IntroOutcome, Intro, error) {
+	return s.requestIntro(ctx, from, to, fromOwner, toOwner, false, now)
+}
+
+// RequestHeldIntro is RequestIntro in broker mode: a new request is held
+// for an organizer's approval (see HoldIntro).
+func (s *Store) RequestHeldIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, now time.Time) (IntroOutcome, Intro, error) {
+	return s.requestIntro(ctx, from, to, fromOwner, toOwner, true, now)
+}
+
+func (s *Store) requestIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, held bool, now time.Time) (IntroOutcome, Intro, error) {
+	heldArg := "0"
+	if held {
+		heldArg = "1"
+	}
 	n, err := s.rdb.Incr(ctx, s.k.introSeq()).Result()
 	if err != nil {
 		return "", Intro{}, fmt.Errorf("request intro %s>%s: %w", from, to, err)
@@ -126,7 +151,7 @@ func (s *Store) RequestIntro(ctx context.Context, from, to string, fromOwner, to
 	newID := strconv.FormatInt(n, 36)
 	pair := s.k.intro(from, to)
 	res, err := requestIntroScript.Run(ctx, s.rdb, []string{pair}, newID, from, to, fromOwner, toOwner,
-		now.UnixMilli(), now.Add(IntroTTL).UnixMilli()).StringSlice()
+		now.UnixMilli(), now.Add(IntroTTL).UnixMilli(), heldArg).StringSlice()
 	if err != nil {
 		return "", Intro{}, fmt.Errorf("request intro %s>%s: %w", from, to, err)
 	}
@@ -273,4 +298,26 @@ func (s *Store) Counter(ctx context.Context, name string, day time.Time) (int64,
 		return 0, fmt.Errorf("counter %s: %w", name, err)
 	}
 	return n, nil
+}
+
+// HoldIntro marks an open request as held for an organizer's approval
+// (held true) or released (false). While held, a request the other way
+// does not connect the two.
+func (s *Store) HoldIntro(ctx context.Context, id string, held bool) error {
+	pair, err := s.rdb.Get(ctx, s.k.introID(id)).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("hold intro %s: %w", id, err)
+	}
+	if held {
+		err = s.rdb.HSet(ctx, pair, "held", 1).Err()
+	} else {
+		err = s.rdb.HDel(ctx, pair, "held").Err()
+	}
+	if err != nil {
+		return fmt.Errorf("hold intro %s: %w", id, err)
+	}
+	return nil
 }

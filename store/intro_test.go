@@ -71,6 +71,18 @@ func TestIntros(t *testing.T) {
 				}
 			})
 
+			t.Run("HeldRequestDoesNotConnect", func(t *testing.T) {
+				s := New(b.rdb, testPrefix(t, b.rdb))
+				_, in, _ := s.RequestHeldIntro(ctx, "n6", "o6", 10, 20, now)
+				if out, _, _ := s.RequestIntro(ctx, "o6", "n6", 20, 10, now); out != OutcomeAwaitingApproval {
+					t.Errorf("asking back while held = %v, want awaiting_approval", out)
+				}
+				s.HoldIntro(ctx, in.ID, false)
+				if out, _, _ := s.RequestIntro(ctx, "o6", "n6", 20, 10, now); out != OutcomeConnected {
+					t.Errorf("asking back once released = %v, want connected", out)
+				}
+			})
+
 			t.Run("DeclineIsFinal", func(t *testing.T) {
 				s := New(b.rdb, testPrefix(t, b.rdb))
 				_, in, _ := s.RequestIntro(ctx, "n3", "o3", 10, 20, now)
