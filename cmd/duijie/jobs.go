@@ -10,19 +10,30 @@ import (
 )
 
 // Periodic jobs of serve: expiring profiles (and the "still looking?"
-// nudges before) every hour, daily digests every day. With several
-// replicas, the holder of the "jobs" lease runs them.
+// nudges before) every hour, the daily digests once a day at
+// digestHourUTC. With several replicas, the holder of the "jobs" lease
+// runs them.
 
 const (
-	expiryEvery = time.Hour
-	digestEvery = 24 * time.Hour
-	jobsLease   = "jobs"
-	jobsTTL     = 2 * time.Minute
+	expiryEvery   = time.Hour
+	digestHourUTC = 1 // 09:00 in China
+	jobsLease     = "jobs"
+	jobsTTL       = 2 * time.Minute
 )
+
+// nextDigest is the first digest time after t.
+func nextDigest(t time.Time) time.Time {
+	t = t.UTC()
+	d := time.Date(t.Year(), t.Month(), t.Day(), digestHourUTC, 0, 0, 0, time.UTC)
+	if !d.After(t) {
+		d = d.Add(24 * time.Hour)
+	}
+	return d
+}
 
 // runJobs runs the periodic jobs until ctx ends.
 func runJobs(ctx context.Context, e *bot.Engine, st *store.Store, me string, ttl time.Duration, log *slog.Logger) {
-	lastDigest := time.Now()
+	digestAt := nextDigest(time.Now())
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	nextExpiry := time.Now()
@@ -35,11 +46,11 @@ func runJobs(ctx context.Context, e *bot.Engine, st *store.Store, me string, ttl
 				}
 				nextExpiry = now.Add(expiryEvery)
 			}
-			if now.Sub(lastDigest) >= digestEvery {
+			if !now.Before(digestAt) {
 				if err := e.SendDigests(ctx); err != nil && ctx.Err() == nil {
 					log.Warn("jobs digests failed", "err", err)
 				}
-				lastDigest = now
+				digestAt = nextDigest(now)
 			}
 		}
 		select {

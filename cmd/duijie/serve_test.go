@@ -117,3 +117,16 @@ func TestWebhookConfigChecked(t *testing.T) {
 		t.Errorf("config %v, %v: want the default address and no secret in String", c.String(), err)
 	}
 }
+
+func TestNextDigest(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	for _, tc := range []struct{ now, want time.Time }{
+		{time.Date(2026, 11, 20, 0, 30, 0, 0, time.UTC), time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC), time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 20, 23, 0, 0, 0, cst), time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)},
+	} {
+		if got := nextDigest(tc.now); !got.Equal(tc.want) {
+			t.Errorf("nextDigest(%v) = %v, want %v", tc.now, got, tc.want)
+		}
+	}
+}
