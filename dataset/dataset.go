@@ -40,6 +40,16 @@ type Record struct {
 	Tags        []string `json:"tags,omitempty"`
 	DoNotMatch  []string `json:"do_not_match,omitempty"`
 	Demo        bool     `json:"demo,omitempty"`
+
+	// What a normalizer wrote, carried by `duijie export` so that an
+	// export imported again keeps it (JSON Lines only).
+	Summary        string    `json:"summary,omitempty"`
+	Statement      string    `json:"statement,omitempty"`
+	Concepts       []string  `json:"concepts,omitempty"`
+	Success        string    `json:"success,omitempty"`
+	PromptVersion  string    `json:"prompt_version,omitempty"`
+	Embedding      []float32 `json:"embedding,omitempty"`
+	EmbeddingModel string    `json:"embedding_model,omitempty"`
 }
 
 // Columns are the CSV header names, in the order Export writes them.
@@ -311,6 +321,8 @@ func (r Record) Profile(now time.Time) (matcher.Profile, error) {
 		Demo: r.Demo, Title: strings.TrimSpace(r.Title), Description: strings.TrimSpace(r.Description),
 		Org: r.Org, Region: r.Region, Domains: r.Domains, Keywords: r.Keywords, TRL: r.TRL,
 		IP: matcher.IPStatus(r.IP), Budget: r.Budget, Deadline: r.Deadline, Tags: r.Tags, DoNotMatch: r.DoNotMatch,
+		Summary: r.Summary, Statement: r.Statement, Concepts: r.Concepts, Success: r.Success,
+		PromptVersion: r.PromptVersion, Embedding: r.Embedding, EmbeddingModel: r.EmbeddingModel,
 		CreatedAt: now.UTC(), UpdatedAt: now.UTC(),
 	}
 	switch strings.ToLower(strings.TrimSpace(r.Lang)) {
@@ -333,7 +345,9 @@ func (r Record) Profile(now time.Time) (matcher.Profile, error) {
 func RecordOf(p matcher.Profile) Record {
 	r := Record{ID: p.ID, Kind: string(p.Kind), Title: p.Title, Description: p.Description, Org: p.Org,
 		Region: p.Region, Lang: string(p.Lang), Domains: p.Domains, Keywords: p.Keywords, TRL: p.TRL,
-		IP: string(p.IP), Budget: p.Budget, Deadline: p.Deadline, Tags: p.Tags, DoNotMatch: p.DoNotMatch, Demo: p.Demo}
+		IP: string(p.IP), Budget: p.Budget, Deadline: p.Deadline, Tags: p.Tags, DoNotMatch: p.DoNotMatch, Demo: p.Demo,
+		Summary: p.Summary, Statement: p.Statement, Concepts: p.Concepts, Success: p.Success,
+		PromptVersion: p.PromptVersion, Embedding: p.Embedding, EmbeddingModel: p.EmbeddingModel}
 	for _, m := range p.Modes {
 		r.Modes = append(r.Modes, string(m))
 	}

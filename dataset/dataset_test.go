@@ -83,6 +83,9 @@ func TestExportReadsBack(t *testing.T) {
 		{ID: "o1", Kind: matcher.KindOffer, Status: matcher.StatusActive, Title: "T, with comma", Description: "D \"quoted\"\nsecond line", Lang: matcher.LangEN, TRL: 5, Modes: []matcher.Mode{matcher.ModeLicense}, Tags: []string{"expo"}, CreatedAt: now, UpdatedAt: now},
 		{ID: "n1", Kind: matcher.KindNeed, Status: matcher.StatusActive, Title: "需求", Description: "描述", Lang: matcher.LangZH, Region: "Suzhou, Jiangsu", CreatedAt: now, UpdatedAt: now},
 	}
+	model := ps[0]
+	model.ID, model.Summary, model.Statement, model.Concepts, model.Success = "o2", "Sum", "Laser cladding statement.", []string{"manufacturing.laser-cladding"}, "1000 h salt spray"
+	model.PromptVersion, model.Embedding, model.EmbeddingModel = "n1-abc", []float32{0.5, -0.25}, "text-embedding-3-small"
 	for _, f := range []Format{JSONL, CSV} {
 		var buf bytes.Buffer
 		var err error
@@ -105,6 +108,18 @@ func TestExportReadsBack(t *testing.T) {
 		if diff := cmp.Diff(ps, got); diff != "" {
 			t.Errorf("%s round trip (-want +got):\n%s", f, diff)
 		}
+	}
+	// What a model wrote survives a JSON Lines round trip.
+	var buf bytes.Buffer
+	if err := WriteJSONL(&buf, []matcher.Profile{model}); err != nil {
+		t.Fatal(err)
+	}
+	rows, bad, err := Read(&buf, JSONL, now)
+	if err != nil || len(bad) > 0 || len(rows) != 1 {
+		t.Fatalf("read back: %v %v %d", err, bad, len(rows))
+	}
+	if diff := cmp.Diff(model, rows[0].Profile); diff != "" {
+		t.Errorf("model fields round trip (-want +got):\n%s", diff)
 	}
 }
 
