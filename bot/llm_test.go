@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/tools/txtar"
-
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
@@ -86,40 +84,19 @@ func TestTranscriptsThroughModel(t *testing.T) {
 	files, _ := filepath.Glob("testdata/transcripts/*.txtar")
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sections := map[string]string{}
-			for _, f := range ar.Files {
-				sections[f.Name] = string(f.Data)
-			}
+			_, sections := readTranscript(t, file)
 			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
 			fake.Chat = mirror
 			rec := &recorder{}
 			intakes, publishes := 0, 0
-			for _, line := range strings.Split(strings.TrimRight(sections["input"], "\n"), "\n") {
-				fmt.Fprintf(&rec.b, "> %s\n", line)
-				in := Input{Kind: InText, Text: line}
-				if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-					b, ok := rec.press(strings.Trim(line, "[]"))
-					if !ok {
-						t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
-					}
-					in = Input{Kind: InButton, Button: b}
-					switch b.Action {
-					case actDone:
-						intakes++
-					case actPublish:
-						publishes++
-					}
-				} else if cmd, arg, ok := ParseCommand(line); ok {
-					in = Input{Kind: InCommand, Command: cmd, Arg: arg}
+			play(t, e, rec, sections["input"], func(b Button) {
+				switch b.Action {
+				case actDone:
+					intakes++
+				case actPublish:
+					publishes++
 				}
-				if _, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec); err != nil {
-					t.Fatalf("%s: %v", line, err)
-				}
-			}
+			})
 			got := rec.b.String()
 			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {
 				if want != "" && !strings.Contains(got, want) {

@@ -107,38 +107,11 @@ func TestTranscripts(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sections := map[string]string{}
-			for _, f := range ar.Files {
-				sections[f.Name] = string(f.Data)
-			}
+			ar, sections := readTranscript(t, file)
 			e, _ := testEngine(t)
 			rec := &recorder{}
 			e.Messenger = DirectMessenger{rec}
-			ctx := context.Background()
-			for _, line := range strings.Split(strings.TrimRight(sections["input"], "\n"), "\n") {
-				fmt.Fprintf(&rec.b, "> %s\n", line)
-				in := Input{Kind: InText, Text: line}
-				if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-					b, ok := rec.press(strings.Trim(line, "[]"))
-					if !ok {
-						t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
-					}
-					in = Input{Kind: InButton, Button: b}
-				} else if cmd, arg, ok := ParseCommand(line); ok {
-					in = Input{Kind: InCommand, Command: cmd, Arg: arg}
-				}
-				res, err := e.Handle(ctx, Incoming{ChatID: 100, UserID: 100, Input: in}, rec)
-				if err != nil {
-					t.Fatalf("%s: %v", line, err)
-				}
-				if res.Toast != "" {
-					fmt.Fprintf(&rec.b, "  (toast: %s)\n", res.Toast)
-				}
-			}
+			play(t, e, rec, sections["input"], nil)
 			got := rec.b.String()
 			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {
 				if want != "" && !strings.Contains(got, want) {
@@ -163,6 +136,50 @@ func TestTranscripts(t *testing.T) {
 				t.Errorf("transcript differs (-golden +got); run go test ./bot -run TestTranscripts -update if the change is intended:\n%s", diff)
 			}
 		})
+	}
+}
+
+// readTranscript reads a transcript archive and its sections by name.
+func readTranscript(t *testing.T, file string) (*txtar.Archive, map[string]string) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	for _, f := range ar.Files {
+		sections[f.Name] = string(f.Data)
+	}
+	return ar, sections
+}
+
+// play sends a transcript's input lines to chat 100, recording what the
+// user sees in rec: "[label]" presses a button on screen, "/cmd" is a
+// command, anything else a message. pressed, if set, hears of each press.
+func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(Button)) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimRight(input, "\n"), "\n") {
+		fmt.Fprintf(&rec.b, "> %s\n", line)
+		in := Input{Kind: InText, Text: line}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			b, ok := rec.press(strings.Trim(line, "[]"))
+			if !ok {
+				t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
+			}
+			in = Input{Kind: InButton, Button: b}
+			if pressed != nil {
+				pressed(b)
+			}
+		} else if cmd, arg, ok := ParseCommand(line); ok {
+			in = Input{Kind: InCommand, Command: cmd, Arg: arg}
+		}
+		res, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec)
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if res.Toast != "" {
+			fmt.Fprintf(&rec.b, "  (toast: %s)\n", res.Toast)
+		}
 	}
 }
 
