@@ -170,10 +170,17 @@ func (s *Sender) template(ctx context.Context, openid string, out Out) error {
 	if data == nil {
 		data = map[string]string{"thing1": cut(out.Text, templateThingLimit)}
 	}
-	msg := message.TemplateMessage{ToUser: openid, TemplateID: s.c.cfg.TemplateMatch,
-		Data: map[string]*message.TemplateDataItem{}}
+	// The SDK's TemplateMessage always sends an empty "miniprogram" block.
+	type item struct {
+		Value string `json:"value"`
+	}
+	msg := struct {
+		ToUser     string          `json:"touser"`
+		TemplateID string          `json:"template_id"`
+		Data       map[string]item `json:"data"`
+	}{ToUser: openid, TemplateID: s.c.cfg.TemplateMatch, Data: map[string]item{}}
 	for k, v := range data {
-		msg.Data[k] = &message.TemplateDataItem{Value: v}
+		msg.Data[k] = item{v}
 	}
 	var res struct {
 		util.CommonError
