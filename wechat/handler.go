@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -44,13 +43,13 @@ type Message struct {
 	ID     string    `json:"id"`      // the dedupe id: MsgId, or user, time and event for events
 	OpenID string    `json:"open_id"` // the user; the bot's key is UserKey(OpenID)
 	Kind   Kind      `json:"kind"`
-	Text   string    `json:"text,omitempty"`    // text; the chosen item's text for menu choices
-	Choice string    `json:"choice,omitempty"`  // the id of the chosen msgmenu item
-	Voice  string    `json:"voice,omitempty"`   // voice: the media id, to fetch and transcribe
-	Heard  string    `json:"heard,omitempty"`   // voice: WeChat's recognition, when the account has it
-	Scene  string    `json:"scene,omitempty"`   // follow and scan: the QR code's scene (see QR)
-	Key    string    `json:"key,omitempty"`     // menu: the entry's key
-	At     time.Time `json:"at"`                // when WeChat received it
+	Text   string    `json:"text,omitempty"`   // text; the chosen item's text for menu choices
+	Choice string    `json:"choice,omitempty"` // the id of the chosen msgmenu item
+	Voice  string    `json:"voice,omitempty"`  // voice: the media id, to fetch and transcribe
+	Heard  string    `json:"heard,omitempty"`  // voice: WeChat's recognition, when the account has it
+	Scene  string    `json:"scene,omitempty"`  // follow and scan: the QR code's scene (see QR)
+	Key    string    `json:"key,omitempty"`    // menu: the entry's key
+	At     time.Time `json:"at"`               // when WeChat received it
 }
 
 // User is the bot's key of the sender.
@@ -117,29 +116,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("encrypt_type") == "aes" {
-		var env message.EncryptedXMLMsg
-		if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
+		var env envelope
+		if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		if !h.signed(q.Get("msg_signature"), h.cfg.Token, ts, nonce, env.EncryptedMsg) {
+		if !h.signed(q.Get("msg_signature"), h.cfg.Token, ts, nonce, env.Encrypt) {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		if _, body, err = util.DecryptMsg(h.cfg.AppID, env.EncryptedMsg, h.cfg.AESKey); err != nil {
+		if _, body, err = util.DecryptMsg(h.cfg.AppID, env.Encrypt, h.cfg.AESKey); err != nil {
 			h.log.Warn("wechat push undecryptable", "err", err)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
 	}
-	var mix message.MixMessage
-	if err := xml.Unmarshal(body, &mix); err != nil {
+	var p push
+	if err := xml.Unmarshal(body, &p); err != nil {
 		// Retrying cannot mend it: take it and drop it.
 		h.log.Warn("wechat push undecodable, dropped", "err", err)
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	m, ok := convert(&mix)
+	m, ok := convert(&p)
 	if !ok {
 		w.WriteHeader(http.StatusOK) // an event the bot does not use
 		return
@@ -175,39 +174,39 @@ const qrScenePrefix = "qrscene_"
 
 // convert turns a push into the bot's message; false for pushes the bot
 // does not use.
-func convert(mix *message.MixMessage) (Message, bool) {
-	m := Message{OpenID: mix.GetOpenID(), At: time.Unix(mix.CreateTime, 0).UTC()}
+func convert(p *push) (Message, bool) {
+	m := Message{OpenID: p.FromUserName, At: time.Unix(p.CreateTime, 0).UTC()}
 	if m.OpenID == "" {
 		return Message{}, false
 	}
-	if mix.MsgID != 0 {
-		m.ID = strconv.FormatInt(mix.MsgID, 10)
+	if p.MsgID != 0 {
+		m.ID = strconv.FormatInt(p.MsgID, 10)
 	}
-	switch mix.MsgType {
-	case message.MsgTypeText:
-		m.Kind, m.Text = KindText, mix.Content
-		if mix.BizMsgMenuID != 0 {
-			m.Choice = strconv.FormatInt(mix.BizMsgMenuID, 10)
+	switch p.MsgType {
+	case typeText:
+		m.Kind, m.Text = KindText, p.Content
+		if p.MenuID != 0 {
+			m.Choice = strconv.FormatInt(p.MenuID, 10)
 		}
-	case message.MsgTypeVoice:
-		m.Kind, m.Voice, m.Heard = KindVoice, mix.MediaID, mix.Recognition
-	case message.MsgTypeEvent:
+	case typeVoice:
+		m.Kind, m.Voice, m.Heard = KindVoice, p.MediaID, p.Recognition
+	case typeEvent:
 		// Events carry no MsgId: WeChat's advice is to dedupe by user and time.
-		m.ID = fmt.Sprintf("ev:%s:%d:%s", m.OpenID, mix.CreateTime, mix.Event)
-		switch mix.Event {
-		case message.EventSubscribe:
-			m.Kind, m.Scene = KindFollow, strings.TrimPrefix(mix.EventKey, qrScenePrefix)
-		case message.EventScan:
-			m.Kind, m.Scene = KindScan, mix.EventKey
-		case message.EventUnsubscribe:
+		m.ID = fmt.Sprintf("ev:%s:%d:%s", m.OpenID, p.CreateTime, p.Event)
+		switch p.Event {
+		case eventSubscribe:
+			m.Kind, m.Scene = KindFollow, strings.TrimPrefix(p.EventKey, qrScenePrefix)
+		case eventScan:
+			m.Kind, m.Scene = KindScan, p.EventKey
+		case eventUnsubscribe:
 			m.Kind = KindUnfollow
-		case message.EventClick:
-			m.Kind, m.Key = KindMenu, mix.EventKey
+		case eventClick:
+			m.Kind, m.Key = KindMenu, p.EventKey
 		default:
 			return Message{}, false
 		}
 	default:
-		if mix.MsgID == 0 {
+		if p.MsgID == 0 {
 			return Message{}, false
 		}
 		m.Kind = KindUnsupported

@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/silenceper/wechat/v2/officialaccount/basic"
 )
 
 // Event QR codes: a parametric QR code (带参数二维码) whose scene names an
@@ -41,12 +39,12 @@ func (c *Client) QR(ctx context.Context, tag string, expire time.Duration) (QRCo
 	if expire > MaxQRExpiry {
 		return QRCode{}, fmt.Errorf("qr code: expiry %s beyond %s", expire, MaxQRExpiry)
 	}
-	req := basic.Request{ActionName: "QR_LIMIT_STR_SCENE"}
+	req := qrRequest{ActionName: "QR_LIMIT_STR_SCENE"}
 	if expire > 0 {
 		req.ActionName, req.ExpireSeconds = "QR_STR_SCENE", int64(expire.Seconds())
 	}
 	req.ActionInfo.Scene.SceneStr = scene
-	var t basic.Ticket
+	var t qrTicket
 	if err := c.call(ctx, "qrcode create", "/cgi-bin/qrcode/create", &req, &t); err != nil {
 		return QRCode{}, fmt.Errorf("qr code %s: %w", tag, err)
 	}

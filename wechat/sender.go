@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -27,9 +26,6 @@ const (
 	// templateThingLimit is the most characters of a template's "thing" field.
 	templateThingLimit = 20
 )
-
-// msgTypeMenu is the customer-service choice menu (the SDK names no constant).
-const msgTypeMenu message.MsgType = "msgmenu"
 
 // Out is one message of the bot to a user.
 type Out struct {
@@ -93,37 +89,9 @@ func NewSender(c *Client) *Sender { return &Sender{c: c} }
 // counted in the Result.
 func (s *Sender) Send(ctx context.Context, openid string, lastSeen time.Time, out Out) (Result, error) {
 	if s.c.cfg.Now().Sub(lastSeen) < Window-windowMargin {
-		parts := render(out, true)
-		for i, p := range parts {
-			err := s.custom(ctx, openid, p)
-			if errors.Is(err, ErrOutOfWindow) {
-				if i == 0 {
-					break // closed after all: as outside
-				}
-				rest := rest(out, parts[i:])
-				return Result{Outcome: Wait, Parts: i, Rest: &rest}, nil
-			}
-			var we *Error
-			if i == len(parts)-1 && p.Msgmenu != nil && errors.As(err, &we) && we.Code == codeUnauthorized {
-				// The account may not send menus: numbered options instead.
-				retry := render(Out{Text: p.Msgmenu.HeadContent, Options: out.Options}, false)
-				for j, q := range retry {
-					if err = s.custom(ctx, openid, q); err != nil {
-						if errors.Is(err, ErrOutOfWindow) {
-							rest := rest(out, retry[j:])
-							return Result{Outcome: Wait, Parts: i + j, Rest: &rest}, nil
-						}
-						return Result{Parts: i + j}, err
-					}
-				}
-				return Result{Outcome: Sent, Parts: i + len(retry)}, nil
-			}
-			if err != nil {
-				return Result{Parts: i}, err
-			}
-			if i == len(parts)-1 {
-				return Result{Outcome: Sent, Parts: len(parts)}, nil
-			}
+		res, err := s.sendParts(ctx, openid, out, render(out, true), 0)
+		if !errors.Is(err, errClosed) {
+			return res, err
 		}
 	}
 	if s.c.cfg.TemplateMatch == "" {
@@ -135,18 +103,45 @@ func (s *Sender) Send(ctx context.Context, openid string, lastSeen time.Time, ou
 	return Result{Outcome: Templated, Rest: &out}, nil
 }
 
+// errClosed: WeChat refused the first part; nothing was sent.
+var errClosed = errors.New("window closed")
+
+// sendParts sends the rendered parts of out in order, after sent parts
+// went out already. An account that may not send menus gets the options
+// numbered instead.
+func (s *Sender) sendParts(ctx context.Context, openid string, out Out, parts []customMessage, sent int) (Result, error) {
+	for i, p := range parts {
+		err := s.custom(ctx, openid, p)
+		var we *Error
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrOutOfWindow) && sent+i == 0:
+			return Result{}, errClosed
+		case errors.Is(err, ErrOutOfWindow):
+			r := rest(out, parts[i:])
+			return Result{Outcome: Wait, Parts: sent + i, Rest: &r}, nil
+		case p.Menu != nil && errors.As(err, &we) && we.Code == codeUnauthorized:
+			numbered := render(Out{Text: p.Menu.Head, Options: out.Options}, false)
+			return s.sendParts(ctx, openid, out, numbered, sent+i)
+		default:
+			return Result{Parts: sent + i}, err
+		}
+	}
+	return Result{Outcome: Sent, Parts: sent + len(parts)}, nil
+}
+
 // rest is what unsent, a tail of the rendered parts, still holds: its
 // text, and the options when they were to go as a menu (numbered options
 // are part of the text already).
-func rest(out Out, unsent []message.CustomerMessage) Out {
+func rest(out Out, unsent []customMessage) Out {
 	var texts []string
 	r := Out{Template: out.Template}
 	for _, p := range unsent {
 		switch {
 		case p.Text != nil:
 			texts = append(texts, p.Text.Content)
-		case p.Msgmenu != nil:
-			texts = append(texts, p.Msgmenu.HeadContent)
+		case p.Menu != nil:
+			texts = append(texts, p.Menu.Head)
 			r.Options = out.Options
 		}
 	}
@@ -155,9 +150,9 @@ func rest(out Out, unsent []message.CustomerMessage) Out {
 }
 
 // custom sends one customer-service message.
-func (s *Sender) custom(ctx context.Context, openid string, m message.CustomerMessage) error {
+func (s *Sender) custom(ctx context.Context, openid string, m customMessage) error {
 	m.ToUser = openid
-	var res struct{ util.CommonError }
+	var res okAnswer
 	if err := s.c.call(ctx, "custom send", "/cgi-bin/message/custom/send", &m, &res); err != nil {
 		return fmt.Errorf("send to %s: %w", openid, err)
 	}
@@ -170,17 +165,9 @@ func (s *Sender) template(ctx context.Context, openid string, out Out) error {
 	if data == nil {
 		data = map[string]string{"thing1": cut(out.Text, templateThingLimit)}
 	}
-	// The SDK's TemplateMessage always sends an empty "miniprogram" block.
-	type item struct {
-		Value string `json:"value"`
-	}
-	msg := struct {
-		ToUser     string          `json:"touser"`
-		TemplateID string          `json:"template_id"`
-		Data       map[string]item `json:"data"`
-	}{ToUser: openid, TemplateID: s.c.cfg.TemplateMatch, Data: map[string]item{}}
+	msg := templateMessage{ToUser: openid, TemplateID: s.c.cfg.TemplateMatch, Data: map[string]templateValue{}}
 	for k, v := range data {
-		msg.Data[k] = item{v}
+		msg.Data[k] = templateValue{v}
 	}
 	var res struct {
 		util.CommonError
@@ -195,16 +182,16 @@ func (s *Sender) template(ctx context.Context, openid string, out Out) error {
 // render turns out into customer-service messages: the text in parts of
 // at most TextLimit bytes, the options as a choice menu on the last part
 // when menu is set and they fit, else as numbered lines.
-func render(out Out, menu bool) []message.CustomerMessage {
+func render(out Out, menu bool) []customMessage {
 	n := len(out.Options)
 	if n == 0 || !menu || n > MenuLimit {
 		text := out.Text
 		if n > 0 {
-			text = strings.TrimRight(text, "\n") + "\n\n" + Numbered(out.Options)
+			text = strings.TrimSpace(strings.TrimRight(text, "\n") + "\n\n" + Numbered(out.Options))
 		}
-		var msgs []message.CustomerMessage
+		var msgs []customMessage
 		for _, p := range Split(text, TextLimit) {
-			msgs = append(msgs, *message.NewCustomerTextMessage("", p))
+			msgs = append(msgs, textMessage(p))
 		}
 		return msgs
 	}
@@ -212,16 +199,19 @@ func render(out Out, menu bool) []message.CustomerMessage {
 	if len(parts) == 0 {
 		parts = []string{""}
 	}
-	var msgs []message.CustomerMessage
+	var msgs []customMessage
 	for _, p := range parts[:len(parts)-1] {
-		msgs = append(msgs, *message.NewCustomerTextMessage("", p))
+		msgs = append(msgs, textMessage(p))
 	}
-	items := make([]message.MsgmenuItem, n)
+	items := make([]menuItem, n)
 	for i, o := range out.Options {
-		items[i] = message.MsgmenuItem{ID: strconv.Itoa(i + 1), Content: o}
+		items[i] = menuItem{ID: strconv.Itoa(i + 1), Content: o}
 	}
-	return append(msgs, message.CustomerMessage{Msgtype: msgTypeMenu,
-		Msgmenu: &message.MediaMsgmenu{HeadContent: parts[len(parts)-1], List: items}})
+	return append(msgs, customMessage{MsgType: "msgmenu", Menu: &menuBody{Head: parts[len(parts)-1], Items: items}})
+}
+
+func textMessage(s string) customMessage {
+	return customMessage{MsgType: "text", Text: &textBody{Content: s}}
 }
 
 // Numbered lists options as "1. …" lines.

@@ -3,12 +3,13 @@
 // sends customer-service and template messages within WeChat's rules
 // (Sender) and creates parametric QR codes for events (QR).
 //
-// It is the only package that imports github.com/silenceper/wechat/v2;
-// its signature, safe-mode crypto and wire types stop here. The SDK's API
-// calls use a process-wide HTTP client and fixed hosts and take no
-// context, so this package makes the few calls it needs itself, with its
-// own http.Client, a context and a configurable base URL (which tests
-// point at a fake), and decodes the answers with the SDK's types.
+// It is the only package that imports github.com/silenceper/wechat/v2,
+// and of it only util: the push signature, the safe-mode (AES) crypto and
+// the API's error answers. The SDK's API calls go through a process-wide
+// HTTP client to fixed hosts and take no context, so this package makes
+// the few calls it needs itself, with its own http.Client, a context and
+// a configurable base URL (which tests point at a fake); wire.go holds
+// the formats.
 //
 // Users are keyed "wechat:<openid>" (UserKey) wherever the bot stores them.
 package wechat
