@@ -20,8 +20,9 @@
 // after a follow, a QR scan or a menu click, for 1 minute and at most 3
 // messages — a new interaction raises the quota and the deadline to the
 // larger of the two, as WeChat does; a template id the account owns
-// (40037); a scene string of 1..64 characters and a scene id of
-// 1..100000 for permanent codes (40053, 40054 spirit: errcode 40097).
+// (40037); a QR scene string of 1..64 characters, a scene id of
+// 1..100000 for permanent codes (40097); a temporary code's life of 60 s
+// by default and 30 days at most. FailNext injects any error answer.
 //
 // The fake does not import the WeChat SDK: its signature and AES code is
 // written from WeChat's documentation, so a round trip with the adapter
