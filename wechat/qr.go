@@ -45,7 +45,7 @@ func (c *Client) QR(ctx context.Context, tag string, expire time.Duration) (QRCo
 	}
 	req.ActionInfo.Scene.SceneStr = scene
 	var t qrTicket
-	if err := c.call(ctx, "qrcode create", "/cgi-bin/qrcode/create", &req, &t); err != nil {
+	if err := c.call(ctx, "qrcode create", "/cgi-bin/qrcode/create", nil, &req, &t); err != nil {
 		return QRCode{}, fmt.Errorf("qr code %s: %w", tag, err)
 	}
 	q := QRCode{Ticket: t.Ticket, URL: t.URL,

@@ -153,7 +153,7 @@ func rest(out Out, unsent []customMessage) Out {
 func (s *Sender) custom(ctx context.Context, openid string, m customMessage) error {
 	m.ToUser = openid
 	var res okAnswer
-	if err := s.c.call(ctx, "custom send", "/cgi-bin/message/custom/send", &m, &res); err != nil {
+	if err := s.c.call(ctx, "custom send", "/cgi-bin/message/custom/send", nil, &m, &res); err != nil {
 		return fmt.Errorf("send to %s: %w", openid, err)
 	}
 	return nil
@@ -173,7 +173,7 @@ func (s *Sender) template(ctx context.Context, openid string, out Out) error {
 		util.CommonError
 		MsgID int64 `json:"msgid"`
 	}
-	if err := s.c.call(ctx, "template send", "/cgi-bin/message/template/send", &msg, &res); err != nil {
+	if err := s.c.call(ctx, "template send", "/cgi-bin/message/template/send", nil, &msg, &res); err != nil {
 		return fmt.Errorf("template to %s: %w", openid, err)
 	}
 	return nil

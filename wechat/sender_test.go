@@ -2,6 +2,7 @@ package wechat_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -182,7 +183,7 @@ func TestBadCredentials(t *testing.T) {
 	}
 	_, err = wechat.NewSender(c).Send(context.Background(), "oUser1", fake.Now(), wechat.Out{Text: "x"})
 	var we *wechat.Error
-	if !errorsAs(err, &we) || we.Code != 40125 {
+	if !errors.As(err, &we) || we.Code != 40125 {
 		t.Errorf("err = %v, want errcode 40125", err)
 	}
 }

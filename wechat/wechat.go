@@ -154,7 +154,7 @@ func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int64  `json:"expires_in"`
 	}
-	if err := c.do(ctx, "stable_token", "/cgi-bin/stable_token", "", req, &res); err != nil {
+	if err := c.do(ctx, "stable_token", "/cgi-bin/stable_token", nil, "", req, &res); err != nil {
 		return "", err
 	}
 	if res.AccessToken == "" {
@@ -165,53 +165,87 @@ func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 	return c.token, nil
 }
 
-// call POSTs req as JSON to path with the access token and decodes the
-// answer into res (which embeds util.CommonError); a token WeChat
+// call makes an API call with the access token (see do); a token WeChat
 // rejects is renewed once.
-func (c *Client) call(ctx context.Context, api, path string, req, res any) error {
+func (c *Client) call(ctx context.Context, api, path string, query url.Values, req, res any) error {
 	tok, err := c.accessToken(ctx, false)
 	if err != nil {
 		return err
 	}
-	err = c.do(ctx, api, path, tok, req, res)
+	err = c.do(ctx, api, path, query, tok, req, res)
 	var we *Error
 	if errors.As(err, &we) && (we.Code == codeInvalidToken || we.Code == codeTokenExpired) {
 		c.log.Info("wechat access token renewed", "api", api, "errcode", we.Code)
 		if tok, err = c.accessToken(ctx, true); err != nil {
 			return err
 		}
-		err = c.do(ctx, api, path, tok, req, res)
+		err = c.do(ctx, api, path, query, tok, req, res)
 	}
 	return err
 }
 
-// do performs one POST.
-func (c *Client) do(ctx context.Context, api, path, token string, req, res any) error {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return fmt.Errorf("wechat %s: %w", api, err)
+// maxAnswer bounds an API answer; a voice message's media is far smaller.
+const maxAnswer = 4 << 20
+
+// do makes one API call: a POST of req as JSON, or a GET when req is nil.
+// The answer is decoded into res, a struct embedding util.CommonError; a
+// *[]byte res takes a file answer as it is. WeChat's error answers
+// become *Error.
+func (c *Client) do(ctx context.Context, api, path string, query url.Values, token string, req, res any) error {
+	q := url.Values{}
+	for k, v := range query {
+		q[k] = v
+	}
+	if token != "" {
+		q.Set("access_token", token)
 	}
 	u := c.base + path
-	if token != "" {
-		u += "?access_token=" + url.QueryEscape(token)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	method, body := http.MethodGet, []byte(nil)
+	if req != nil {
+		var err error
+		if body, err = json.Marshal(req); err != nil {
+			return fmt.Errorf("wechat %s: %w", api, err)
+		}
+		method = http.MethodPost
+	}
+	hreq, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("wechat %s: %w", api, err)
 	}
-	hreq.Header.Set("Content-Type", "application/json; charset=utf-8")
+	if req != nil {
+		hreq.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
 	resp, err := c.http.Do(hreq)
 	if err != nil {
 		return fmt.Errorf("wechat %s: %s", api, redact(err.Error(), token))
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
 		return fmt.Errorf("wechat %s: read answer: %w", api, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("wechat %s: HTTP %d", api, resp.StatusCode)
 	}
+	if raw, ok := res.(*[]byte); ok {
+		ct := resp.Header.Get("Content-Type")
+		if !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
+			*raw = b
+			return nil
+		}
+		if err := decode(b, &okAnswer{}, api); err != nil {
+			return err
+		}
+		return &Error{API: api, Msg: "no file in answer"}
+	}
+	return decode(b, res, api)
+}
+
+// decode reads an answer into res, turning an error answer into *Error.
+func decode(b []byte, res any, api string) error {
 	if err := util.DecodeWithError(b, res, api); err != nil {
 		var ce *util.CommonError
 		if errors.As(err, &ce) {
@@ -220,6 +254,16 @@ func (c *Client) do(ctx context.Context, api, path, token string, req, res any) 
 		return fmt.Errorf("wechat %s: %w", api, err)
 	}
 	return nil
+}
+
+// Media fetches a temporary media file by id, such as the audio of a
+// voice message (Message.Voice) to transcribe; WeChat keeps them 3 days.
+func (c *Client) Media(ctx context.Context, mediaID string) ([]byte, error) {
+	var b []byte
+	if err := c.call(ctx, "media get", "/cgi-bin/media/get", url.Values{"media_id": {mediaID}}, nil, &b); err != nil {
+		return nil, fmt.Errorf("media %s: %w", mediaID, err)
+	}
+	return b, nil
 }
 
 // redact removes the access token from an error text (URLs carry it).

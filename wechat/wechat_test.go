@@ -227,4 +227,20 @@ func TestQRTagsUser(t *testing.T) {
 
 func slogDiscard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
+func TestVoiceMedia(t *testing.T) {
+	r := newRig(t, false, "")
+	r.fake.AddMedia("m1", []byte("#!AMR\n..."))
+	r.fake.Deliver(r.endpoint, wxfake.Message{From: "oUser1", Type: "voice", MediaID: "m1"})
+	msgs := r.inbox.messages()
+	if len(msgs) != 1 || msgs[0].Kind != wechat.KindVoice || msgs[0].Heard != "" {
+		t.Fatalf("stored %+v", msgs)
+	}
+	audio, err := r.client.Media(context.Background(), msgs[0].Voice)
+	if err != nil || string(audio) != "#!AMR\n..." {
+		t.Errorf("Media = %q, %v", audio, err)
+	}
+	var we *wechat.Error
+	if _, err := r.client.Media(context.Background(), "gone"); !errors.As(err, &we) || we.Code != 40007 {
+		t.Errorf("unknown media: %v, want errcode 40007", err)
+	}
+}

@@ -10,6 +10,7 @@
 //	POST /cgi-bin/message/custom/send   text and msgmenu
 //	POST /cgi-bin/message/template/send
 //	POST /cgi-bin/qrcode/create     QR_SCENE, QR_STR_SCENE, QR_LIMIT_SCENE, QR_LIMIT_STR_SCENE
+//	GET  /cgi-bin/media/get         media_id: a file added by AddMedia or a voice push
 //
 // Like WeChat it answers HTTP 200 with {"errcode","errmsg"} and checks:
 // the appid and secret (40013, 40125); the access token (40001 unknown,
@@ -97,6 +98,7 @@ type Server struct {
 	calls     []Call
 	failNext  map[string][]apiError // by path
 	tickets   map[string]string     // ticket → scene
+	media     map[string][]byte     // media id → file
 	nextMsgID int64
 	changed   chan struct{}
 }
@@ -110,13 +112,14 @@ type apiError struct {
 func New(tb testing.TB) *Server {
 	s := &Server{tb: tb, now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
 		tokens: map[string]time.Time{}, windows: map[string]window{}, failNext: map[string][]apiError{},
-		tickets: map[string]string{}, nextMsgID: 24000000000000000, changed: make(chan struct{})}
+		tickets: map[string]string{}, media: map[string][]byte{}, nextMsgID: 24000000000000000, changed: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/cgi-bin/token", s.token)
 	mux.HandleFunc("/cgi-bin/stable_token", s.stableToken)
 	mux.HandleFunc("/cgi-bin/message/custom/send", s.authed(s.customSend))
 	mux.HandleFunc("/cgi-bin/message/template/send", s.authed(s.templateSend))
 	mux.HandleFunc("/cgi-bin/qrcode/create", s.authed(s.qrCreate))
+	mux.HandleFunc("/cgi-bin/media/get", s.mediaGet)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r.URL.Path, nil, apiError{48001, "api unauthorized"}, nil)
 	})
@@ -235,14 +238,19 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// answer records a call and writes WeChat's JSON answer: e when non-zero,
-// else ok merged with errcode 0.
-func (s *Server) answer(w http.ResponseWriter, path string, body []byte, e apiError, ok map[string]any) {
+// record adds c to the calls and wakes waiters.
+func (s *Server) record(c Call) {
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Path: path, Body: body, ErrCode: e.Code})
+	s.calls = append(s.calls, c)
 	close(s.changed)
 	s.changed = make(chan struct{})
 	s.mu.Unlock()
+}
+
+// answer records a call and writes WeChat's JSON answer: e when non-zero,
+// else ok merged with errcode 0.
+func (s *Server) answer(w http.ResponseWriter, path string, body []byte, e apiError, ok map[string]any) {
+	s.record(Call{Path: path, Body: body, ErrCode: e.Code})
 	w.Header().Set("Content-Type", "application/json; encoding=utf-8")
 	if e.Code != 0 {
 		json.NewEncoder(w).Encode(e)
@@ -491,6 +499,36 @@ func (s *Server) qrCreate(body []byte) (apiError, map[string]any) {
 	out["ticket"] = ticket
 	out["url"] = "http://weixin.qq.com/q/" + ticket
 	return apiError{}, out
+}
+
+// AddMedia stores a file that /cgi-bin/media/get serves under id.
+func (s *Server) AddMedia(id string, file []byte) {
+	s.mu.Lock()
+	s.media[id] = file
+	s.mu.Unlock()
+}
+
+// mediaGet serves a media file as WeChat does: the file with its content
+// type, or a JSON error (40007 for an unknown media id).
+func (s *Server) mediaGet(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	exp, known := s.tokens[q.Get("access_token")]
+	valid := known && s.now.Before(exp)
+	file, ok := s.media[q.Get("media_id")]
+	s.mu.Unlock()
+	switch {
+	case !known:
+		s.answer(w, r.URL.Path, nil, apiError{40001, "invalid credential, access_token is invalid or not latest"}, nil)
+	case !valid:
+		s.answer(w, r.URL.Path, nil, apiError{42001, "access_token expired"}, nil)
+	case !ok:
+		s.answer(w, r.URL.Path, nil, apiError{40007, "invalid media_id"}, nil)
+	default:
+		s.record(Call{Path: r.URL.Path})
+		w.Header().Set("Content-Type", "audio/amr")
+		w.Write(file)
+	}
 }
 
 // Scene returns the scene a ticket was created for.
