@@ -70,6 +70,11 @@ const (
 	// putTimeout keeps the answer inside WeChat's 5 s, after which it
 	// drops the connection and pushes again.
 	putTimeout = 4 * time.Second
+	// maxSkew bounds the age of a push's timestamp. In plain mode the
+	// signature covers only the token, timestamp and nonce, not the body:
+	// a bound on the timestamp limits what a captured URL can be replayed
+	// for. WeChat's retries come within seconds.
+	maxSkew = 5 * time.Minute
 )
 
 // Handler receives WeChat's pushes.
@@ -85,17 +90,21 @@ func NewHandler(cfg Config, inbox Inbox, log *slog.Logger) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	return &Handler{cfg: cfg, inbox: inbox, log: log}, nil
 }
 
 // ServeHTTP answers WeChat's URL check (GET) and pushes (POST). A push is
 // stored in the inbox before the answer, an empty 200: the bot replies
-// later by customer-service messages. A wrong signature gets 401; a
-// store failure 503, and WeChat pushes again.
+// later by customer-service messages. A wrong signature or a timestamp
+// older than maxSkew gets 401; a store failure 503, and WeChat pushes
+// again.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
-	if !h.signed(q.Get("signature"), h.cfg.Token, ts, nonce) {
+	if !h.signed(q.Get("signature"), h.cfg.Token, ts, nonce) || !h.fresh(ts) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
@@ -116,6 +125,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("encrypt_type") == "aes" {
+		if h.cfg.AESKey == "" {
+			h.log.Error("wechat push encrypted but WECHAT_AES_KEY is not set; set it to the account's EncodingAESKey")
+			http.Error(w, "not configured", http.StatusServiceUnavailable)
+			return
+		}
 		var env envelope
 		if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
 			http.Error(w, "bad request", http.StatusBadRequest)
@@ -167,6 +181,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) signed(sig string, parts ...string) bool {
 	want := util.Signature(parts...)
 	return subtle.ConstantTimeCompare([]byte(strings.ToLower(sig)), []byte(want)) == 1
+}
+
+// fresh reports whether a push's timestamp is within maxSkew of now.
+func (h *Handler) fresh(ts string) bool {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	d := h.cfg.Now().Sub(time.Unix(sec, 0))
+	return d < maxSkew && d > -maxSkew
 }
 
 // qrScenePrefix marks the scene in a follow event's key.

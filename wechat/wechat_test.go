@@ -113,6 +113,22 @@ func TestSignature(t *testing.T) {
 			if status, _, err := r.fake.Verify(r.endpoint, false); err != nil || status != http.StatusOK {
 				t.Errorf("URL check: status %d, err %v; want 200 with echostr", status, err)
 			}
+
+			// A push replayed later with its signed query is refused.
+			var captured *http.Request
+			spy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) { captured = req }))
+			defer spy.Close()
+			d = r.fake.Text(spy.URL, "oUser1", "原文")
+			r.fake.Advance(10 * time.Minute)
+			body := strings.NewReader("<xml><FromUserName>oUser1</FromUserName><MsgType>text</MsgType><Content>伪造</Content><MsgId>1</MsgId></xml>")
+			resp, err := http.Post(r.endpoint+"?"+captured.URL.RawQuery, "text/xml", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized || len(r.inbox.messages()) != 0 {
+				t.Errorf("stale replay: status %d, %d stored; want 401, none", resp.StatusCode, len(r.inbox.messages()))
+			}
 		})
 	}
 }
