@@ -195,3 +195,7 @@ func (k keys) heldIDs() string { return k.prefix + ":held:{broker}" }
 
 // heldSeq is the counter behind held messages' ids.
 func (k keys) heldSeq() string { return k.prefix + ":seq:held" }
+
+// rate is the token bucket of one sender (ratelimit.go), a hash with a TTL
+// of the time it takes to fill up. One key per script: any Cluster slot.
+func (k keys) rate(userKey string) string { return k.prefix + ":rate:" + userKey }
