@@ -355,7 +355,13 @@ func (s *Store) WithdrawIntros(ctx context.Context, profileID string) error {
 		return fmt.Errorf("withdraw intros of %s: %w", profileID, err)
 	}
 	for _, pair := range pairs {
-		if err := s.rdb.HSet(ctx, pair, "state", string(IntroWithdrawn)).Err(); err != nil {
+		// Nothing is owed any more: a sweep must not reveal a withdrawn pair.
+		_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, pair, "state", string(IntroWithdrawn))
+			p.HDel(ctx, pair, "owed")
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("withdraw intro %s: %w", pair, err)
 		}
 	}

@@ -323,6 +323,25 @@ func TestFinding2NoHalfConnection(t *testing.T) {
 			if out, got, _ := s.AnswerIntro(ctx, in.ID, 20, false, now); Resume(out, got) != OutcomeDeclined || got.Owed != OwedDecline {
 				t.Errorf("retried decline = %v %+v, want declined and the answer owed", out, got)
 			}
+			owed(OwedConnect, OwedDecline)
+
+			// A withdrawn or rejected introduction owes nothing: a sweep
+			// reveals nobody.
+			if err := s.WithdrawIntros(ctx, "n2"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.WithdrawIntros(ctx, "n3"); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := broken().RequestHeldIntro(ctx, "n4", "o4", 10, 20, now); !errors.Is(err, errInjected) {
+				t.Fatalf("held request with a failing write = %v", err)
+			}
+			owed(OwedRequest)
+			_, in, _ = s.RequestHeldIntro(ctx, "n4", "o4", 10, 20, now)
+			if err := s.RejectIntro(ctx, in.ID); err != nil {
+				t.Fatal(err)
+			}
+			owed()
 		})
 	}
 }
