@@ -77,7 +77,7 @@ func (o Options) Mark() string {
 // full-width forms folded as matcher.CleanText does) with every contact
 // detail replaced by the options' mark, and what it replaced, in order.
 func Text(text string, opt Options) (string, []Found) {
-	t := matcher.CleanText(text)
+	t := matcher.CleanText(strings.Map(dropFormat, text))
 	var found []Found
 	// A replacement can bring together what was apart ("@a0@a0"): a few
 	// passes, until nothing more is found.
@@ -103,12 +103,22 @@ func Text(text string, opt Options) (string, []Found) {
 // maxPasses bounds the passes of Text over one text.
 const maxPasses = 4
 
+// dropFormat drops the invisible format characters CleanText keeps: the
+// Arabic letter mark, Unicode tags (U+E0000–E007F, which can carry text
+// a reader never sees to a model) and the rest of category Cf.
+func dropFormat(r rune) rune {
+	if unicode.Is(unicode.Cf, r) {
+		return -1
+	}
+	return r
+}
+
 // Blank reports whether text has nothing visible: only white space,
 // zero-width characters, bidi and other control or format characters.
 func Blank(text string) bool {
 	for _, r := range text {
 		if !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) &&
-			r != '\u3164' && r != '\u115f' && r != '\u1160' && r != '\uffa0' { // Hangul fillers draw nothing
+			r != '\u3164' && r != '\u115f' && r != '\u1160' && r != '\uffa0' && r != '\u2800' { // Hangul fillers and the blank Braille cell draw nothing
 			return false
 		}
 	}
