@@ -173,10 +173,27 @@ var patterns = []struct {
 	{Phone, regexp.MustCompile(`[48]00[ -]?[0-9]{3}[ -]?[0-9]{4}`), true},
 }
 
+// minPhoneDigits is the fewest digits a text needs for a phone number.
+const minPhoneDigits = 5
+
 // find returns the spans to replace in t, sorted and without overlaps.
 func find(t string, names []string) []span {
 	var spans []span
+	alnum, digits := 0, 0
+	for i := 0; i < len(t); i++ {
+		if isWordByte(t[i]) {
+			alnum++
+		}
+		if isDigit(t[i]) {
+			digits++
+		}
+	}
 	for _, p := range patterns {
+		// Every pattern needs Latin letters or digits, phones a few digits:
+		// most Chinese text skips the regular expressions.
+		if alnum == 0 || p.kind == Phone && digits < minPhoneDigits {
+			continue
+		}
 		for _, m := range p.re.FindAllStringSubmatchIndex(t, -1) {
 			start, end := m[0], m[1]
 			if len(m) >= 4 && m[2] >= 0 { // the group is the match

@@ -235,3 +235,13 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkText(b *testing.B) {
+	text := strings.Repeat("我们需要一种耐磨涂层，用于液压缸活塞杆，工作温度 -40~125℃，预算 50 万元。", 6) +
+		"联系：张伟 13812345678，微信 zwlab2024，alice@example.com"
+	opt := Options{Lang: matcher.LangZH, Names: []string{"张伟", "zwlab"}}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Text(text, opt)
+	}
+}
