@@ -17,6 +17,7 @@ import (
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
+	"github.com/duijie/duijie/prompts/openaiapi"
 	"github.com/duijie/duijie/prompts/llmfake"
 )
 
@@ -66,7 +67,7 @@ func llmEngine(t *testing.T, opt prompts.AnalyzerOptions) (*Engine, *llmfake.Ser
 	e, st := testEngine(t)
 	fake := llmfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := prompts.NewOpenAI(prompts.ClientConfig{BaseURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	client := openaiapi.New(openaiapi.Config{BaseURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
 	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: 300 * time.Millisecond, Sleep: func(context.Context, time.Duration) error { return nil }}, log)
 	if opt.Model == "" {
 		opt.Model = "test-model"
