@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
 )
@@ -26,7 +27,7 @@ const testSecret = "s3cret-token_1"
 
 // replica is one bot process in webhook mode, on a shared store.
 type replica struct {
-	tele *Telegram
+	tele *Bot
 	srv  *httptest.Server
 }
 
@@ -41,7 +42,7 @@ func startReplicas(t *testing.T, n int) (*tgfake.Server, []replica, *store.Store
 	var wg sync.WaitGroup
 	var reps []replica
 	for i := range n {
-		tele, err := NewTelegram(ctx, TelegramOptions{
+		tele, err := New(ctx, Options{
 			Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 			HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
 			WebhookURL: "https://bot.example/telegram", WebhookSecret: testSecret,
@@ -51,7 +52,7 @@ func startReplicas(t *testing.T, n int) (*tgfake.Server, []replica, *store.Store
 			cancel()
 			t.Fatal(err)
 		}
-		e.Messenger = DirectMessenger{tele}
+		e.Messenger = bot.DirectMessenger{Sender: tele}
 		srv := httptest.NewServer(tele.WebhookHandler())
 		t.Cleanup(srv.Close)
 		reps = append(reps, replica{tele, srv})
@@ -174,7 +175,7 @@ func TestWebhookAnswers503WhenStoreIsDown(t *testing.T) {
 	fake := tgfake.New(t)
 	e, _ := testEngine(t)
 	down := store.New(brokenRedis(t), "")
-	tele, err := NewTelegram(context.Background(), TelegramOptions{Token: fake.Token(), APIURL: fake.URL(),
+	tele, err := New(context.Background(), Options{Token: fake.Token(), APIURL: fake.URL(),
 		WebhookSecret: testSecret, Inbox: down, Leases: down}, e, down, down, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +195,7 @@ func TestSecondPollerRefused(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatal(err)
 	}
-	tele, err := NewTelegram(context.Background(), TelegramOptions{Token: fake.Token(), APIURL: fake.URL(),
+	tele, err := New(context.Background(), Options{Token: fake.Token(), APIURL: fake.URL(),
 		PollTimeout: 2 * time.Second, Leases: st, Replica: "me"}, e, st, st, log)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,9 @@
-package bot
+// Package notify delivers the messages a user gets because of someone
+// else (new matches, introductions, digests): OutboxMessenger queues them
+// in the durable outbox, the Notifier sends what the outbox holds, and one
+// Broadcaster paces every send to Telegram's limits. It reaches Telegram
+// through BroadcastAPI (bot/telegram.BotAPI) and imports no Telegram client.
+package notify
 
 import (
 	"context"
@@ -10,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
 )
@@ -357,7 +363,7 @@ func (n *Notifier) deliver(ctx context.Context, d store.Delivery) {
 		n.skipped.Add(1)
 		n.opt.Metrics.Notification("skipped")
 		log.Info("notifier chat unreachable; skipped")
-	case errors.Is(err, ErrRejected):
+	case errors.Is(err, bot.ErrRejected):
 		n.deadLetter(ctx, log, d, err.Error())
 	case ctx.Err() != nil:
 		// Stopping: the entry stays pending for the next holder.
@@ -428,14 +434,14 @@ type OutboxMessenger struct {
 	Metrics *metrics.Metrics // counts "queued"; nil for none
 }
 
-var _ Messenger = OutboxMessenger{}
+var _ bot.Messenger = OutboxMessenger{}
 
 // Notify queues r for chatID under key. A text longer than one message is
 // queued as parts keyed key#1, key#2…, the buttons with the last; parts
 // usually arrive in order (one chat gets one message a second) but
 // nothing guarantees it.
-func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r Reply) error {
-	parts := splitText(r.Text, maxMessageUTF16)
+func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r bot.Reply) error {
+	parts := bot.SplitText(r.Text, bot.MaxMessageUTF16)
 	for i, part := range parts {
 		n := store.Notification{To: chatID, Key: key, Text: part}
 		if len(parts) > 1 {
@@ -457,7 +463,7 @@ func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r
 
 // NotificationButtons turns rows of dialog buttons into the plain
 // label/data buttons a notification carries.
-func NotificationButtons(rows [][]Choice) [][]store.Button {
+func NotificationButtons(rows [][]bot.Choice) [][]store.Button {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -470,4 +476,27 @@ func NotificationButtons(rows [][]Choice) [][]store.Button {
 		out = append(out, r)
 	}
 	return out
+}
+
+// Leaser hands out exclusive, renewable roles.
+type Leaser interface {
+	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	LeaseHolder(ctx context.Context, name string) (string, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+}
+
+// Timing of the notifier's lease.
+const (
+	leaseTTL   = 15 * time.Second
+	leaseRenew = 5 * time.Second
+)
+
+// sleep waits d or until ctx ends, and reports whether it waited d.
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -51,7 +51,7 @@ const (
 )
 
 // replicaName names this process among replicas.
-func (t *Telegram) replicaName() string {
+func (t *Bot) replicaName() string {
 	if t.opt.Replica != "" {
 		return t.opt.Replica
 	}
@@ -60,7 +60,7 @@ func (t *Telegram) replicaName() string {
 }
 
 // WebhookHandler receives Telegram's webhook calls.
-func (t *Telegram) WebhookHandler() http.Handler {
+func (t *Bot) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -105,7 +105,7 @@ func (t *Telegram) WebhookHandler() http.Handler {
 // RunWebhook registers the webhook and the command menu, then consumes
 // the inbox shards this replica can lease until ctx ends. The caller
 // serves WebhookHandler.
-func (t *Telegram) RunWebhook(ctx context.Context) error {
+func (t *Bot) RunWebhook(ctx context.Context) error {
 	if t.opt.Inbox == nil || t.opt.Leases == nil {
 		return fmt.Errorf("webhook mode needs an inbox and leases")
 	}
@@ -139,7 +139,7 @@ func (t *Telegram) RunWebhook(ctx context.Context) error {
 }
 
 // consumeShard handles one inbox shard while this replica holds its lease.
-func (t *Telegram) consumeShard(ctx context.Context, shard int) {
+func (t *Bot) consumeShard(ctx context.Context, shard int) {
 	name, me := store.InboxLease(shard), t.replicaName()
 	defer t.opt.Leases.ReleaseLease(context.WithoutCancel(ctx), name, me)
 	for ctx.Err() == nil {
@@ -162,7 +162,7 @@ func (t *Telegram) consumeShard(ctx context.Context, shard int) {
 
 // drainShard reads and handles a leased shard, renewing the lease, until
 // the lease is lost or ctx ends.
-func (t *Telegram) drainShard(ctx context.Context, shard int, name, me string) {
+func (t *Bot) drainShard(ctx context.Context, shard int, name, me string) {
 	pending := true // first what a dead holder (or this one) left unacked
 	renewed := time.Now()
 	for ctx.Err() == nil {
@@ -212,7 +212,7 @@ func (t *Telegram) drainShard(ctx context.Context, shard int, name, me string) {
 
 // holdPollerLease makes this process the only long poller of the bot
 // among those sharing the store, renewing the lease until stop is called.
-func (t *Telegram) holdPollerLease(ctx context.Context) (stop func(), err error) {
+func (t *Bot) holdPollerLease(ctx context.Context) (stop func(), err error) {
 	me := t.replicaName()
 	held, err := t.opt.Leases.Lease(ctx, pollerLease, me, leaseTTL)
 	if err != nil {
