@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
 )
@@ -71,7 +72,7 @@ type NotifierOptions struct {
 	// CallTimeout + 15 s).
 	LockTTL time.Duration
 	// Leases, when set, let one notifier among replicas send at a time.
-	Leases Leaser
+	Leases lease.Store
 	// Metrics receives notification counts; nil for none.
 	Metrics *metrics.Metrics
 	// Now defaults to time.Now.
@@ -157,48 +158,15 @@ func (n *Notifier) Run(ctx context.Context) error {
 		n.consume(ctx)
 		return nil
 	}
-	for ctx.Err() == nil {
-		held, err := n.opt.Leases.Lease(ctx, notifierLease, n.opt.Consumer, leaseTTL)
-		if err != nil && ctx.Err() == nil {
-			n.log.Warn("notifier lease failed", "err", err)
-		}
-		if !held {
-			sleep(ctx, leaseRenew)
-			continue
-		}
+	l := lease.Lease{Store: n.opt.Leases, Name: notifierLease, Holder: n.opt.Consumer, Log: n.log}
+	l.Hold(ctx, func(lctx context.Context) {
 		n.log.Info("notifier holds the lease")
-		n.whileLeased(ctx, n.consume)
-	}
-	return nil
-}
-
-// whileLeased runs fn with a context that ends when ctx does or the lease
-// is lost, renewing the lease meanwhile, and releases it afterwards.
-func (n *Notifier) whileLeased(ctx context.Context, fn func(context.Context)) {
-	lctx, cancel := context.WithCancel(ctx)
-	renewed := make(chan struct{})
-	go func() {
-		defer close(renewed)
-		for sleep(lctx, leaseRenew) {
-			held, err := n.opt.Leases.Lease(lctx, notifierLease, n.opt.Consumer, leaseTTL)
-			if lctx.Err() != nil {
-				return
-			}
-			if err != nil || !held {
-				n.log.Warn("notifier lease lost; standing by", "err", err)
-				cancel()
-				return
-			}
+		n.consume(lctx)
+		if lease.Lost(lctx) {
+			n.log.Warn("notifier lease lost; standing by")
 		}
-	}()
-	fn(lctx)
-	cancel()
-	<-renewed
-	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer rcancel()
-	if err := n.opt.Leases.ReleaseLease(rctx, notifierLease, n.opt.Consumer); err != nil {
-		n.log.Warn("notifier lease release failed", "err", err)
-	}
+	})
+	return nil
 }
 
 // consume claims and delivers until ctx ends, then waits for the workers.
@@ -477,19 +445,6 @@ func NotificationButtons(rows [][]bot.Choice) [][]store.Button {
 	}
 	return out
 }
-
-// Leaser hands out exclusive, renewable roles.
-type Leaser interface {
-	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	LeaseHolder(ctx context.Context, name string) (string, error)
-	ReleaseLease(ctx context.Context, name, holder string) error
-}
-
-// Timing of the notifier's lease.
-const (
-	leaseTTL   = 15 * time.Second
-	leaseRenew = 5 * time.Second
-)
 
 // sleep waits d or until ctx ends, and reports whether it waited d.
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -21,6 +21,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
@@ -72,7 +73,11 @@ type Options struct {
 	Inbox Inbox
 	// Leases make roles exclusive across replicas: the long poller, and
 	// the consumer of each inbox shard. Nil: no coordination (one process).
-	Leases Leaser
+	Leases lease.Store
+	// LeaseTTL is how long those leases last without renewal (default
+	// lease.DefaultTTL); an inbox entry is taken over from another
+	// replica only when it has been idle this long.
+	LeaseTTL time.Duration
 	// Replica names this process among replicas (default: host and pid).
 	Replica string
 	// Metrics receives counts and timings; nil for none.
@@ -128,6 +133,9 @@ func New(ctx context.Context, opt Options, e *bot.Engine, dedup Deduper, users b
 	}
 	if opt.Broadcasts == nil {
 		opt.Broadcasts = noObserver{}
+	}
+	if opt.LeaseTTL <= 0 {
+		opt.LeaseTTL = lease.DefaultTTL
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = DefaultWorkers
@@ -207,13 +215,30 @@ var commands = map[matcher.Lang][]models.BotCommand{
 // Run registers the command menu and polls for updates until ctx ends,
 // then lets queued updates finish within ShutdownGrace.
 func (t *Bot) Run(ctx context.Context) error {
-	if t.opt.Leases != nil {
-		stop, err := t.holdPollerLease(ctx)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	if t.opt.Leases == nil {
+		return t.poll(ctx)
 	}
+	var err error
+	l := lease.Lease{Store: t.opt.Leases, Name: pollerLease, Holder: t.replicaName(), TTL: t.opt.LeaseTTL, Log: t.log}
+	held, lerr := l.Do(ctx, func(lctx context.Context) {
+		err = t.poll(lctx)
+		if lease.Lost(lctx) {
+			err = fmt.Errorf("telegram poller lease lost to another instance; long polling allows one instance")
+		}
+	})
+	if lerr != nil {
+		return fmt.Errorf("poller lease: %w", lerr)
+	}
+	if !held {
+		holder, _ := t.opt.Leases.LeaseHolder(ctx, pollerLease)
+		return fmt.Errorf("another instance (%s) is already polling Telegram for this bot; long polling allows one instance — stop it, or run all instances in webhook mode (WEBHOOK_URL)", holder)
+	}
+	return err
+}
+
+// poll receives updates by long polling until ctx ends, then lets queued
+// updates finish within the shutdown grace.
+func (t *Bot) poll(ctx context.Context) error {
 	err := t.setUp(ctx)
 	if err == nil {
 		// Long polling fails while a webhook is set.
