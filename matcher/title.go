@@ -30,9 +30,9 @@ const (
 func (t *Taxonomy) Title(kind Kind, text string) string {
 	text = CleanText(text)
 	if DetectLang(text) == LangZH {
-		return t.titleZH(kind, text)
+		return t.title(styleZH, kind, text)
 	}
-	return t.titleEN(kind, text)
+	return t.title(styleEN, kind, text)
 }
 
 var (
@@ -49,16 +49,56 @@ var (
 	trailersZH = []string{"了", "呢", "啊", "吧", "呀", "嘛", "哦", "啦", "的"}
 )
 
-func (t *Taxonomy) titleZH(kind Kind, text string) string {
-	spans := clauses(text)
+// titleStyle is how titles are written in one language.
+type titleStyle struct {
+	lang                  Lang
+	max                   int
+	sep                   string // between a concept label and the clause
+	subjectSep            string // between the subject and the clause
+	subject               func(clause string) (name string, strong bool)
+	problemCues, offerCue []string
+	clean                 func(string) string
+	shorten               func(string) string
+	clip                  func(string, int) string
+}
+
+var (
+	styleZH = titleStyle{lang: LangZH, max: TitleRunesZH, sep: "：", subjectSep: "", subject: subjectOfZH,
+		problemCues: problemCuesZH, offerCue: offerCuesZH, clean: cleanClauseZH, shorten: identity, clip: clip}
+	styleEN = titleStyle{lang: LangEN, max: TitleRunesEN, sep: ": ", subjectSep: ": ", subject: subjectOfEN,
+		problemCues: problemCuesEN, offerCue: offerCuesEN, clean: cleanClauseEN, shorten: shortenEN,
+		clip: func(s string, max int) string { return upperFirst(clipWords(s, max)) }}
+)
+
+func identity(s string) string { return s }
+
+// subjectOfZH reads what the user makes from "我们是做日用陶瓷的" or
+// "茶厂"; the first is the stronger.
+func subjectOfZH(s string) (string, bool) {
+	core := strings.TrimPrefix(strings.TrimPrefix(s, "我们是"), "我是")
+	if m := subjectZH.FindStringSubmatch(core); m != nil {
+		return m[1] + m[2], m[1] != ""
+	}
+	return "", false
+}
+
+// subjectOfEN reads what the user makes from "we make everyday ceramics"
+// or "we are a small dairy farm".
+func subjectOfEN(s string) (string, bool) {
+	if m := subjectEN.FindStringSubmatch(s); m != nil {
+		return strings.TrimSpace(m[1] + m[2]), true
+	}
+	return "", false
+}
+
+func (t *Taxonomy) title(st titleStyle, kind Kind, text string) string {
 	subject := ""
 	var rest []string
-	for _, c := range spans {
+	for _, c := range clauses(text) {
 		s := text[c[0]:c[1]]
-		core := strings.TrimPrefix(strings.TrimPrefix(s, "我们是"), "我是")
-		if m := subjectZH.FindStringSubmatch(core); m != nil {
-			if subject == "" || m[1] != "" {
-				subject = m[1] + m[2]
+		if name, strong := st.subject(s); name != "" {
+			if subject == "" || strong {
+				subject = name
 			}
 			continue
 		}
@@ -67,23 +107,26 @@ func (t *Taxonomy) titleZH(kind Kind, text string) string {
 		}
 		rest = append(rest, s)
 	}
-	cues := problemCuesZH
+	cues := st.problemCues
 	if kind == KindOffer {
-		cues = offerCuesZH
+		cues = st.offerCue
 	}
 	clause := pickClause(rest, cues)
 	if clause == "" && subject == "" {
-		return clip(firstSentence(text, TitleRunesZH), TitleRunesZH)
+		return st.clip(firstSentence(text, st.max+1), st.max)
 	}
-	clause = cleanClauseZH(clause)
-	title := joinTitle(subject, clause, "")
+	clause = st.clean(clause)
+	if utf8.RuneCountInString(subject)+utf8.RuneCountInString(clause)+len(st.sep) > st.max {
+		clause = st.shorten(clause)
+	}
+	title := joinTitle(subject, clause, st.subjectSep)
 	if subject == "" {
-		title = t.withConcept(text, clause, LangZH, "：")
+		title = t.withConcept(text, clause, st.lang, st.sep)
 	}
-	if utf8.RuneCountInString(title) > TitleRunesZH {
+	if utf8.RuneCountInString(title) > st.max {
 		title = clause
 	}
-	return clip(title, TitleRunesZH)
+	return st.clip(title, st.max)
 }
 
 // pickClause returns the first clause with a cue, else the first clause.
@@ -172,47 +215,11 @@ func isFactClause(s string) bool {
 }
 
 var (
-	subjectEN = regexp.MustCompile(`(?i)^(?:we|i)\s+(?:make|produce|grow|raise|farm|run|manufacture|process|sell)\s+(?:a\s+|an\s+|small\s+|family\s+)*([a-z][a-z -]{1,30}?)(?:\s+(?:factory|farm|company|workshop|plant|business|mill))?(?:\s+(?:in|at|near|from)\s+.*)?$|(?i)^(?:we are|we're|i am|i'm|i run|we run)\s+(?:a\s+|an\s+|small\s+|family\s+)*([a-z][a-z -]{1,30}?)\s+(?:factory|farm|company|workshop|plant|business|mill|producer|maker|manufacturer|grower)(?:\s+(?:in|at|near|from)\s+.*)?$`)
+	subjectEN     = regexp.MustCompile(`(?i)^(?:we|i)\s+(?:make|produce|grow|raise|farm|run|manufacture|process|sell)\s+(?:a\s+|an\s+|small\s+|family\s+)*([a-z][a-z -]{1,30}?)(?:\s+(?:factory|farm|company|workshop|plant|business|mill))?(?:\s+(?:in|at|near|from)\s+.*)?$|(?i)^(?:we are|we're|i am|i'm|i run|we run)\s+(?:a\s+|an\s+|small\s+|family\s+)*([a-z][a-z -]{1,30}?)\s+(?:factory|farm|company|workshop|plant|business|mill|producer|maker|manufacturer|grower)(?:\s+(?:in|at|near|from)\s+.*)?$`)
 	problemCuesEN = []string{"keep", "unstable", "too ", "problem", "issue", "fail", "can't", "cannot", "won't", "low", "high", "poor", "lose", "losing", "dying", "crack", "leak", "slow", "expensive", "waste", "need", "looking for", "want", "how to", "drift", "fluctuat", "broken", "defect"}
 	offerCuesEN   = []string{"developed", "built", "invented", "designed", "offer", "provide", "we have", "our technology", "our method", "patent", "system", "device", "process"}
 	leadInsEN     = []string{"hello ", "hi ", "we have developed ", "we've developed ", "we developed ", "our lab developed ", "our team developed ", "we built ", "we designed ", "we invented ", "we offer ", "we provide ", "we have ", "we need ", "we want ", "we are looking for ", "we're looking for ", "looking for ", "i need ", "i want ", "need ", "want ", "our ", "the ", "we ", "and ", "but ", "so ", "also ", "a ", "an "}
 )
-
-func (t *Taxonomy) titleEN(kind Kind, text string) string {
-	subject := ""
-	var rest []string
-	for _, c := range clauses(text) {
-		s := text[c[0]:c[1]]
-		if m := subjectEN.FindStringSubmatch(s); m != nil {
-			subject = strings.TrimSpace(m[1] + m[2])
-			continue
-		}
-		if townRe.MatchString(s) || isFactClause(s) || isGreeting(s) {
-			continue
-		}
-		rest = append(rest, s)
-	}
-	cues := problemCuesEN
-	if kind == KindOffer {
-		cues = offerCuesEN
-	}
-	clause := pickClause(rest, cues)
-	if clause == "" && subject == "" {
-		return clipWords(firstSentence(text, TitleRunesEN), TitleRunesEN)
-	}
-	clause = cleanClauseEN(clause)
-	if utf8.RuneCountInString(subject)+utf8.RuneCountInString(clause)+2 > TitleRunesEN {
-		clause = shortenEN(clause)
-	}
-	title := joinTitle(subject, clause, ": ")
-	if subject == "" {
-		title = t.withConcept(text, clause, LangEN, ": ")
-	}
-	if utf8.RuneCountInString(title) > TitleRunesEN {
-		title = clause
-	}
-	return upperFirst(clipWords(title, TitleRunesEN))
-}
 
 // shortenEN keeps the part of a long clause before its first
 // conjunction: "kiln temperature keeps drifting and we lose 20%" →
