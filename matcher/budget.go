@@ -83,7 +83,12 @@ var (
 // per piece, with its byte span. An amount needs a currency, or a unit
 // of 万/亿 next to a word about spending: "预算20到30万" counts,
 // "年产5万台" does not.
-func FindMoney(text string) (Money, [2]int, bool) {
+func FindMoney(text string) (Money, [2]int, bool) { return findMoney(text, false) }
+
+// findMoney is FindMoney; with answer set, text answers a question on the
+// budget, so 万 alone makes an amount and a bare number of at least 100
+// is yuan.
+func findMoney(text string, answer bool) (Money, [2]int, bool) {
 	lower := strings.ToLower(text)
 	for _, m := range moneyRe.FindAllStringSubmatchIndex(lower, 8) {
 		if m[1] <= m[0] {
@@ -100,7 +105,8 @@ func FindMoney(text string) (Money, [2]int, bool) {
 		unit1, unit2 := group("unit1"), group("unit2")
 		bigUnit := isBigUnit(unit1) || isBigUnit(unit2)
 		clause := clauseAround(lower, m[0], m[1])
-		if cur == "" && !(bigUnit && containsAny(clause, budgetCues)) {
+		bare := cur == "" && unit1 == "" && unit2 == ""
+		if cur == "" && !(bigUnit && (answer || containsAny(clause, budgetCues))) && !(answer && (bare || unit1 != "")) {
 			continue
 		}
 		if isUnitPrice(lower, clause, m[0], m[1]) {
@@ -128,7 +134,7 @@ func FindMoney(text string) (Money, [2]int, bool) {
 				money.Min, money.Max = lo*unitValue(unit1), hi*unitValue(unit2)
 			}
 		}
-		if money.Min <= 0 || money.Max < money.Min {
+		if money.Min <= 0 || money.Max < money.Min || bare && money.Min < 100 {
 			continue
 		}
 		return money, [2]int{m[0], m[1]}, true

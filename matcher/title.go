@@ -82,6 +82,14 @@ func subjectOfZH(s string) (string, bool) {
 	return "", false
 }
 
+// subjectOf reads what the user makes from a clause in either language.
+func subjectOf(s string) (string, bool) {
+	if name, strong := subjectOfZH(s); name != "" {
+		return name, strong
+	}
+	return subjectOfEN(s)
+}
+
 // subjectOfEN reads what the user makes from "we make everyday ceramics"
 // or "we are a small dairy farm".
 func subjectOfEN(s string) (string, bool) {
