@@ -56,7 +56,7 @@ func groupThousands(v float64) string {
 
 const (
 	currencyBefore = `(?P<cur%d>rmb|cny|usd|us\$|\$|¥|￥)?`
-	moneyUnit      = `(?P<unit%d>亿|千万|百万|万|千|k|mn|m|million|thousand)?`
+	moneyUnit      = `(?P<unit%d>亿|千万|百万|万|千|(?:million|thousand|mn|m|k)\b)?`
 	currencyAfter  = `(?P<suf%d>元|块钱|块|人民币|rmb|cny|yuan|usd|dollars?|美元|美金)?`
 )
 
@@ -89,7 +89,7 @@ func FindMoney(text string) (Money, [2]int, bool) { return findMoney(text, false
 // budget, so 万 alone makes an amount and a bare number of at least 100
 // is yuan.
 func findMoney(text string, answer bool) (Money, [2]int, bool) {
-	lower := strings.ToLower(text)
+	lower := asciiLower(text)
 	for _, m := range moneyRe.FindAllStringSubmatchIndex(lower, 8) {
 		if m[1] <= m[0] {
 			continue
@@ -137,7 +137,7 @@ func findMoney(text string, answer bool) (Money, [2]int, bool) {
 		if money.Min <= 0 || money.Max < money.Min || bare && money.Min < 100 {
 			continue
 		}
-		return money, [2]int{m[0], m[1]}, true
+		return money, trimSpan(text, m[0], m[1]), true
 	}
 	return Money{}, [2]int{}, false
 }

@@ -92,8 +92,20 @@ func ReadFacts(text string, now time.Time) Facts {
 	return fs
 }
 
+// asciiLower lowers the ASCII letters of s only, so that byte offsets
+// found in the result hold in s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // goalLeadIns are the words before a target that are not part of it.
-var goalLeadIns = []string{"希望", "要求", "目标是", "目标", "想要", "想", "需要", "最好", "能够", "能",
+var goalLeadIns = []string{"希望", "要求", "目标是", "目标", "想要", "想", "需要", "最好", "能够", "能", "把", "将",
 	"we need ", "we want ", "we'd like ", "we would like ", "need ", "want ", "the goal is ", "goal: ", "target: ", "aim for ", "to get ", "so that "}
 
 // trimLeadIn drops the lead-in words before a target, repeatedly:
@@ -101,7 +113,7 @@ var goalLeadIns = []string{"希望", "要求", "目标是", "目标", "想要", 
 func trimLeadIn(s string) string {
 	for again := true; again; {
 		again = false
-		lower := strings.ToLower(s)
+		lower := asciiLower(s)
 		for _, w := range goalLeadIns {
 			if strings.HasPrefix(lower, w) && len(s) > len(w) {
 				s, again = strings.TrimLeft(s[len(w):], " "), true
@@ -140,7 +152,7 @@ func findPlaceSpan(text string) (Place, [2]int, bool) {
 		return p, [2]int{}, false
 	}
 	prov := provinceByEN(p.Province)
-	lower := strings.ToLower(text)
+	lower := asciiLower(text)
 	best := [2]int{-1, -1}
 	try := func(i, n int) {
 		if i >= 0 && (best[0] < 0 || i < best[0]) {
@@ -180,7 +192,8 @@ func findMaturity(text string) (int, [2]int, bool) {
 	}
 	for _, h := range trlHints {
 		if h.match(lower, text) {
-			if loc := h.re.FindStringIndex(text); loc != nil {
+			// "小批量生产" is a pilot, not mass production.
+			if loc := h.re.FindStringIndex(text); loc != nil && !(h.level == 9 && strings.HasSuffix(text[:loc[0]], "小")) {
 				return h.level, [2]int{loc[0], loc[1]}, true
 			}
 		}
@@ -255,6 +268,7 @@ func clauses(text string) [][2]int {
 		isBreak := strings.ContainsRune(clauseBreaks, r) || r == '。'
 		if r == '.' {
 			isBreak = i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n'
+			isBreak = isBreak && !(i >= 2 && text[i-2] == '.') // "e.g.", "i.e."
 		}
 		if r == ':' && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' {
 			isBreak = false // "10:30"

@@ -233,7 +233,7 @@ var (
 // conjunction: "kiln temperature keeps drifting and we lose 20%" →
 // "kiln temperature keeps drifting".
 func shortenEN(s string) string {
-	lower := strings.ToLower(s)
+	lower := asciiLower(s)
 	cut := len(s)
 	for _, c := range []string{" and ", " but ", " so ", " which ", " because ", " since ", " while ", " - "} {
 		if i := strings.Index(lower, c); i > 10 && i < cut {
@@ -246,7 +246,7 @@ func shortenEN(s string) string {
 func cleanClauseEN(s string) string {
 	for again := true; again; {
 		again = false
-		lower := strings.ToLower(s)
+		lower := asciiLower(s)
 		for _, w := range leadInsEN {
 			if strings.HasPrefix(lower, w) && len(s) > len(w)+3 {
 				s, again = s[len(w):], true
