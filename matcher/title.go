@@ -36,9 +36,9 @@ func (t *Taxonomy) Title(kind Kind, text string) string {
 }
 
 var (
-	subjectZH = regexp.MustCompile(`(?:做|搞|生产|加工|经营|卖)(\p{Han}{1,8}?)(?:的|生意|这一块|这块|这行)$|^(\p{Han}{1,6}?)(?:厂|公司|合作社|养殖场|农场|作坊|工作室)$`)
+	subjectZH = regexp.MustCompile(`(?:做|搞|生产|加工|经营|卖)(\p{Han}{1,14}?)(?:的|生意|这一块|这块|这行)$|^(\p{Han}{1,6}?)(?:厂|公司|合作社|养殖场|农场|作坊|工作室)$`)
 	// problemCuesZH mark a clause that says what is wrong or wanted.
-	problemCuesZH = []string{"不稳", "不好", "不行", "不够", "不准", "不均", "不了", "不到", "不住", "太", "老是", "总是", "经常", "一直", "问题", "难", "差", "低", "高", "坏", "死", "慢", "漏", "裂", "焦", "缺", "没法", "怎么", "浪费", "损耗", "超标", "波动", "故障", "卡"}
+	problemCuesZH = []string{"不稳", "不好", "不行", "不够", "不准", "不均", "不了", "不到", "不住", "太", "老是", "总是", "经常", "一直", "问题", "难", "差", "低", "偏高", "过高", "坏", "死", "慢", "漏", "裂", "焦", "缺", "没法", "怎么", "浪费", "损耗", "超标", "波动", "故障", "卡", "率", "产量"}
 	offerCuesZH   = []string{"研发了", "开发了", "研制了", "发明了", "掌握", "提供", "有一项", "有一套", "有一种", "能做", "可以做", "专利", "技术", "方法", "系统", "设备", "工艺"}
 	// leadInsZH come before the substance of a clause.
 	leadInsZH = []string{"你好", "您好", "我们家", "我们厂", "我们公司", "我们实验室", "我们团队", "我们", "咱们", "我家", "我", "现在", "目前", "最近", "这边", "平时",
@@ -64,18 +64,37 @@ type titleStyle struct {
 
 var (
 	styleZH = titleStyle{lang: LangZH, max: TitleRunesZH, sep: "：", subjectSep: "", subject: subjectOfZH,
-		problemCues: problemCuesZH, offerCue: offerCuesZH, clean: cleanClauseZH, shorten: identity, clip: clip}
+		problemCues: problemCuesZH, offerCue: offerCuesZH, clean: cleanClauseZH, shorten: shortenZH, clip: clip}
 	styleEN = titleStyle{lang: LangEN, max: TitleRunesEN, sep: ": ", subjectSep: ": ", subject: subjectOfEN,
 		problemCues: problemCuesEN, offerCue: offerCuesEN, clean: cleanClauseEN, shorten: shortenEN,
 		clip: func(s string, max int) string { return upperFirst(clipWords(s, max)) }}
 )
 
-func identity(s string) string { return s }
+// introRe matches a clause that says who the user is rather than what
+// is wrong or offered: "我们是…", "we are a family-owned manufacturer…".
+var introRe = regexp.MustCompile(`(?i)^(?:你好|您好)?(?:我们|我|本公司|我司)(?:是|家是|这边是)|^(?:hi |hello )?(?:we are|we're|i am|i'm|this is)\s`)
+
+func isIntro(s string) bool { return introRe.MatchString(s) }
+
+// shortenZH keeps the part of a long clause before a conjunction:
+// "窑炉温度不稳定导致釉面出现针孔" → "窑炉温度不稳定".
+func shortenZH(s string) string {
+	cut := len(s)
+	for _, c := range []string{"导致", "造成", "所以", "因此", "然后", "而且", "还有", "并且", "但是", "不过", "结果"} {
+		if i := strings.Index(s, c); i >= 12 && i < cut {
+			cut = i
+		}
+	}
+	return s[:cut]
+}
 
 // subjectOfZH reads what the user makes from "我们是做日用陶瓷的" or
 // "茶厂"; the first is the stronger.
 func subjectOfZH(s string) (string, bool) {
 	core := strings.TrimPrefix(strings.TrimPrefix(s, "我们是"), "我是")
+	for _, w := range []string{"一家", "一个", "小型", "家庭"} {
+		core = strings.TrimPrefix(core, w)
+	}
 	if m := subjectZH.FindStringSubmatch(core); m != nil {
 		return m[1] + m[2], m[1] != ""
 	}
@@ -101,7 +120,7 @@ func subjectOfEN(s string) (string, bool) {
 
 func (t *Taxonomy) title(st titleStyle, kind Kind, text string) string {
 	subject := ""
-	var rest []string
+	var rest, intros []string
 	for _, c := range clauses(text) {
 		s := text[c[0]:c[1]]
 		if name, strong := st.subject(s); name != "" {
@@ -113,6 +132,10 @@ func (t *Taxonomy) title(st titleStyle, kind Kind, text string) string {
 		if townRe.MatchString(s) || isFactClause(s) || isGreeting(s) {
 			continue
 		}
+		if isIntro(s) {
+			intros = append(intros, s)
+			continue
+		}
 		rest = append(rest, s)
 	}
 	cues := st.problemCues
@@ -120,6 +143,9 @@ func (t *Taxonomy) title(st titleStyle, kind Kind, text string) string {
 		cues = st.offerCue
 	}
 	clause := pickClause(rest, cues)
+	if clause == "" {
+		clause = pickClause(intros, cues)
+	}
 	if clause == "" && subject == "" {
 		return st.clip(firstSentence(text, st.max+1), st.max)
 	}
@@ -226,7 +252,7 @@ var (
 	subjectEN     = regexp.MustCompile(`(?i)^(?:we|i)\s+(?:make|produce|grow|raise|farm|run|manufacture|process|sell)\s+(?:a\s+|an\s+|small\s+|family\s+)*([a-z][a-z -]{1,30}?)(?:\s+(?:factory|farm|company|workshop|plant|business|mill))?(?:\s+(?:in|at|near|from)\s+.*)?$|(?i)^(?:we are|we're|i am|i'm|i run|we run)\s+(?:a\s+|an\s+|small\s+|family\s+)*([a-z][a-z -]{1,30}?)\s+(?:factory|farm|company|workshop|plant|business|mill|producer|maker|manufacturer|grower)(?:\s+(?:in|at|near|from)\s+.*)?$`)
 	problemCuesEN = []string{"keep", "unstable", "too ", "problem", "issue", "fail", "can't", "cannot", "won't", "low", "high", "poor", "lose", "losing", "dying", "crack", "leak", "slow", "expensive", "waste", "need", "looking for", "want", "how to", "drift", "fluctuat", "broken", "defect"}
 	offerCuesEN   = []string{"developed", "built", "invented", "designed", "offer", "provide", "we have", "our technology", "our method", "patent", "system", "device", "process"}
-	leadInsEN     = []string{"hello ", "hi ", "we have developed ", "we've developed ", "we developed ", "our lab developed ", "our team developed ", "we built ", "we designed ", "we invented ", "we offer ", "we provide ", "we have ", "we need ", "we want ", "we are looking for ", "we're looking for ", "looking for ", "i need ", "i want ", "need ", "want ", "our ", "the ", "we ", "and ", "but ", "so ", "also ", "a ", "an "}
+	leadInsEN     = []string{"hello ", "hi ", "we have developed ", "we've developed ", "we developed ", "our lab developed ", "our team developed ", "we built ", "we designed ", "we invented ", "we offer ", "we provide ", "we have ", "we need ", "we want ", "we are looking for ", "we're looking for ", "looking for ", "i need ", "i want ", "need ", "want ", "our ", "the ", "we ", "and ", "but ", "so ", "also ", "someone to ", "somebody to ", "someone who can ", "a way to ", "help with ", "help to ", "a ", "an "}
 )
 
 // shortenEN keeps the part of a long clause before its first
