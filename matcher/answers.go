@@ -52,7 +52,7 @@ var (
 		"skip", "n/a", "na", "none", "no idea", "don't know", "dont know", "not sure", "dunno", "pass", "next", "-", "—"}
 	// alreadySaidRe finds "it is in the description": 刚才说过了, 前面说了,
 	// 上面写了, already said, see above.
-	alreadySaidRe = regexp.MustCompile(`(?i)(?:刚才|刚刚|前面|上面|之前|开头|描述里|描述中|已经)(?:已经)?(?:说|讲|写|提|填)(?:过|到)?(?:了)?|说过了|见上|同上|上面有|前面有|i (?:already )?(?:said|mentioned|wrote)(?: (?:it|that|this))?(?: above| before| earlier)?|already (?:said|mentioned|given|stated|wrote|written)(?: (?:it|that|this))?(?: above| before)?|see above|as above|as i said|as mentioned|mentioned above|in the description`)
+	alreadySaidRe = regexp.MustCompile(`(?i)(?:刚才|刚刚|前面|上面|之前|开头|描述里|描述中|已经)(?:已经)?(?:说|讲|写|提|填)(?:过|到)?(?:了)?|(?:不是|我|都)(?:已经)?(?:说|讲|写)(?:过)?了|说过了|见上|同上|上面有|前面有|i (?:already )?(?:said|mentioned|wrote)(?: (?:it|that|this))?(?: above| before| earlier)?|already (?:said|mentioned|given|stated|wrote|written)(?: (?:it|that|this))?(?: above| before)?|see above|as above|as i said|as mentioned|mentioned above|in the description`)
 	openBudget    = []string{"面议", "看情况", "看效果", "可以谈", "可谈", "不限", "好说", "negotiable", "open", "flexible", "depends", "to be discussed", "tbd"}
 	openDeadline  = []string{"不急", "越快越好", "尽快", "尽早", "不限", "没有期限", "没期限", "随时", "asap", "as soon as possible", "no rush", "no deadline", "flexible", "whenever", "open"}
 	// maturityWords are stages as one word, the way people answer.
@@ -93,7 +93,11 @@ func (t *Taxonomy) ReadAnswer(f Field, answer, description string, now time.Time
 	}
 	if loc := alreadySaidRe.FindStringIndex(text); loc != nil {
 		rest := strings.TrimFunc(text[:loc[0]]+" "+text[loc[1]:], isSpaceOrPunct)
-		if rest == "" || oneOf(rest, []string{"我", "我们", "我都", "都", "不是", "嘛"}) {
+		for _, w := range []string{"我们", "我", "都", "不是"} {
+			rest = strings.TrimFunc(strings.TrimPrefix(rest, w), isSpaceOrPunct)
+		}
+		rest = strings.TrimRight(rest, "嘛啊呀吧了的呢")
+		if rest == "" {
 			return t.fromDescription(f, description, now)
 		}
 		text = rest // "潮州，刚才说过了": the value is given again

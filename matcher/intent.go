@@ -163,7 +163,7 @@ func isGreeting(s string) bool {
 // "你好老师", "hello there", "hi bot".
 func isGreetingPhrase(lower string) bool {
 	for _, g := range []string{"你好", "您好", "hi ", "hello ", "hey "} {
-		if rest, ok := strings.CutPrefix(lower, g); ok && utf8.RuneCountInString(rest) <= 4 {
+		if rest, ok := strings.CutPrefix(lower, g); ok && utf8.RuneCountInString(rest) <= 6 {
 			return true
 		}
 	}
