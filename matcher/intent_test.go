@@ -55,11 +55,11 @@ func TestClassifyMessage(t *testing.T) {
 
 func TestNormalizeInput(t *testing.T) {
 	for in, want := range map[string]string{
-		"／start":         "/start",
-		"／ｎｅｗ":           "/new",
-		"ＰＬＣ　控制，１２３％": "PLC 控制，123%",
-		"  你好。 ":          "你好。",
-		"bad \xff utf8":   "bad  utf8",
+		"／start":        "/start",
+		"／ｎｅｗ":          "/new",
+		"ＰＬＣ　控制，１２３％":   "PLC 控制，123%",
+		"  你好。 ":        "你好。",
+		"bad \xff utf8": "bad  utf8",
 	} {
 		if got := NormalizeInput(in); got != want {
 			t.Errorf("NormalizeInput(%q) = %q, want %q", in, got, want)
