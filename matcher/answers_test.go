@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -114,4 +115,18 @@ func TestParseYesNo(t *testing.T) {
 			t.Errorf("ParseYesNo(%q) = %v, %v; want %v", answer, yes, ok, want)
 		}
 	}
+}
+
+func ExampleTaxonomy_ReadAnswer() {
+	tax := Default()
+	a := tax.ReadAnswer(FieldRegion, "前面说了", ceramicsNeed, testNow)
+	fmt.Println(a.Fact.Text, a.FromDescription)
+	a = tax.ReadAnswer(FieldBudget, "Price: 300 RMB per sensor", "", testNow)
+	fmt.Println(a.Problem)
+	a = tax.ReadAnswer(FieldDomain, "陶瓷", "", testNow)
+	fmt.Println(a.Domain)
+	// Output:
+	// 潮州 true
+	// unit_price
+	// buildmat
 }

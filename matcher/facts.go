@@ -106,7 +106,7 @@ func asciiLower(s string) string {
 
 // goalLeadIns are the words before a target that are not part of it.
 var goalLeadIns = []string{"希望", "要求", "目标是", "目标", "想要", "想", "需要", "最好", "能够", "能", "把", "将",
-	"we need ", "we want ", "we'd like ", "we would like ", "need ", "want ", "the goal is ", "goal: ", "target: ", "aim for ", "to get ", "so that "}
+	"we need ", "we want ", "we'd like ", "we would like ", "need ", "want ", "to ", "the goal is ", "goal: ", "target: ", "aim for ", "to get ", "so that "}
 
 // trimLeadIn drops the lead-in words before a target, repeatedly:
 // "希望合格率九成以上" → "合格率九成以上".
@@ -213,8 +213,23 @@ func findDemonstration(text string) ([2]int, bool) {
 	return trimSpan(text, loc[0], loc[1]), true
 }
 
-// goalCues mark a clause that states a target: a comparison with a figure.
-var goalRe = regexp.MustCompile(`(?i)(?:以上|以下|以内|之内|达到|达标|提高到|提升到|提高|降到|降低到|降低|减少|控制在|不低于|不超过|不少于|至少|超过|above|below|under|over|at least|at most|no more than|no less than|reach|target|raise|increase|reduce|cut|lower|improve)`)
+// A clause states a target when it has a figure and either a word that
+// sets one ("降到", "at least") or a bound ("以上", "above") next to a rate
+// or a wish: "合格率九成以上", "希望温差在5度以内", "yield above 95%".
+// "温度波动超过20度" says what is wrong, not what is wanted.
+var (
+	goalRe      = regexp.MustCompile(`(?i)达到|达标|提高到|提升到|降到|降低到|减少到|控制在|不低于|不超过|不少于|至少|at least|at most|no more than|no less than|reach|target|(?:raise|increase|reduce|cut|lower|improve|bring)\b.*\b(?:to|by)\b`)
+	goalBoundRe = regexp.MustCompile(`(?i)以上|以下|以内|之内|above|below|under|over|within`)
+	goalWishRe  = regexp.MustCompile(`(?i)率|希望|要求|目标|想|需要|最好|yield|rate|efficiency|accuracy|need|want|goal|should|must`)
+)
+
+// isGoal reports whether a clause states a target.
+func isGoal(s string) bool {
+	if !figureRe.MatchString(s) {
+		return false
+	}
+	return goalRe.MatchString(s) || goalBoundRe.MatchString(s) && goalWishRe.MatchString(s)
+}
 
 // figureRe matches a figure a target can be measured by: a number, a
 // percentage, or Chinese tenths (九成).
@@ -225,7 +240,7 @@ var figureRe = regexp.MustCompile(`\d|[零〇一二两三四五六七八九十�
 func findGoal(text string, budget, deadline Fact) ([2]int, bool) {
 	for _, c := range clauses(text) {
 		s := text[c[0]:c[1]]
-		if !goalRe.MatchString(s) || !figureRe.MatchString(s) {
+		if !isGoal(s) {
 			continue
 		}
 		// "yield above 95% within 3 months": the goal ends where the
@@ -236,7 +251,7 @@ func findGoal(text string, budget, deadline Fact) ([2]int, bool) {
 			}
 		}
 		s = text[c[0]:c[1]]
-		if c[1] <= c[0] || !goalRe.MatchString(s) || !figureRe.MatchString(s) {
+		if c[1] <= c[0] || !isGoal(s) {
 			continue
 		}
 		c[0] += len(s) - len(trimLeadIn(s))

@@ -1,7 +1,9 @@
 package matcher
 
 import (
+	"fmt"
 	"testing"
+	"time"
 )
 
 func TestReadFacts(t *testing.T) {
@@ -25,6 +27,9 @@ func TestReadFacts(t *testing.T) {
 			want{region: "江苏", maturity: "已在江苏5家印染厂应用", demo: "已在江苏5家印染厂应用"}},
 		{"技术成熟度7，实验室做了三年，单价200元一个", want{maturity: "技术成熟度7"}},
 		{"you know,,, the machine is broken lol", want{}},
+		{"窑里温度波动超过20度，去年损失了三成的货", want{}},
+		{"希望温差控制在5度以内", want{goal: "温差控制在5度以内"}},
+		{"We want to reduce scrap from 8% to 2%, ideally by June", want{goal: "reduce scrap from 8% to 2%", deadline: "by June"}},
 	} {
 		fs := ReadFacts(tc.text, testNow)
 		for _, c := range []struct {
@@ -89,4 +94,15 @@ func TestClauses(t *testing.T) {
 			t.Errorf("clause %d = %q, want %q", i, got[i], want[i])
 		}
 	}
+}
+
+func ExampleReadFacts() {
+	now := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	fs := ReadFacts("我们是做日用陶瓷的，在潮州，窑炉温度老是不稳，希望合格率九成以上，预算二三十万，年底前解决", now)
+	fmt.Println(fs.Region.Text, fs.Goal.Text, fs.Budget.Money.Label(LangZH), fs.Deadline.Due.Format("2006-01-02"))
+	fs = ReadFacts("Price: 300 RMB per sensor. Field-tested for two seasons.", now)
+	fmt.Printf("budget found: %v; demonstrated: %s\n", fs.Budget.Found(), fs.Demonstration.Text)
+	// Output:
+	// 潮州 合格率九成以上 20万–30万元 2026-12-31
+	// budget found: false; demonstrated: Field-tested for two seasons
 }

@@ -1,6 +1,8 @@
 package matcher
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -110,4 +112,16 @@ func FuzzConversation(f *testing.F) {
 			}
 		}
 	})
+}
+
+func ExampleClassifyMessage() {
+	for _, text := range []string{"你好", "／start", "能不能搜一下有没有做增氧机的", "我们是做日用陶瓷的，窑炉温度老是不稳"} {
+		r := ClassifyMessage(text)
+		fmt.Println(strings.TrimSpace(r.Intent.String() + " " + r.Command + r.Query))
+	}
+	// Output:
+	// greeting
+	// command start
+	// search 增氧机
+	// description
 }

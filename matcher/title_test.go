@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"fmt"
 	"testing"
 	"unicode/utf8"
 )
@@ -58,4 +59,13 @@ func TestTitleLength(t *testing.T) {
 			}
 		}
 	}
+}
+
+func ExampleTaxonomy_Title() {
+	tax := Default()
+	fmt.Println(tax.Title(KindNeed, "我们是做日用陶瓷的，在潮州，窑炉温度老是不稳"))
+	fmt.Println(tax.Title(KindNeed, "We make everyday ceramics in Chaozhou. Our kiln temperature keeps drifting and we lose 20% of the batch."))
+	// Output:
+	// 日用陶瓷窑炉温度不稳
+	// Everyday ceramics: kiln temperature keeps drifting
 }
