@@ -211,3 +211,26 @@ func containsAny(s string, subs []string) bool {
 	}
 	return false
 }
+
+// cnyPerUSD converts dollar budgets for banding; a rough rate is enough
+// to pick a band.
+const cnyPerUSD = 7
+
+// BudgetBand names the band of the dialog's budget buttons an amount
+// falls in, by its upper end: "small" below 100,000 yuan, "mid" up to
+// 1,000,000, "large" above. A typed "二三十万" is "mid".
+func BudgetBand(m Money) string {
+	top := m.Max
+	if m.Currency == "USD" {
+		top *= cnyPerUSD
+	}
+	switch {
+	case top <= 0:
+		return ""
+	case top < 1e5:
+		return "small"
+	case top <= 1e6:
+		return "mid"
+	}
+	return "large"
+}

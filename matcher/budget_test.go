@@ -61,3 +61,17 @@ func TestMoneyLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestBudgetBand(t *testing.T) {
+	for _, tc := range []struct {
+		m    Money
+		want string
+	}{
+		{Money{50000, 50000, "CNY"}, "small"}, {Money{200000, 300000, "CNY"}, "mid"}, {Money{1e6, 1e6, "CNY"}, "mid"},
+		{Money{5e5, 2e6, "CNY"}, "large"}, {Money{50000, 80000, "USD"}, "mid"}, {Money{}, ""},
+	} {
+		if got := BudgetBand(tc.m); got != tc.want {
+			t.Errorf("BudgetBand(%+v) = %q, want %q", tc.m, got, tc.want)
+		}
+	}
+}

@@ -204,3 +204,18 @@ func englishNumber(s string) (float64, bool) {
 	}
 	return ParseNumber(s)
 }
+
+// DeadlineBand names the band of the dialog's deadline buttons a due
+// date falls in: "3m" within three months of now (a week's grace), "1y"
+// within a year, "" later.
+func DeadlineBand(due, now time.Time) string {
+	switch start := dayStart(now); {
+	case due.IsZero():
+		return ""
+	case !due.After(start.AddDate(0, 3, 7)):
+		return "3m"
+	case !due.After(start.AddDate(1, 0, 7)):
+		return "1y"
+	}
+	return ""
+}

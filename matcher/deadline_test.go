@@ -49,3 +49,12 @@ func TestFindDeadline(t *testing.T) {
 		}
 	}
 }
+
+func TestDeadlineBand(t *testing.T) {
+	for text, want := range map[string]string{"三个月内": "3m", "年底前": "3m", "半年内": "1y", "by June": "1y", "2028年底": ""} {
+		due, _, ok := FindDeadline(text, testNow)
+		if got := DeadlineBand(due, testNow); !ok || got != want {
+			t.Errorf("DeadlineBand(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
