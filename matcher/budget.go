@@ -104,7 +104,8 @@ func findMoney(text string, answer bool) (Money, [2]int, bool) {
 		cur := currencyOf(group("cur1"), group("suf1"), group("cur2"), group("suf2"))
 		unit1, unit2 := group("unit1"), group("unit2")
 		bigUnit := isBigUnit(unit1) || isBigUnit(unit2)
-		clause := clauseAround(lower, m[0], m[1])
+		// The word about spending may be in the clause before: "预算不多，三五万吧".
+		clause := lower[max(0, m[0]-24):m[1]] + clauseAround(lower, m[0], m[1])
 		bare := cur == "" && unit1 == "" && unit2 == ""
 		if cur == "" && !(bigUnit && (answer || containsAny(clause, budgetCues))) && !(answer && (bare || unit1 != "")) {
 			continue

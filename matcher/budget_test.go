@@ -16,6 +16,7 @@ func TestFindMoney(t *testing.T) {
 		{"预算二三十万，年底前解决", 200000, 300000, "CNY", "二三十万"},
 		{"投入大概50万左右", 500000, 500000, "CNY", "50万"},
 		{"能接受十来万块的", 100000, 100000, "CNY", "十来万块"},
+		{"养虾的，预算不多，三五万吧", 30000, 50000, "CNY", "三五万"},
 		{"费用 20-30万", 200000, 300000, "CNY", "20-30万"},
 		{"budget around $50k-80k", 50000, 80000, "USD", "$50k-80k"},
 		{"We can spend 1.2 million RMB.", 1200000, 1200000, "CNY", "1.2 million rmb"},
@@ -34,7 +35,7 @@ func TestFindMoney(t *testing.T) {
 
 // Prices per piece and counts are no budget.
 func TestFindMoneyNone(t *testing.T) {
-	for _, text := range []string{"Price: 300 RMB per sensor.", "单价200元，年产5万台", "每台5万，想买两台", "年产5万台，合格率九成", "3 people, 2 shifts", "5 months"} {
+	for _, text := range []string{"Price: 300 RMB per sensor.", "单价200元，年产5万台", "每台5万，想买两台", "年产5万台，合格率九成", "3 people, 2 shifts", "5 months", "一年电费好几百万，想降个两三成"} {
 		if m, _, ok := FindMoney(text); ok {
 			t.Errorf("FindMoney(%q) = %+v, want no budget", text, m)
 		}

@@ -203,7 +203,7 @@ func findMaturity(text string) (int, [2]int, bool) {
 
 // demonstrationRe matches what an offer has shown in real use:
 // "field-tested for two seasons", "deployed at 3 plants", "已在5家企业应用".
-var demonstrationRe = regexp.MustCompile(`(?i)(?:field[- ]?tested|field[- ]?trials?|tested on (?:\d+|several|two|three)|deployed (?:at|in|on)|in (?:daily |commercial )?use (?:at|in|by)|used by \d+|running (?:at|in) \d+|installed (?:at|in) \d+|pilot(?:ed)? (?:at|with|in))[^.;!?\n]{0,60}|(?:已|已经)(?:在|于|为)[^，。；,;!?！？\n]{1,24}(?:应用|使用|运行|推广|落地|示范|试用|验证|投用)[^，。；,;!?！？\n]{0,16}|(?:在|有)[^，。；,;!?！？\n]{0,12}\d+\s?[家个座条台](?:企业|工厂|厂|用户|客户|养殖场|医院|基地)?[^，。；,;!?！？\n]{0,6}(?:应用|使用|运行|用上|落地)|(?:示范应用|推广应用|田间试验|大田试验|实地测试|现场试验)[^，。；,;!?！？\n]{0,24}`)
+var demonstrationRe = regexp.MustCompile(`(?i)(?:field[- ]?tested|field[- ]?trials?|tested on (?:\d+|several|two|three)|deployed (?:at|in|on)|in (?:daily |commercial )?use (?:at|in|by)|used by \d+|running (?:at|in) \d+|installed (?:at|in) \d+|pilot(?:ed)? (?:at|with|in))[^.,;!?\n]{0,60}|(?:已|已经)(?:在|于|为)[^，。；,;!?！？\n]{1,24}(?:应用|使用|运行|推广|落地|示范|试用|验证|投用)[^，。；,;!?！？\n]{0,16}|(?:在|有)[^，。；,;!?！？\n]{0,12}(?:\d+|[一二两三四五六七八九十几多]+)\s?[家个座条台所](?:企业|工厂|厂|用户|客户|养殖场|医院|基地|农场|合作社)?[^，。；,;!?！？\n]{0,6}(?:应用|使用|运行|用上|落地|试用|用了)[^，。；,;!?！？\n]{0,8}|(?:示范应用|推广应用|田间试验|大田试验|实地测试|现场试验)[^，。；,;!?！？\n]{0,24}`)
 
 func findDemonstration(text string) ([2]int, bool) {
 	loc := demonstrationRe.FindStringIndex(text)
@@ -218,7 +218,7 @@ func findDemonstration(text string) ([2]int, bool) {
 // or a wish: "合格率九成以上", "希望温差在5度以内", "yield above 95%".
 // "温度波动超过20度" says what is wrong, not what is wanted.
 var (
-	goalRe      = regexp.MustCompile(`(?i)达到|达标|提高到|提升到|降到|降低到|减少到|控制在|不低于|不超过|不少于|至少|at least|at most|no more than|no less than|reach|target|(?:raise|increase|reduce|cut|lower|improve|bring)\b.*\b(?:to|by)\b`)
+	goalRe      = regexp.MustCompile(`(?i)(?:降|减|提高|提升|增加|省|少)(?:个|了|低)?(?:\d|[一二两三四五六七八九十]+成)|达到|达标|提高到|提升到|降到|降低到|减少到|控制在|不低于|不超过|不少于|至少|at least|at most|no more than|no less than|reach|target|(?:raise|increase|reduce|cut|lower|improve|bring)\b.*\b(?:to|by)\b`)
 	goalBoundRe = regexp.MustCompile(`(?i)以上|以下|以内|之内|above|below|under|over|within`)
 	goalWishRe  = regexp.MustCompile(`(?i)率|希望|要求|目标|想|需要|最好|yield|rate|efficiency|accuracy|need|want|goal|should|must`)
 )
@@ -282,7 +282,8 @@ func clauses(text string) [][2]int {
 	for i, r := range text {
 		isBreak := strings.ContainsRune(clauseBreaks, r) || r == '。'
 		if r == '.' {
-			isBreak = i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n'
+			// A period typed on a Chinese keyboard in ASCII: "太高了.一年".
+			isBreak = i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] >= 0x80 || i > 0 && text[i-1] >= 0x80
 			isBreak = isBreak && !(i >= 2 && text[i-2] == '.') // "e.g.", "i.e."
 		}
 		if r == ':' && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' {

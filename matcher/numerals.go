@@ -102,20 +102,23 @@ func parseHanNumber(s string) (float64, bool) {
 	return n, n > 0 || s == "零" || s == "〇"
 }
 
-// hanApproxRange reads two neighbouring digits before a unit, the way
-// people say a rough range: "二三十" is 20–30, "五六千" 5,000–6,000.
+// hanApproxRange reads two close digits before a unit, the way people
+// say a rough range: "二三十" is 20–30, "五六千" 5,000–6,000, "三五万"
+// 30,000–50,000.
 func hanApproxRange(s string) (lo, hi float64, ok bool) {
 	r := []rune(s)
-	if len(r) < 3 {
+	if len(r) < 2 {
 		return 0, 0, false
 	}
 	a, okA := hanDigits[r[0]]
 	b, okB := hanDigits[r[1]]
-	if !okA || !okB || b != a+1 || a == 0 {
+	if !okA || !okB || b <= a || b > a+2 || a == 0 {
 		return 0, 0, false
 	}
-	rest := string(r[2:])
-	unit, okU := parseHanNumber("一" + rest)
+	unit, okU := 1.0, true
+	if rest := string(r[2:]); rest != "" {
+		unit, okU = parseHanNumber("一" + rest)
+	}
 	if !okU {
 		return 0, 0, false
 	}

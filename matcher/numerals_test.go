@@ -19,7 +19,7 @@ func TestParseNumber(t *testing.T) {
 }
 
 func TestHanApproxRange(t *testing.T) {
-	for in, want := range map[string][2]float64{"二三十": {20, 30}, "五六千": {5000, 6000}, "三四": {0, 0}, "二四十": {0, 0}} {
+	for in, want := range map[string][2]float64{"二三十": {20, 30}, "五六千": {5000, 6000}, "三四": {3, 4}, "三五万": {30000, 50000}, "三": {0, 0}, "二六十": {0, 0}, "五三十": {0, 0}} {
 		lo, hi, ok := hanApproxRange(in)
 		if ok != (want[1] > 0) || lo != want[0] || hi != want[1] {
 			t.Errorf("hanApproxRange(%q) = %v, %v, %v; want %v", in, lo, hi, ok, want)

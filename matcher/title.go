@@ -36,7 +36,7 @@ func (t *Taxonomy) Title(kind Kind, text string) string {
 }
 
 var (
-	subjectZH = regexp.MustCompile(`(?:做|搞|生产|加工|经营|卖)(\p{Han}{1,14}?)(?:的|生意|这一块|这块|这行)$|^(\p{Han}{1,6}?)(?:厂|公司|合作社|养殖场|农场|作坊|工作室)$`)
+	subjectZH = regexp.MustCompile(`^((?:养|种)\p{Han}{1,6}?)的$|(?:做|搞|生产|加工|经营|卖)(\p{Han}{1,14}?)(?:的|生意|这一块|这块|这行)$|^(\p{Han}{1,6}?)(?:厂|公司|合作社|养殖场|农场|作坊|工作室)$`)
 	// problemCuesZH mark a clause that says what is wrong or wanted.
 	problemCuesZH = []string{"不稳", "不好", "不行", "不够", "不准", "不均", "不了", "不到", "不住", "太", "老是", "总是", "经常", "一直", "问题", "难", "差", "低", "偏高", "过高", "坏", "死", "慢", "漏", "裂", "焦", "缺", "没法", "怎么", "浪费", "损耗", "超标", "波动", "故障", "卡", "率", "产量"}
 	offerCuesZH   = []string{"研发了", "开发了", "研制了", "发明了", "掌握", "提供", "有一项", "有一套", "有一种", "能做", "可以做", "专利", "技术", "方法", "系统", "设备", "工艺"}
@@ -96,7 +96,7 @@ func subjectOfZH(s string) (string, bool) {
 		core = strings.TrimPrefix(core, w)
 	}
 	if m := subjectZH.FindStringSubmatch(core); m != nil {
-		return m[1] + m[2], m[1] != ""
+		return m[1] + m[2] + m[3], m[3] == ""
 	}
 	return "", false
 }
