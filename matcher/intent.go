@@ -68,6 +68,7 @@ var (
 		"hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening", "anyone there", "yo"}
 	startWords  = []string{"开始", "开始吧", "开始使用", "我要开始", "start", "begin", "let's start", "lets start", "go", "新建", "发布需求", "发需求"}
 	helpWords   = []string{"帮助", "帮忙", "怎么用", "怎么弄", "怎么操作", "菜单", "说明", "使用说明", "不会用", "这是什么", "你是谁", "能做什么", "你能做什么", "help", "menu", "how does this work", "what is this", "what can you do", "?", "？"}
+	ackWords    = []string{"好", "好的", "嗯", "嗯嗯", "行", "收到", "明白", "ok", "okay", "got it"}
 	thanksWords = []string{"谢谢", "谢谢你", "谢谢啦", "多谢", "感谢", "辛苦了", "好的谢谢", "thanks", "thank you", "thx", "ty", "cheers", "many thanks"}
 )
 
@@ -85,12 +86,14 @@ var searchRe = regexp.MustCompile(`(?i)^(?:请|麻烦)?(?:你)?(?:能不能|能�
 //	"／start"                    → IntentCommand "start"
 //	"你好" "在吗？" "hello!"        → IntentGreeting
 //	"开始" "帮助" "谢谢"             → IntentStart, IntentHelp, IntentThanks
+//	"你好，请问怎么用？"             → IntentHelp: the most useful of its small talk
 //	"能不能搜一下有没有做增氧机的"    → IntentSearch, Query "增氧机"
 //	"is there anyone doing pond aeration?" → IntentSearch, Query "pond aeration"
 //	"我们是做日用陶瓷的，窑炉温度老是不稳" → IntentDescription
 //	"嗯" "ok" "哈哈"                → IntentStray
 //
-// A greeting followed by a description is a description.
+// A greeting followed by a description is a description; "ok" and "嗯"
+// alone are stray words, not a description.
 func ClassifyMessage(text string) Reading {
 	text = NormalizeInput(text)
 	r := Reading{Text: text}
@@ -123,6 +126,10 @@ func ClassifyMessage(text string) Reading {
 		r.Intent = IntentThanks
 		return r
 	}
+	if i := smallTalkClauses(text); i != IntentEmpty {
+		r.Intent = i // "你好，请问怎么用？"
+		return r
+	}
 	if q, ok := searchQuery(text); ok {
 		r.Intent, r.Query = IntentSearch, q
 		return r
@@ -133,6 +140,41 @@ func ClassifyMessage(text string) Reading {
 	}
 	r.Intent = IntentStray
 	return r
+}
+
+// smallTalkClauses reads a message made only of small-talk clauses and
+// returns the most useful one to answer: help, then start, then thanks,
+// then a greeting. It returns IntentEmpty when a clause is anything else.
+func smallTalkClauses(text string) Intent {
+	spans := clauses(text)
+	if len(spans) < 2 {
+		return IntentEmpty
+	}
+	best := IntentEmpty
+	rank := map[Intent]int{IntentGreeting: 1, IntentThanks: 2, IntentStart: 3, IntentHelp: 4}
+	for _, c := range spans {
+		core := strings.ToLower(smallTalkCore(text[c[0]:c[1]]))
+		core = strings.TrimPrefix(core, "请问")
+		var i Intent
+		switch {
+		case oneOf(core, greetings) || isGreetingPhrase(core):
+			i = IntentGreeting
+		case oneOf(core, startWords):
+			i = IntentStart
+		case oneOf(core, helpWords):
+			i = IntentHelp
+		case oneOf(core, thanksWords):
+			i = IntentThanks
+		case oneOf(core, ackWords):
+			continue // "好的，谢谢": the thanks is what to answer
+		default:
+			return IntentEmpty
+		}
+		if rank[i] > rank[best] {
+			best = i
+		}
+	}
+	return best
 }
 
 // searchQuery reads the words a search request asks for.
@@ -163,7 +205,7 @@ func isGreeting(s string) bool {
 // "你好老师", "hello there", "hi bot".
 func isGreetingPhrase(lower string) bool {
 	for _, g := range []string{"你好", "您好", "hi ", "hello ", "hey "} {
-		if rest, ok := strings.CutPrefix(lower, g); ok && utf8.RuneCountInString(rest) <= 6 {
+		if rest, ok := strings.CutPrefix(lower, g); ok && utf8.RuneCountInString(rest) <= 6 && !strings.ContainsFunc(rest, unicode.IsPunct) {
 			return true
 		}
 	}
