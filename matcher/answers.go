@@ -207,8 +207,8 @@ var placeWordRe = regexp.MustCompile(`^[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}$`)
 // bareDeadline reads a deadline answered without "before" or "within":
 // "三个月", "半年", "6月", "June", "2027".
 func bareDeadline(text string, now time.Time) (time.Time, bool) {
-	for _, probe := range []string{text + "内", "by " + text, text + "前"} {
-		if due, span, ok := FindDeadline(probe, now); ok && span[1]-span[0] >= len(probe)-len("by ") {
+	for _, probe := range []string{text + "内", "by " + text, text + "前", "within " + text} {
+		if due, span, ok := FindDeadline(probe, now); ok && span[1]-span[0] >= len(text) {
 			return due, true
 		}
 	}

@@ -130,3 +130,29 @@ func ExampleTaxonomy_ReadAnswer() {
 	// unit_price
 	// buildmat
 }
+
+func TestReadAnswerEnglish(t *testing.T) {
+	tax := Default()
+	desc := "We run a shrimp farm in Zhanjiang. Survival rate is only 40%, we want above 70% by next summer. Budget about 300k RMB."
+	for _, tc := range []struct {
+		field        Field
+		answer, want string
+	}{
+		{FieldBudget, "around 50k", "50k"},
+		{FieldBudget, "$20,000", "$20,000"},
+		{FieldBudget, "see above", "300k RMB"},
+		{FieldDeadline, "3 months", "3 months"},
+		{FieldDeadline, "next spring", "next spring"},
+		{FieldDeadline, "ASAP", "ASAP"},
+		{FieldRegion, "Guangdong province", "Guangdong"},
+		{FieldRegion, "as i said, Zhanjiang", "Zhanjiang"},
+		{FieldRegion, "I already said", "Zhanjiang"},
+		{FieldTRL, "we have a working prototype", "we have a working prototype"},
+		{FieldDeadline, "明年三月", "明年三月"},
+		{FieldBudget, "１０万左右", "10万"},
+	} {
+		if a := tax.ReadAnswer(tc.field, tc.answer, desc, testNow); a.Fact.Text != tc.want || !a.Read() {
+			t.Errorf("ReadAnswer(%s, %q) = %q (%s), want %q", tc.field, tc.answer, a.Fact.Text, a.Problem, tc.want)
+		}
+	}
+}

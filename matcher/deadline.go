@@ -103,6 +103,22 @@ var deadlineRules = []deadlineRule{
 		}
 		return endOfMonth(y, mo, now.Location()), true
 	}},
+	// 明年三月, 今年6月底前
+	{regexp.MustCompile(`(今年|明年|后年)\s?(` + numberPattern + `)\s?月(?:份)?(?:底|末)?(?:前|之前|以前)?`), func(m []string, now time.Time) (time.Time, bool) {
+		mo, ok := ParseNumber(m[2])
+		y := now.Year() + map[string]int{"明年": 1, "后年": 2}[m[1]]
+		return endOfMonth(y, int(mo), now.Location()), ok && mo >= 1 && mo <= 12
+	}},
+	// next spring, by this summer, 明年春天, 今年夏天前
+	{regexp.MustCompile(`(?i)\b(?:by |before |in |until )?(?:the )?(next|this)\s+(spring|summer|autumn|fall|winter)\b|(今年|明年)(春天|春季|夏天|夏季|秋天|秋季|冬天|冬季)`), func(m []string, now time.Time) (time.Time, bool) {
+		y := now.Year()
+		if m[1] == "next" || m[1] == "Next" || m[3] == "明年" {
+			y++
+		}
+		season := strings.ToLower(m[2] + m[4])
+		mo := map[string]int{"spring": 5, "春天": 5, "春季": 5, "summer": 8, "夏天": 8, "夏季": 8, "autumn": 11, "fall": 11, "秋天": 11, "秋季": 11, "winter": 14, "冬天": 14, "冬季": 14}[season]
+		return endOfMonth(y, mo, now.Location()), mo > 0
+	}},
 	// 明年, next year (alone)
 	{regexp.MustCompile(`(?i)明年|\bnext year\b`), func(m []string, now time.Time) (time.Time, bool) {
 		return endOfMonth(now.Year()+1, 12, now.Location()), true

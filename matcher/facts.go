@@ -128,8 +128,17 @@ func trimLeadIn(s string) string {
 // that is only about where: "在潮州", "位于平阳县", "based in Shouguang".
 var townRe = regexp.MustCompile(`^(?:我们)?(?:在|位于|地处|来自|地址在)(\p{Han}{2,4}?)(?:市|县|区|镇|乡|这边|那边|这里)?$|^(?i:(?:we are |we're |i am |i'm )?(?:based in|located in|from|in))\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)$`)
 
+// townInRe finds a capitalised place after "in" inside an English
+// clause: "We run a shrimp farm in Zhanjiang".
+var townInRe = regexp.MustCompile(`\b(?:in|near|at|based in|located in|outside)\s+([A-Z][a-z]{3,}(?:\s[A-Z][a-z]+)?)\b`)
+
+// notPlaces are capitalised words after "in" that name no place.
+var notPlaces = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+	"Spring", "Summer", "Autumn", "Winter", "English", "Chinese", "Python", "Excel", "Total", "Practice", "Production", "General"}
+
 // findTown finds a place named in a clause of its own that FindPlace
-// does not know; its Place stays empty and its text is the name.
+// does not know, or after "in" in English; its Place stays empty and its
+// text is the name.
 func findTown(text string) ([2]int, bool) {
 	for _, c := range clauses(text) {
 		m := townRe.FindStringSubmatchIndex(text[c[0]:c[1]])
@@ -140,6 +149,11 @@ func findTown(text string) ([2]int, bool) {
 			if m[g] >= 0 {
 				return [2]int{c[0] + m[g], c[0] + m[g+1]}, true
 			}
+		}
+	}
+	for _, m := range townInRe.FindAllStringSubmatchIndex(text, 4) {
+		if name := text[m[2]:m[3]]; !oneOf(strings.Fields(name)[0], notPlaces) {
+			return [2]int{m[2], m[3]}, true
 		}
 	}
 	return [2]int{}, false
