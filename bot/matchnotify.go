@@ -41,7 +41,13 @@ func (e *Engine) notifyCounterparts(ctx context.Context, p matcher.Profile) {
 	if e.Data == nil || e.Notices == nil || e.Messenger == nil {
 		return
 	}
-	ms := e.ranker.Rank(matcher.Query{Profile: p, Limit: maxFanout, MinScore: NotifyMinScore})
+	q, err := e.shownQuery(ctx, p, maxFanout)
+	if err != nil {
+		e.log.Warn("new-match notices failed", "profile_id", p.ID, "err", err)
+		return
+	}
+	q.MinScore = NotifyMinScore
+	ms := e.ranker.Rank(q)
 	told := 0
 	for _, m := range ms {
 		c := m.Profile

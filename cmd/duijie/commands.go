@@ -355,7 +355,10 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if *lang != "" {
 		l = matcher.ParseLang(*lang)
 	}
-	q := matcher.Query{Profile: p, Limit: *top, MinScore: matcher.ShowMinScore}
+	q, err := matcher.ShownQuery(ctx, app.Store, p, *top)
+	if err != nil {
+		return err
+	}
 	matches := app.Index.Rank(q)
 	team, hasTeam := app.Index.Team(q)
 	if *asJSON {
