@@ -30,6 +30,7 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.NotifyCounterparts(ctx, need) // as the watcher of the change stream does
 	rank := 0
 	for i, m := range ms {
 		if m.Profile.ID == offer.ID {
@@ -62,7 +63,8 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 	}
 	rec.b.Reset()
 	need.Description += " The rods are two metres long."
-	if _, ms, team, err := e.publish(ctx, need, 60, nil); err != nil || shown(ms) {
+	need, ms, team, err := e.publish(ctx, need, 60, nil)
+	if err != nil || shown(ms) {
 		t.Errorf("after an edit and publish the declined offer is back: %v", err)
 	} else if team != nil {
 		for _, m := range team.Members {
@@ -71,9 +73,12 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 			}
 		}
 	}
-	if _, _, _, err := e.publish(ctx, offer, 50, nil); err != nil {
+	e.NotifyCounterparts(ctx, need)
+	offer, _, _, err = e.publish(ctx, offer, 50, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	e.NotifyCounterparts(ctx, offer)
 	if strings.Contains(rec.b.String(), "New match for your") {
 		t.Errorf("a notice about the declined pair:\n%s", rec.b.String())
 	}

@@ -276,7 +276,6 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 			e.log.Warn("count matches shown failed", "err", err)
 		}
 	}
-	e.notifyCounterparts(ctx, p)
 	return p, matches, team, nil
 }
 

@@ -106,6 +106,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
+	go app.WatchNewMatches(follow, cfg.Replica)
 	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// A stable consumer name lets a restarted replica take back at once what
 	// it had in hand when it stopped.
@@ -181,6 +182,9 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	console := bot.NewConsole(app.Engine, stdin, stdout)
 	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go app.WatchNewMatches(watch, "console")
 	return console.Run(ctx)
 }
 
