@@ -31,6 +31,7 @@ func TestNoticesOffAndDigest(t *testing.T) {
 	if _, _, _, err := e.publish(ctx, need, 60, nil); err != nil {
 		t.Fatal(err)
 	}
+	e.NotifyCounterparts(ctx, need)
 	if strings.Contains(rec.b.String(), "New match") {
 		t.Errorf("notices off, yet:\n%s", rec.b.String())
 	}
@@ -38,6 +39,7 @@ func TestNoticesOffAndDigest(t *testing.T) {
 	if _, _, _, err := e.publish(ctx, need, 61, nil); err != nil {
 		t.Fatal(err)
 	}
+	e.NotifyCounterparts(ctx, need)
 	if strings.Contains(rec.b.String(), "New match") {
 		t.Errorf("digest mode sent a notice at once:\n%s", rec.b.String())
 	}

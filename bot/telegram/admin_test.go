@@ -629,3 +629,20 @@ func TestBrokerHoldsMutualRequests(t *testing.T) {
 	a.expect(0, "Connected")
 	b.expect(0, "Connected")
 }
+
+// TestImportNotifiesOwners: a need an organizer uploads is a new match for
+// an offer a user published, and its owner hears of it, as if the need
+// had been published in the chat.
+func TestImportNotifiesOwners(t *testing.T) {
+	h := startOrganized(t, nil)
+	owner := h.as(7310)
+	owner.publish("🎓 I offer a technology", offerText)
+	n := len(h.fake.Messages(owner.chat))
+	list := "id,kind,title,description,org,region,lang,tags\n" +
+		`n-rods,need,Piston rods rust near the sea,"` + needText + `",Port Works,Ningbo,en,expo` + "\n"
+	h.as(adminID).upload("rods.csv", []byte(list), "1 imported")
+	notice := owner.expect(n, "New match for your")
+	if !strings.Contains(notice.Text, "Piston rods rust near the sea") {
+		t.Errorf("the notice does not name the imported need:\n%s", notice.Text)
+	}
+}

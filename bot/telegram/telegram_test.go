@@ -52,13 +52,22 @@ func startTelegramOn(t testing.TB, e *bot.Engine, st *store.Store) *tgHarness {
 		t.Fatal(err)
 	}
 	e.Messenger = bot.DirectMessenger{Sender: tele}
+	seq, err := st.LastChange(ctx)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		if err := tele.Run(ctx); err != nil {
 			t.Errorf("Run: %v", err)
 		}
+	}()
+	go func() {
+		defer wg.Done()
+		e.WatchNewMatches(ctx, st, seq)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -15,6 +15,7 @@ import (
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/demo"
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
 	"github.com/duijie/duijie/prompts/openaiapi"
@@ -201,6 +202,20 @@ func (a *App) embed(ctx context.Context, ps []matcher.Profile) {
 func (a *App) FollowChanges(ctx context.Context) {
 	a.Store.Follow(ctx, a.changesFrom, a.Index, a.log)
 }
+
+// WatchNewMatches sends the new-match notices of the profiles stored
+// after the index was built, until ctx ends, while replica holds the
+// notices lease.
+func (a *App) WatchNewMatches(ctx context.Context, replica string) {
+	seq := a.changesFrom
+	l := lease.Lease{Store: a.Store, Name: noticesLease, Holder: replica, Log: a.log}
+	l.Hold(ctx, func(lctx context.Context) {
+		seq = a.Engine.WatchNewMatches(lctx, a.Store, seq)
+	})
+}
+
+// noticesLease makes one replica the sender of new-match notices.
+const noticesLease = "notices"
 
 // Close disconnects from Redis and stops the embedded store.
 func (a *App) Close() {

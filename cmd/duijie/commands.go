@@ -109,6 +109,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
+	go app.WatchNewMatches(follow, cfg.Replica)
 	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// A stable consumer name lets a restarted replica take back at once what
 	// it had in hand when it stopped.
@@ -184,6 +185,9 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	console := bot.NewConsole(app.Engine, stdin, stdout)
 	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go app.WatchNewMatches(watch, "console")
 	return console.Run(ctx)
 }
 
@@ -358,7 +362,10 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if *lang != "" {
 		l = matcher.ParseLang(*lang)
 	}
-	q := matcher.Query{Profile: p, Limit: *top, MinScore: matcher.ShowMinScore}
+	q, err := matcher.ShownQuery(ctx, app.Store, p, *top)
+	if err != nil {
+		return err
+	}
 	matches := app.Index.Rank(q)
 	team, hasTeam := app.Index.Team(q)
 	if *asJSON {

@@ -1,8 +1,8 @@
 // Package lease makes a role exclusive across replicas: a Lease is taken
 // in the store, renewed in the background while the work runs, and the
 // work's context is cancelled, with ErrLost as its cause, as soon as the
-// lease is lost. The poller, the inbox shards, the notifier and the
-// periodic jobs each run under one.
+// lease is lost. The poller, the inbox shards, the notifier, the new-match
+// watcher and the periodic jobs each run under one.
 package lease
 
 import (
