@@ -17,6 +17,7 @@ import (
 	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
+	"github.com/duijie/duijie/prompts/openaiapi"
 	"github.com/duijie/duijie/store"
 )
 
@@ -117,7 +118,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // openLLM connects the model server: the analyzer with the store as its
 // cache and caps, and embeddings when a model for them is named.
 func (a *App) openLLM(c LLMConfig) {
-	client := prompts.NewOpenAI(prompts.ClientConfig{APIKey: c.APIKey, BaseURL: c.BaseURL, Azure: c.Azure, APIVersion: c.APIVersion})
+	client := openaiapi.New(openaiapi.Config{APIKey: c.APIKey, BaseURL: c.BaseURL, Azure: c.Azure, APIVersion: c.APIVersion})
 	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: c.Timeout}, a.log)
 	a.llm = prompts.NewAnalyzer(client, guard, a.Tax, a.Store, a.Store, prompts.AnalyzerOptions{
 		Model: c.Model, Budget: c.Budget(), UserCap: c.UserCap, GlobalCap: c.GlobalCap,

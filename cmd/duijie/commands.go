@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/bot/notify"
+	"github.com/duijie/duijie/bot/telegram"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
@@ -72,6 +74,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		return err
 	}
 	defer app.Close()
+	if err := limitMemory(ctx, os.Getenv("MEMORY_LIMIT"), log); err != nil {
+		return err
+	}
 	m := metrics.New()
 	m.Gauge("duijie_index_profiles", "Profiles in the match index.", func() float64 { return float64(app.Index.Len()) })
 	m.Gauge("duijie_outbox_backlog", "Notifications waiting in the outbox.", func() float64 {
@@ -81,12 +86,12 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	// Notifications (new matches, introductions, contacts) go through the
 	// durable outbox and one paced broadcast sender; direct replies do not
 	// wait behind them.
-	api, err := bot.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+	api, err := telegram.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
 	if err != nil {
 		return err
 	}
-	bc := bot.NewBroadcaster(api, app.Store, bot.BroadcasterOptions{Metrics: m}, log)
-	tele, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
+	bc := notify.NewBroadcaster(api, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
+	tele, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
 		Admins: cfg.AdminIDs},
 		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
@@ -94,7 +99,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		return err
 	}
 	app.Engine.Metrics = m
-	app.Engine.Messenger = bot.OutboxMessenger{Outbox: app.Store, Metrics: m}
+	app.Engine.Messenger = notify.OutboxMessenger{Outbox: app.Store, Metrics: m}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
 	if name, err := tele.Username(ctx); err == nil {
 		app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
@@ -107,7 +112,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// A stable consumer name lets a restarted replica take back at once what
 	// it had in hand when it stopped.
-	notifier := bot.NewNotifier(app.Store, bc, bot.NotifierOptions{Consumer: cfg.Replica, Leases: app.Store, Metrics: m}, log)
+	notifier := notify.NewNotifier(app.Store, bc, notify.NotifierOptions{Consumer: cfg.Replica, Leases: app.Store, Metrics: m}, log)
 	notified := make(chan struct{})
 	go func() {
 		defer close(notified)

@@ -1,0 +1,59 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// adminMenu lists the organizers' commands, added to the menu of each
+// admin's private chat; the public menu never shows them.
+var adminMenu = map[matcher.Lang][]models.BotCommand{
+	matcher.LangEN: {
+		{Command: "stats", Description: "Organizers: statistics"},
+		{Command: "report", Description: "Organizers: docking report [EVENT]"},
+		{Command: "claims", Description: "Organizers: claim codes [EVENT]"},
+		{Command: "pending", Description: "Organizers: messages waiting for approval"},
+		{Command: "admin", Description: "Organizers: help, importing lists"},
+	},
+	matcher.LangZH: {
+		{Command: "stats", Description: "组织方：统计"},
+		{Command: "report", Description: "组织方：对接报告 [活动]"},
+		{Command: "claims", Description: "组织方：认领码 [活动]"},
+		{Command: "pending", Description: "组织方：待审核的消息"},
+		{Command: "admin", Description: "组织方：帮助、导入清单"},
+	},
+}
+
+// setAdminMenus gives each admin's private chat the public commands and
+// the organizers' ones. Telegram refuses a chat that never wrote to the
+// bot, so a failure is logged, not fatal; the commands work anyway.
+func (t *Bot) setAdminMenus(ctx context.Context) {
+	for _, id := range t.opt.Admins {
+		for _, set := range []struct {
+			code string
+			lang matcher.Lang
+		}{{"", matcher.LangEN}, {"zh", matcher.LangZH}} {
+			cmds := append(slices.Clone(commands[set.lang]), adminMenu[set.lang]...)
+			_, err := t.b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, Scope: &models.BotCommandScopeChat{ChatID: id}, LanguageCode: set.code})
+			if err != nil {
+				t.log.Warn("telegram admin menu not set; has the admin started the bot?", "user_id", id, "err", err)
+				break
+			}
+		}
+	}
+}
+
+// Username asks Telegram for the bot's username (getMe).
+func (t *Bot) Username(ctx context.Context) (string, error) {
+	u, err := t.b.GetMe(ctx)
+	if err != nil {
+		return "", fmt.Errorf("get bot username: %s", redact(err.Error(), t.opt.Token))
+	}
+	return u.Username, nil
+}
