@@ -234,9 +234,10 @@ func answerTRL(text string) int {
 
 // DomainFromWords finds the domain a typed answer names or implies: a
 // domain code or name ("新材料", "ai"), a word inside a domain's name
-// ("陶瓷" in 陶瓷、玻璃、水泥与建材), the domains of the concepts the answer
-// names, or the domain most concepts belong to whose terms contain the
-// answer. It returns "" when none fits.
+// ("陶瓷" in 陶瓷、玻璃、水泥与建材), the domain of the concepts the answer
+// names ("日用陶瓷" is tableware, a craft), a domain's name holding the
+// answer's last characters, or the domain most concepts belong to whose
+// terms contain the answer. It returns "" when none fits.
 func (t *Taxonomy) DomainFromWords(text string) string {
 	text = strings.TrimFunc(NormalizeInput(text), isSpaceOrPunct)
 	lower := strings.ToLower(text)
@@ -254,6 +255,16 @@ func (t *Taxonomy) DomainFromWords(text string) string {
 	}
 	short := utf8.RuneCountInString(text) >= 2 && utf8.RuneCountInString(text) <= 12
 	if short {
+		for _, d := range t.domains {
+			if strings.Contains(d.ZH, text) {
+				return d.Code
+			}
+		}
+	}
+	if an := t.Analyze(KindNeed, text); len(an.Domains) > 0 {
+		return an.Domains[0]
+	}
+	if short {
 		// "日用陶瓷": the word, then its tails down to two characters, in a
 		// domain's name.
 		runes := []rune(text)
@@ -268,9 +279,6 @@ func (t *Taxonomy) DomainFromWords(text string) string {
 				}
 			}
 		}
-	}
-	if an := t.Analyze(KindNeed, text); len(an.Domains) > 0 {
-		return an.Domains[0]
 	}
 	if !short {
 		return ""
