@@ -87,7 +87,7 @@ func (t *Taxonomy) ReadAnswer(f Field, answer, description string, now time.Time
 		a.Problem = ProblemEmpty
 		return a
 	}
-	if oneOf(strings.ToLower(text), skipWords) {
+	if isOneOf(strings.ToLower(text), skipWords) {
 		a.Skip = true
 		return a
 	}
@@ -133,7 +133,7 @@ func (t *Taxonomy) fromDescription(f Field, description string, now time.Time) A
 // readValue reads text as the value of a.Field.
 func (t *Taxonomy) readValue(a *Answer, text string, now time.Time) {
 	lower := strings.ToLower(text)
-	whole := Fact{Field: a.Field, Text: clip(text, MaxAnswerRunes), End: len(text)}
+	whole := Fact{Field: a.Field, Text: clipRunes(text, MaxAnswerRunes), End: len(text)}
 	switch a.Field {
 	case FieldRegion:
 		if p, span, ok := findPlaceSpan(text); ok {
@@ -146,9 +146,9 @@ func (t *Taxonomy) readValue(a *Answer, text string, now time.Time) {
 	case FieldBudget:
 		if m, span, ok := findMoney(text, true); ok {
 			a.Fact = Fact{Field: FieldBudget, Text: text[span[0]:span[1]], Start: span[0], End: span[1], Money: m}
-		} else if containsAny(lower, openBudget) {
+		} else if containsAnyOf(lower, openBudget) {
 			a.Fact = whole
-		} else if moneyRe.MatchString(lower) && containsAny(lower, append(unitPriceAfter, unitPriceBefore...)) {
+		} else if moneyRe.MatchString(lower) && containsAnyOf(lower, append(unitPriceAfter, unitPriceBefore...)) {
 			a.Problem = ProblemUnitPrice
 		} else {
 			a.Problem = ProblemNoAmount
@@ -158,7 +158,7 @@ func (t *Taxonomy) readValue(a *Answer, text string, now time.Time) {
 			a.Fact = Fact{Field: FieldDeadline, Text: text[span[0]:span[1]], Start: span[0], End: span[1], Due: due}
 		} else if due, ok := bareDeadline(text, now); ok {
 			a.Fact = Fact{Field: FieldDeadline, Text: text, End: len(text), Due: due}
-		} else if containsAny(lower, openDeadline) {
+		} else if containsAnyOf(lower, openDeadline) {
 			a.Fact = whole
 		} else {
 			a.Problem = ProblemNoDate
@@ -234,9 +234,10 @@ func answerTRL(text string) int {
 
 // DomainFromWords finds the domain a typed answer names or implies: a
 // domain code or name ("新材料", "ai"), a word inside a domain's name
-// ("陶瓷" in 陶瓷、玻璃、水泥与建材), the domains of the concepts the answer
-// names, or the domain most concepts belong to whose terms contain the
-// answer. It returns "" when none fits.
+// ("陶瓷" in 陶瓷、玻璃、水泥与建材), the domain of the concepts the answer
+// names ("日用陶瓷" is tableware, a craft), a domain's name holding the
+// answer's last characters, or the domain most concepts belong to whose
+// terms contain the answer. It returns "" when none fits.
 func (t *Taxonomy) DomainFromWords(text string) string {
 	text = strings.TrimFunc(NormalizeInput(text), isSpaceOrPunct)
 	lower := strings.ToLower(text)
@@ -254,6 +255,16 @@ func (t *Taxonomy) DomainFromWords(text string) string {
 	}
 	short := utf8.RuneCountInString(text) >= 2 && utf8.RuneCountInString(text) <= 12
 	if short {
+		for _, d := range t.domains {
+			if strings.Contains(d.ZH, text) {
+				return d.Code
+			}
+		}
+	}
+	if an := t.Analyze(KindNeed, text); len(an.Domains) > 0 {
+		return an.Domains[0]
+	}
+	if short {
 		// "日用陶瓷": the word, then its tails down to two characters, in a
 		// domain's name.
 		runes := []rune(text)
@@ -268,9 +279,6 @@ func (t *Taxonomy) DomainFromWords(text string) string {
 				}
 			}
 		}
-	}
-	if an := t.Analyze(KindNeed, text); len(an.Domains) > 0 {
-		return an.Domains[0]
 	}
 	if !short {
 		return ""

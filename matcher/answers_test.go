@@ -88,7 +88,7 @@ func TestReadAnswerValues(t *testing.T) {
 	if a := tax.ReadAnswer(FieldModes, "技术转让或者入股都行", "", testNow); len(a.Modes) != 2 {
 		t.Errorf("modes %v", a.Modes)
 	}
-	if a := tax.ReadAnswer(FieldDomain, "刚才说过了", ceramicsNeed, testNow); a.Domain != "buildmat" || !a.FromDescription {
+	if a := tax.ReadAnswer(FieldDomain, "刚才说过了", ceramicsNeed, testNow); a.Domain != "crafts" || !a.FromDescription {
 		t.Errorf("domain from the description = %+v", a)
 	}
 }
@@ -96,7 +96,7 @@ func TestReadAnswerValues(t *testing.T) {
 func TestDomainFromWords(t *testing.T) {
 	tax := Default()
 	for word, want := range map[string]string{
-		"陶瓷": "buildmat", "日用陶瓷": "buildmat", "ceramics": "buildmat", "新材料": "materials", "materials": "materials",
+		"陶瓷": "buildmat", "日用陶瓷": "crafts", "ceramics": "buildmat", "新材料": "materials", "materials": "materials",
 		"养鱼": "agrifood", "增氧机": "agrifood", "人工智能": "ai", "ai": "ai", "哈哈哈": "", "": "",
 	} {
 		if got := tax.DomainFromWords(word); got != want {

@@ -107,7 +107,7 @@ func findMoney(text string, answer bool) (Money, [2]int, bool) {
 		// The word about spending may be in the clause before: "预算不多，三五万吧".
 		clause := lower[max(0, m[0]-24):m[1]] + clauseAround(lower, m[0], m[1])
 		bare := cur == "" && unit1 == "" && unit2 == ""
-		if cur == "" && !(bigUnit && (answer || containsAny(clause, budgetCues))) && !(answer && (bare || unit1 != "")) {
+		if cur == "" && !(bigUnit && (answer || containsAnyOf(clause, budgetCues))) && !(answer && (bare || unit1 != "")) {
 			continue
 		}
 		if isUnitPrice(lower, clause, m[0], m[1]) {
@@ -187,7 +187,7 @@ func isUnitPrice(lower, clause string, start, end int) bool {
 	if i := strings.LastIndexAny(before, "。；;!?！？\n"); i >= 0 {
 		before = before[i:]
 	}
-	return containsAny(before, unitPriceBefore) && !containsAny(before, budgetCues[:8])
+	return containsAnyOf(before, unitPriceBefore) && !containsAnyOf(before, budgetCues[:8])
 }
 
 // clauseAround returns the clause of s that holds [start, end).
@@ -204,7 +204,7 @@ func clauseAround(s string, start, end int) string {
 	return s[from : end+to]
 }
 
-func containsAny(s string, subs []string) bool {
+func containsAnyOf(s string, subs []string) bool {
 	for _, x := range subs {
 		if strings.Contains(s, x) {
 			return true

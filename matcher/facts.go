@@ -152,7 +152,7 @@ func findTown(text string) ([2]int, bool) {
 		}
 	}
 	for _, m := range townInRe.FindAllStringSubmatchIndex(text, 4) {
-		if name := text[m[2]:m[3]]; !oneOf(strings.Fields(name)[0], notPlaces) {
+		if name := text[m[2]:m[3]]; !isOneOf(strings.Fields(name)[0], notPlaces) {
 			return [2]int{m[2], m[3]}, true
 		}
 	}

@@ -115,3 +115,10 @@ func ExampleReadFacts() {
 	// 潮州 合格率九成以上 20万–30万元 2026-12-31
 	// budget found: false; demonstrated: Field-tested for two seasons
 }
+
+func BenchmarkReadFacts(b *testing.B) {
+	text := "我们是做日用陶瓷的，在潮州，窑炉温度老是不稳，希望合格率九成以上，预算二三十万，年底前解决。Field-tested for two seasons."
+	for i := 0; i < b.N; i++ {
+		ReadFacts(text, testNow)
+	}
+}

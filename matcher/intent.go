@@ -113,16 +113,16 @@ func ClassifyMessage(text string) Reading {
 			r.Intent = IntentHelp
 		}
 		return r
-	case oneOf(lower, greetings) || isGreetingPhrase(lower):
+	case isOneOf(lower, greetings) || isGreetingPhrase(lower):
 		r.Intent = IntentGreeting
 		return r
-	case oneOf(lower, startWords):
+	case isOneOf(lower, startWords):
 		r.Intent = IntentStart
 		return r
-	case oneOf(lower, helpWords):
+	case isOneOf(lower, helpWords):
 		r.Intent = IntentHelp
 		return r
-	case oneOf(lower, thanksWords):
+	case isOneOf(lower, thanksWords):
 		r.Intent = IntentThanks
 		return r
 	}
@@ -157,15 +157,15 @@ func smallTalkClauses(text string) Intent {
 		core = strings.TrimPrefix(core, "请问")
 		var i Intent
 		switch {
-		case oneOf(core, greetings) || isGreetingPhrase(core):
+		case isOneOf(core, greetings) || isGreetingPhrase(core):
 			i = IntentGreeting
-		case oneOf(core, startWords):
+		case isOneOf(core, startWords):
 			i = IntentStart
-		case oneOf(core, helpWords):
+		case isOneOf(core, helpWords):
 			i = IntentHelp
-		case oneOf(core, thanksWords):
+		case isOneOf(core, thanksWords):
 			i = IntentThanks
-		case oneOf(core, ackWords):
+		case isOneOf(core, ackWords):
 			continue // "好的，谢谢": the thanks is what to answer
 		default:
 			return IntentEmpty
@@ -198,7 +198,7 @@ func searchQuery(text string) (string, bool) {
 // isGreeting reports whether a clause is only a greeting.
 func isGreeting(s string) bool {
 	core := strings.ToLower(smallTalkCore(s))
-	return oneOf(core, greetings) || isGreetingPhrase(core)
+	return isOneOf(core, greetings) || isGreetingPhrase(core)
 }
 
 // isGreetingPhrase accepts a greeting with a name or title after it:
@@ -217,7 +217,7 @@ func isGreetingPhrase(lower string) bool {
 func smallTalkCore(s string) string {
 	s = strings.TrimFunc(s, func(r rune) bool { return isSpaceOrPunct(r) || unicode.Is(unicode.So, r) })
 	for _, p := range []string{"啊", "呀", "哈", "哦", "~", "～"} {
-		if t := strings.TrimSuffix(s, p); t != "" && t != s && oneOf(strings.ToLower(t), greetings) {
+		if t := strings.TrimSuffix(s, p); t != "" && t != s && isOneOf(strings.ToLower(t), greetings) {
 			return t
 		}
 	}
@@ -228,7 +228,7 @@ func isSpaceOrPunct(r rune) bool {
 	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) && r != '$' && r != '¥' && r != '￥'
 }
 
-func oneOf(s string, list []string) bool {
+func isOneOf(s string, list []string) bool {
 	for _, x := range list {
 		if s == x {
 			return true

@@ -64,7 +64,7 @@ type titleStyle struct {
 
 var (
 	styleZH = titleStyle{lang: LangZH, max: TitleRunesZH, sep: "：", subjectSep: "", subject: subjectOfZH,
-		problemCues: problemCuesZH, offerCue: offerCuesZH, clean: cleanClauseZH, shorten: shortenZH, clip: clip}
+		problemCues: problemCuesZH, offerCue: offerCuesZH, clean: cleanClauseZH, shorten: shortenZH, clip: clipRunes}
 	styleEN = titleStyle{lang: LangEN, max: TitleRunesEN, sep: ": ", subjectSep: ": ", subject: subjectOfEN,
 		problemCues: problemCuesEN, offerCue: offerCuesEN, clean: cleanClauseEN, shorten: shortenEN,
 		clip: func(s string, max int) string { return upperFirst(clipWords(s, max)) }}
@@ -166,7 +166,7 @@ func (t *Taxonomy) title(st titleStyle, kind Kind, text string) string {
 // pickClause returns the first clause with a cue, else the first clause.
 func pickClause(list []string, cues []string) string {
 	for _, s := range list {
-		if containsAny(strings.ToLower(s), cues) {
+		if containsAnyOf(strings.ToLower(s), cues) {
 			return s
 		}
 	}
@@ -292,7 +292,7 @@ func upperFirst(s string) string {
 }
 
 // clip cuts s to max runes, ending with "…" when cut.
-func clip(s string, max int) string {
+func clipRunes(s string, max int) string {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) <= max {
 		return s

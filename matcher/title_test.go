@@ -73,3 +73,11 @@ func ExampleTaxonomy_Title() {
 	// 日用陶瓷窑炉温度不稳
 	// Everyday ceramics: kiln temperature keeps drifting
 }
+
+func BenchmarkTitle(b *testing.B) {
+	tax := Default()
+	text := "老板让我来问问,我们厂在佛山做瓷砖的,烧成车间能耗太高了.一年电费好几百万,想降个两三成,有没有办法??"
+	for i := 0; i < b.N; i++ {
+		tax.Title(KindNeed, text)
+	}
+}
