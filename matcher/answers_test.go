@@ -88,7 +88,7 @@ func TestReadAnswerValues(t *testing.T) {
 	if a := tax.ReadAnswer(FieldModes, "技术转让或者入股都行", "", testNow); len(a.Modes) != 2 {
 		t.Errorf("modes %v", a.Modes)
 	}
-	if a := tax.ReadAnswer(FieldDomain, "刚才说过了", ceramicsNeed, testNow); a.Domain != "crafts" || !a.FromDescription {
+	if a := tax.ReadAnswer(FieldDomain, "刚才说过了", ceramicsNeed, testNow); a.Domain != "buildmat" || !a.FromDescription {
 		t.Errorf("domain from the description = %+v", a)
 	}
 }
