@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -45,7 +47,7 @@ type DataStore interface {
 // caused it (an introduction request, contacts, a new match): through the
 // paced, durable outbox when one is wired, once per key.
 type Messenger interface {
-	Notify(ctx context.Context, chatID int64, key string, r Reply) error
+	Notify(ctx context.Context, chatID int64, key string, r dialog.Reply) error
 }
 
 // DirectMessenger sends straight through a Sender: for the console and
@@ -53,7 +55,7 @@ type Messenger interface {
 type DirectMessenger struct{ Sender Sender }
 
 // Notify sends r to chatID now.
-func (n DirectMessenger) Notify(ctx context.Context, chatID int64, _ string, r Reply) error {
+func (n DirectMessenger) Notify(ctx context.Context, chatID int64, _ string, r dialog.Reply) error {
 	return n.Sender.Send(ctx, chatID, r)
 }
 
@@ -81,9 +83,9 @@ const (
 var errNotYours = errors.New("not yours")
 
 // action performs an action button. It returns the toast for the press.
-func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, out Sender) (string, error) {
+func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
 	if e.Data == nil {
-		return tr(s.Lang, "stale_toast"), nil
+		return dialog.Tr(s.Lang, "stale_toast"), nil
 	}
 	l := s.Lang
 	switch b.Action {
@@ -98,16 +100,16 @@ func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, 
 		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, "", e.now()); err != nil {
 			return "", err
 		}
-		var row1, row2 []Choice
+		var row1, row2 []dialog.Choice
 		for i, r := range store.FeedbackReasons {
-			c := Choice{Label: tr(l, msg("reason_"+r)), Button: Action(aReason, b.Value+"."+r)}
+			c := dialog.Choice{Label: dialog.Tr(l, dialog.Msg("reason_"+r)), Button: dialog.Action(aReason, b.Value+"."+r)}
 			if i < 3 {
 				row1 = append(row1, c)
 			} else {
 				row2 = append(row2, c)
 			}
 		}
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "why_not_relevant"), Buttons: [][]Choice{row1, row2}})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "why_not_relevant"), Buttons: [][]dialog.Choice{row1, row2}})
 	case aReason:
 		tok, reason, _ := strings.Cut(b.Value, ".")
 		mine, theirs, err := e.ownedMatch(ctx, in.UserID, tok)
@@ -115,12 +117,12 @@ func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, 
 			return e.refused(l, err)
 		}
 		if !validReason(reason) {
-			return tr(l, "stale_toast"), nil
+			return dialog.Tr(l, "stale_toast"), nil
 		}
 		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, reason, e.now()); err != nil {
 			return "", err
 		}
-		return tr(l, "feedback_thanks"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "feedback_noted")})
+		return dialog.Tr(l, "feedback_thanks"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "feedback_noted")})
 	case aAccept, aDecline:
 		return e.answerIntro(ctx, s, in, b.Value, b.Action == aAccept, out)
 	case aMatches, aEdit, aPause, aResume, aDelete, aDeleteYes, aKeep:
@@ -129,20 +131,20 @@ func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, 
 		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
 			return "", err
 		}
-		return tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+		return dialog.Tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
 	case aLang:
 		s.Lang, s.LangSet = matcher.ParseLang(b.Value), true
-		return tr(s.Lang, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+		return dialog.Tr(s.Lang, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
 	case aAdmin:
 		return e.adminAction(ctx, s, in, b, out)
 	case aDeleteMe:
 		if err := e.deleteUser(ctx, in.UserID); err != nil {
 			return "", err
 		}
-		*s = Session{ChatID: s.ChatID, Lang: s.Lang}
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "deleted_all")})
+		*s = dialog.Session{ChatID: s.ChatID, Lang: s.Lang}
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "deleted_all")})
 	}
-	return tr(l, "stale_toast"), nil
+	return dialog.Tr(l, "stale_toast"), nil
 }
 
 func validReason(r string) bool {
@@ -159,9 +161,9 @@ func validReason(r string) bool {
 func (e *Engine) refused(l matcher.Lang, err error) (string, error) {
 	switch {
 	case errors.Is(err, errNotYours):
-		return tr(l, "not_yours"), nil
+		return dialog.Tr(l, "not_yours"), nil
 	case errors.Is(err, store.ErrNotFound):
-		return tr(l, "gone_toast"), nil
+		return dialog.Tr(l, "gone_toast"), nil
 	}
 	return "", err
 }
@@ -191,7 +193,7 @@ func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (match
 
 // matchButtons gives each shown match its buttons: request an
 // introduction, or mark it not relevant. Without a store there are none.
-func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang) ([][]Choice, error) {
+func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang) ([][]dialog.Choice, error) {
 	if e.Data == nil || len(ms) == 0 {
 		return nil, nil
 	}
@@ -203,11 +205,11 @@ func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Mat
 	if err != nil {
 		return nil, err
 	}
-	rows := make([][]Choice, len(toks))
+	rows := make([][]dialog.Choice, len(toks))
 	for i, tok := range toks {
-		rows[i] = []Choice{
-			{Label: tr(l, "btn_intro", i+1), Button: Action(aRequestIntro, tok)},
-			{Label: tr(l, "btn_not_relevant", i+1), Button: Action(aNotRelevant, tok)},
+		rows[i] = []dialog.Choice{
+			{Label: dialog.Tr(l, "btn_intro", i+1), Button: dialog.Action(aRequestIntro, tok)},
+			{Label: dialog.Tr(l, "btn_not_relevant", i+1), Button: dialog.Action(aNotRelevant, tok)},
 		}
 	}
 	return rows, nil
@@ -215,7 +217,7 @@ func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Mat
 
 // requestIntro asks for an introduction from the user's profile to the
 // counterpart of a match.
-func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok string, out Sender) (string, error) {
+func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incoming, tok string, out Sender) (string, error) {
 	l := s.Lang
 	mine, theirsID, err := e.ownedMatch(ctx, in.UserID, tok)
 	if err != nil {
@@ -223,7 +225,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 	}
 	theirs, err := e.Data.Profile(ctx, theirsID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && theirs.Status != matcher.StatusActive {
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 	}
 	if err != nil {
 		return "", err
@@ -242,28 +244,28 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 	case store.OutcomeRequested:
 		e.Metrics.Intro("requested")
 		if theirs.OwnerID == 0 {
-			return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_pending_owner", theirs.Title)})
+			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_pending_owner", theirs.Title)})
 		}
 		held, err := e.sendIntroRequest(ctx, mine, theirs, intro)
 		if err != nil {
 			return "", err
 		}
 		if held {
-			return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_held", theirs.Title)})
+			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", theirs.Title)})
 		}
-		return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_sent", theirs.Title)})
+		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_sent", theirs.Title)})
 	case store.OutcomeConnected:
 		return "", e.connect(ctx, intro, mine, theirs)
 	case store.OutcomeAlreadyRequested:
-		return tr(l, "intro_already_toast"), nil
+		return dialog.Tr(l, "intro_already_toast"), nil
 	case store.OutcomeAwaitingApproval:
-		return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_held", theirs.Title)})
+		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", theirs.Title)})
 	case store.OutcomeAlreadyConnected:
-		return tr(l, "intro_connected_toast"), nil
+		return dialog.Tr(l, "intro_connected_toast"), nil
 	case store.OutcomeDeclined:
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_was_declined")})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_was_declined")})
 	}
-	return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+	return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 }
 
 // sendIntroRequest shows the owner of theirs an anonymous summary of
@@ -272,19 +274,19 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Profile, intro store.Intro) (held bool, err error) {
 	l := e.langOf(ctx, theirs.OwnerID, theirs.Lang)
 	var b strings.Builder
-	b.WriteString(tr(l, "intro_request", theirs.Title))
+	b.WriteString(dialog.Tr(l, "intro_request", theirs.Title))
 	b.WriteString("\n\n" + anonymousSummary(e.dialog.Tax, l, mine))
 	if m, ok := e.ranker.Pair(theirs, mine.ID); ok {
 		ex := e.dialog.Tax.Explain(m, theirs.Kind, l)
-		b.WriteString("\n\n" + tr(l, "match_score", int(m.Score*100+0.5)) + " · " + ex.Reason)
+		b.WriteString("\n\n" + dialog.Tr(l, "match_score", int(m.Score*100+0.5)) + " · " + ex.Reason)
 		if len(ex.Fit) > 0 {
 			b.WriteString("\n" + strings.Join(ex.Fit, " · "))
 		}
 	}
-	b.WriteString("\n\n" + tr(l, "intro_request_hint"))
-	r := Reply{Text: b.String(), Buttons: [][]Choice{{
-		{Label: tr(l, "btn_accept"), Button: Action(aAccept, intro.ID)},
-		{Label: tr(l, "btn_decline"), Button: Action(aDecline, intro.ID)},
+	b.WriteString("\n\n" + dialog.Tr(l, "intro_request_hint"))
+	r := dialog.Reply{Text: b.String(), Buttons: [][]dialog.Choice{{
+		{Label: dialog.Tr(l, "btn_accept"), Button: dialog.Action(aAccept, intro.ID)},
+		{Label: dialog.Tr(l, "btn_decline"), Button: dialog.Action(aDecline, intro.ID)},
 	}}}
 	return e.deliver(ctx, Outgoing{Kind: HeldIntro, From: mine.OwnerID, To: theirs.OwnerID, Key: "intro:" + intro.ID, Ref: intro.ID, Reply: r,
 		Note: e.introNote(ctx, mine, theirs)})
@@ -294,22 +296,22 @@ func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Prof
 // organisation, no name, the region at province level.
 func anonymousSummary(tax *matcher.Taxonomy, l matcher.Lang, p matcher.Profile) string {
 	var b strings.Builder
-	kind := tr(l, "kind_need")
+	kind := dialog.Tr(l, "kind_need")
 	if p.Kind == matcher.KindOffer {
-		kind = tr(l, "kind_offer")
+		kind = dialog.Tr(l, "kind_offer")
 	}
 	b.WriteString(kind + ": " + p.Title)
 	if text := firstRunes(matcher.RedactContacts(orStr(p.Summary, p.Description)), 300); text != "" {
 		b.WriteString("\n" + text)
 	}
 	if d := tax.DomainsLabel(p.Domains, l); d != "" {
-		b.WriteString("\n" + tr(l, "card_domains", d))
+		b.WriteString("\n" + dialog.Tr(l, "card_domains", d))
 	}
 	if p.TRL > 0 {
 		b.WriteString("\nTRL " + fmt.Sprint(p.TRL))
 	}
 	if pl, ok := matcher.FindPlace(p.Region); ok {
-		b.WriteString("\n" + tr(l, "card_region", matcher.Place{Province: pl.Province}.Label(l)))
+		b.WriteString("\n" + dialog.Tr(l, "card_region", matcher.Place{Province: pl.Province}.Label(l)))
 	}
 	return b.String()
 }
@@ -331,7 +333,7 @@ func firstRunes(s string, n int) string {
 }
 
 // answerIntro accepts or declines an introduction request.
-func (e *Engine) answerIntro(ctx context.Context, s *Session, in Incoming, id string, accept bool, out Sender) (string, error) {
+func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming, id string, accept bool, out Sender) (string, error) {
 	l := s.Lang
 	outcome, intro, err := e.Data.AnswerIntro(ctx, id, in.UserID, accept, e.now())
 	if err != nil {
@@ -339,27 +341,27 @@ func (e *Engine) answerIntro(ctx context.Context, s *Session, in Incoming, id st
 	}
 	switch outcome {
 	case store.OutcomeNotYours:
-		return tr(l, "not_yours"), nil
+		return dialog.Tr(l, "not_yours"), nil
 	case store.OutcomeConnected:
 		from, err1 := e.Data.Profile(ctx, intro.From)
 		to, err2 := e.Data.Profile(ctx, intro.To)
 		if err1 != nil || err2 != nil {
-			return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+			return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 		}
-		return tr(l, "intro_connected_toast"), e.connect(ctx, intro, from, to)
+		return dialog.Tr(l, "intro_connected_toast"), e.connect(ctx, intro, from, to)
 	case store.OutcomeDeclined:
 		e.Metrics.Intro("declined")
 		if to, err := e.Data.Profile(ctx, intro.To); err == nil {
 			fl := e.langOf(ctx, intro.FromOwner, matcher.LangEN)
-			e.Messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, Reply{Text: tr(fl, "intro_declined_notice", to.Title)})
+			e.Messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(fl, "intro_declined_notice", to.Title)})
 		}
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_you_declined")})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_you_declined")})
 	case store.OutcomeAlreadyDecided:
-		return tr(l, "intro_already_decided_toast"), nil
+		return dialog.Tr(l, "intro_already_decided_toast"), nil
 	case store.OutcomeExpired:
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_expired")})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_expired")})
 	}
-	return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_gone")})
+	return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 }
 
 // connect tells both sides of an accepted introduction who the other is.
@@ -376,8 +378,8 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 		if err != nil {
 			return err
 		}
-		text := tr(l, "connected", side.me.Title) + "\n\n" + card
-		if err := e.Messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, Reply{Text: text}); err != nil {
+		text := dialog.Tr(l, "connected", side.me.Title) + "\n\n" + card
+		if err := e.Messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, dialog.Reply{Text: text}); err != nil {
 			return err
 		}
 	}
@@ -395,14 +397,14 @@ func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if u.Username != "" {
 		contact = "@" + u.Username
 	}
-	lines := []string{tr(l, "contact_line", contact)}
+	lines := []string{dialog.Tr(l, "contact_line", contact)}
 	if u.Name != "" {
-		lines = append(lines, tr(l, "name_line", u.Name))
+		lines = append(lines, dialog.Tr(l, "name_line", u.Name))
 	}
 	if p.Org != "" {
-		lines = append(lines, tr(l, "org_line", p.Org))
+		lines = append(lines, dialog.Tr(l, "org_line", p.Org))
 	}
-	lines = append(lines, tr(l, "profile_line", p.Title))
+	lines = append(lines, dialog.Tr(l, "profile_line", p.Title))
 	return strings.Join(lines, "\n"), nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/report"
 	"github.com/duijie/duijie/store"
@@ -97,7 +99,7 @@ func (e *Engine) isAdmin(user int64) bool {
 }
 
 // langFor is the language to answer in: the session's, else the client's.
-func langFor(s *Session, in Incoming) matcher.Lang {
+func langFor(s *dialog.Session, in Incoming) matcher.Lang {
 	switch {
 	case s.Lang != "":
 		return s.Lang
@@ -109,7 +111,7 @@ func langFor(s *Session, in Incoming) matcher.Lang {
 
 // adminCommand performs an organizer's command, and the claim commands.
 // It reports false for commands that are neither.
-func (e *Engine) adminCommand(ctx context.Context, s *Session, in Incoming, out Sender) (bool, error) {
+func (e *Engine) adminCommand(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
 	cmd, arg := in.Input.Command, in.Input.Arg
 	l := langFor(s, in)
 	switch {
@@ -121,7 +123,7 @@ func (e *Engine) adminCommand(ctx context.Context, s *Session, in Incoming, out 
 		return false, nil
 	case !e.isAdmin(in.UserID):
 		e.log.Info("admin command refused", "chat_id", in.ChatID, "command", cmd)
-		return true, out.Send(ctx, in.ChatID, Reply{Text: tr(l, "admin_only")})
+		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "admin_only")})
 	}
 	e.log.Info("admin command", "chat_id", in.ChatID, "command", cmd)
 	switch cmd {
@@ -134,7 +136,7 @@ func (e *Engine) adminCommand(ctx context.Context, s *Session, in Incoming, out 
 	case "pending":
 		return true, e.pendingCommand(ctx, l, in, out)
 	}
-	return true, out.Send(ctx, in.ChatID, Reply{Text: tr(l, "admin_help")})
+	return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "admin_help")})
 }
 
 func isAdminCommand(cmd string) bool {
@@ -148,7 +150,7 @@ func isAdminCommand(cmd string) bool {
 
 // adminAction performs an organizer's button, or the confirmation of a
 // claim.
-func (e *Engine) adminAction(ctx context.Context, s *Session, in Incoming, b Button, out Sender) (string, error) {
+func (e *Engine) adminAction(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
 	l := langFor(s, in)
 	sub, value, _ := strings.Cut(b.Value, ".")
 	switch {
@@ -158,11 +160,11 @@ func (e *Engine) adminAction(ctx context.Context, s *Session, in Incoming, b But
 	case sub != subApprove && sub != subReject:
 	case !e.isAdmin(in.UserID):
 		e.log.Info("admin button refused", "chat_id", in.ChatID)
-		return tr(l, "admin_only_toast"), nil
+		return dialog.Tr(l, "admin_only_toast"), nil
 	default:
 		return e.decideHeld(ctx, l, in, value, sub == subApprove, out)
 	}
-	return tr(l, "stale_toast"), nil
+	return dialog.Tr(l, "stale_toast"), nil
 }
 
 // statsCommand sends the statistics: /stats [DAYS].
@@ -171,7 +173,7 @@ func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if arg != "" {
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 || n > report.MaxDays {
-			return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "stats_usage", report.MaxDays)})
+			return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "stats_usage", report.MaxDays)})
 		}
 		days = n
 	}
@@ -179,7 +181,7 @@ func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if err != nil {
 		return err
 	}
-	return out.Send(ctx, in.ChatID, Reply{Text: st.Text(e.dialog.Tax, l)})
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: st.Text(e.dialog.Tax, l)})
 }
 
 // reportCommand sends the docking report as Markdown and CSV:
@@ -229,7 +231,7 @@ func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming,
 		return err
 	}
 	if len(ps) == 0 {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claims_none")})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claims_none")})
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
 	ids := make([]string, len(ps))
@@ -253,7 +255,7 @@ func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming,
 		name += "-" + fileSafe(tag)
 	}
 	name += "-" + e.now().UTC().Format(time.DateOnly) + ".csv"
-	return out.SendDocument(ctx, in.ChatID, Document{Name: name, Data: b.Bytes(), Caption: tr(l, "claims_caption", len(rows))})
+	return out.SendDocument(ctx, in.ChatID, Document{Name: name, Data: b.Bytes(), Caption: dialog.Tr(l, "claims_caption", len(rows))})
 }
 
 // hasTag reports whether p carries the event tag, in any letter case.

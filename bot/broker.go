@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -34,7 +36,7 @@ type Outgoing struct {
 	To    int64  // the recipient's chat
 	Key   string // the Messenger's key: the message goes once per key
 	Ref   string // HeldIntro: the introduction's id
-	Reply Reply
+	Reply dialog.Reply
 	// Note tells organizers what the message is about (who asks whom);
 	// only they see it.
 	Note string
@@ -87,19 +89,19 @@ func (e *Engine) adminIDs() []int64 {
 
 // heldCard shows a held message to an admin: what it is, the note, the
 // message as its recipient would see it, and the decision buttons.
-func (e *Engine) heldCard(l matcher.Lang, h store.Held, r Reply) Reply {
-	kind := tr(l, "held_kind_match")
+func (e *Engine) heldCard(l matcher.Lang, h store.Held, r dialog.Reply) dialog.Reply {
+	kind := dialog.Tr(l, "held_kind_match")
 	if h.Kind == HeldIntro {
-		kind = tr(l, "held_kind_intro")
+		kind = dialog.Tr(l, "held_kind_intro")
 	}
-	text := tr(l, "held_card", kind, h.ID)
+	text := dialog.Tr(l, "held_card", kind, h.ID)
 	if h.Note != "" {
 		text += "\n" + h.Note
 	}
 	text += "\n\n" + r.Text
-	return Reply{Text: text, Buttons: [][]Choice{{
-		{Label: tr(l, "btn_approve"), Button: Action(aAdmin, subApprove+"."+h.ID)},
-		{Label: tr(l, "btn_reject"), Button: Action(aAdmin, subReject+"."+h.ID)},
+	return dialog.Reply{Text: text, Buttons: [][]dialog.Choice{{
+		{Label: dialog.Tr(l, "btn_approve"), Button: dialog.Action(aAdmin, subApprove+"."+h.ID)},
+		{Label: dialog.Tr(l, "btn_reject"), Button: dialog.Action(aAdmin, subReject+"."+h.ID)},
 	}}}
 }
 
@@ -113,11 +115,11 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 	if !changed {
 		switch h.State {
 		case store.HeldApproved:
-			return tr(l, "held_was_approved"), nil
+			return dialog.Tr(l, "held_was_approved"), nil
 		case store.HeldRejected:
-			return tr(l, "held_was_rejected"), nil
+			return dialog.Tr(l, "held_was_rejected"), nil
 		}
-		return tr(l, "gone_toast"), nil
+		return dialog.Tr(l, "gone_toast"), nil
 	}
 	e.log.Info("held message decided", "held_id", h.ID, "approved", approve, "chat_id", in.ChatID)
 	if !approve {
@@ -126,9 +128,9 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 				return "", err
 			}
 		}
-		return tr(l, "held_rejected_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "held_rejected", h.ID)})
+		return dialog.Tr(l, "held_rejected_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "held_rejected", h.ID)})
 	}
-	var r Reply
+	var r dialog.Reply
 	if err := json.Unmarshal(h.Message, &r); err != nil {
 		return "", fmt.Errorf("decode held %s: %w", h.ID, err)
 	}
@@ -145,7 +147,7 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 		}
 		return "", fmt.Errorf("deliver held %s: %w", h.ID, err)
 	}
-	return tr(l, "held_approved_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "held_approved", h.ID)})
+	return dialog.Tr(l, "held_approved_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "held_approved", h.ID)})
 }
 
 // pendingCommand shows the messages waiting for a decision: /pending.
@@ -155,17 +157,17 @@ func (e *Engine) pendingCommand(ctx context.Context, l matcher.Lang, in Incoming
 		return err
 	}
 	if len(hs) == 0 {
-		key := msg("pending_none")
+		key := dialog.Msg("pending_none")
 		if !e.Organizers.Broker {
 			key = "pending_none_off"
 		}
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, key)})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, key)})
 	}
-	if err := out.Send(ctx, in.ChatID, Reply{Text: tr(l, "pending_count", len(hs))}); err != nil {
+	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "pending_count", len(hs))}); err != nil {
 		return err
 	}
 	for _, h := range hs {
-		var r Reply
+		var r dialog.Reply
 		if err := json.Unmarshal(h.Message, &r); err != nil {
 			return fmt.Errorf("decode held %s: %w", h.ID, err)
 		}

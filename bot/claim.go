@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -61,40 +63,40 @@ func WriteClaims(w io.Writer, rows []ClaimRow, botUsername string) error {
 func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) error {
 	code = strings.TrimSpace(code)
 	if code == "" {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_usage")})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_usage")})
 	}
 	id, st, err := e.Organizers.Store.LookupClaim(ctx, code)
 	if err != nil {
 		return err
 	}
 	if st == store.ClaimUnknown {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_wrong")})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
 	}
 	p, err := e.Data.Profile(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_gone")})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
 	}
 	if err != nil {
 		return err
 	}
 	switch {
 	case p.OwnerID == in.UserID:
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_already_yours", p.Title)})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_already_yours", p.Title)})
 	case p.OwnerID != 0:
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_used")})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_used")})
 	}
 	// An open code, or a used one whose profile never got its owner (an
 	// interrupted claim): the holder may confirm.
-	text := tr(l, "claim_card") + "\n\n" + kindLabel(l, p.Kind) + ": " + p.Title
+	text := dialog.Tr(l, "claim_card") + "\n\n" + kindLabel(l, p.Kind) + ": " + p.Title
 	if p.Org != "" {
-		text += "\n" + tr(l, "org_line", p.Org)
+		text += "\n" + dialog.Tr(l, "org_line", p.Org)
 	}
 	if s := firstRunes(orStr(p.Summary, p.Description), 300); s != "" {
 		text += "\n" + s
 	}
-	text += "\n\n" + tr(l, "claim_confirm_hint")
-	return out.Send(ctx, in.ChatID, Reply{Text: text, Buttons: [][]Choice{{
-		{Label: tr(l, "btn_claim"), Button: Action(aAdmin, subClaim+"."+code)},
+	text += "\n\n" + dialog.Tr(l, "claim_confirm_hint")
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: text, Buttons: [][]dialog.Choice{{
+		{Label: dialog.Tr(l, "btn_claim"), Button: dialog.Action(aAdmin, subClaim+"."+code)},
 	}}})
 }
 
@@ -106,21 +108,21 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 		return "", err
 	}
 	if st == store.ClaimUnknown {
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_wrong")})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
 	}
 	p, err := e.Data.Profile(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_gone")})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
 	}
 	if err != nil {
 		return "", err
 	}
 	switch p.OwnerID {
 	case in.UserID:
-		return tr(l, "claim_already_yours_toast"), nil
+		return dialog.Tr(l, "claim_already_yours_toast"), nil
 	case 0:
 	default:
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_used")})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_used")})
 	}
 	now := e.now().UTC()
 	p.OwnerID, p.UpdatedAt = in.UserID, now
@@ -129,7 +131,7 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 	}
 	e.ranker.Upsert(p)
 	e.log.Info("profile claimed", "profile_id", p.ID, "chat_id", in.ChatID)
-	if err := out.Send(ctx, in.ChatID, Reply{Text: tr(l, "claim_done", p.Title)}); err != nil {
+	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_done", p.Title)}); err != nil {
 		return "", err
 	}
 	intros, err := e.Organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
@@ -137,11 +139,11 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 		return "", err
 	}
 	if len(intros) > 0 {
-		key := msg("claim_waiting")
+		key := dialog.Msg("claim_waiting")
 		if e.Organizers.Broker {
 			key = "claim_waiting_held"
 		}
-		if err := out.Send(ctx, in.ChatID, Reply{Text: tr(l, key, len(intros))}); err != nil {
+		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, key, len(intros))}); err != nil {
 			return "", err
 		}
 	}
@@ -157,5 +159,5 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 			return "", err
 		}
 	}
-	return tr(l, "saved"), e.showMatches(ctx, l, p, in.ChatID, out)
+	return dialog.Tr(l, "saved"), e.showMatches(ctx, l, p, in.ChatID, out)
 }

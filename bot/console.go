@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/duijie/duijie/bot/dialog"
 )
 
 // Console runs the dialog on a terminal: replies are printed, buttons
@@ -18,7 +20,7 @@ type Console struct {
 	// ChatID and UserID identify the console user in the store.
 	ChatID, UserID int64
 
-	choices []Button // the numbered choices on screen
+	choices []dialog.Button // the numbered choices on screen
 }
 
 // NewConsole returns a console dialog on in and out.
@@ -46,7 +48,7 @@ func (c *Console) Run(ctx context.Context) error {
 		errc <- sc.Err()
 		close(lines)
 	}()
-	c.handle(ctx, Input{Kind: InCommand, Command: "start"})
+	c.handle(ctx, dialog.Input{Kind: dialog.InCommand, Command: "start"})
 	for {
 		c.prompt()
 		select {
@@ -68,18 +70,18 @@ func (c *Console) Run(ctx context.Context) error {
 func (c *Console) prompt() { fmt.Fprint(c.out, "> ") }
 
 // parse turns a typed line into an input.
-func (c *Console) parse(line string) Input {
+func (c *Console) parse(line string) dialog.Input {
 	t := strings.TrimSpace(line)
 	if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(c.choices) {
-		return Input{Kind: InButton, Button: c.choices[n-1]}
+		return dialog.Input{Kind: dialog.InButton, Button: c.choices[n-1]}
 	}
-	if cmd, arg, ok := ParseCommand(t); ok {
-		return Input{Kind: InCommand, Command: cmd, Arg: arg}
+	if cmd, arg, ok := dialog.ParseCommand(t); ok {
+		return dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}
 	}
-	return Input{Kind: InText, Text: line}
+	return dialog.Input{Kind: dialog.InText, Text: line}
 }
 
-func (c *Console) handle(ctx context.Context, in Input) {
+func (c *Console) handle(ctx context.Context, in dialog.Input) {
 	res, err := c.engine.Handle(ctx, Incoming{ChatID: c.ChatID, UserID: c.UserID, Input: in}, c)
 	if res.Toast != "" {
 		fmt.Fprintf(c.out, "(%s)\n", res.Toast)
@@ -88,7 +90,7 @@ func (c *Console) handle(ctx context.Context, in Input) {
 }
 
 // Send prints a reply and numbers its buttons.
-func (c *Console) Send(_ context.Context, _ int64, r Reply) error {
+func (c *Console) Send(_ context.Context, _ int64, r dialog.Reply) error {
 	fmt.Fprintln(c.out)
 	fmt.Fprintln(c.out, r.Text)
 	if len(r.Buttons) > 0 {

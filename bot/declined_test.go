@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/report"
 )
@@ -49,7 +51,7 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 	if !ok {
 		t.Fatalf("no 👎 button for match %d:\n%s", rank, rec.b.String())
 	}
-	if _, err := e.Handle(ctx, Incoming{ChatID: 60, UserID: 60, Input: Input{Kind: InButton, Button: b}}, rec); err != nil {
+	if _, err := e.Handle(ctx, Incoming{ChatID: 60, UserID: 60, Input: dialog.Input{Kind: dialog.InButton, Button: b}}, rec); err != nil {
 		t.Fatal(err)
 	}
 

@@ -1,3 +1,13 @@
+// Package bot performs Duijie's conversation: the engine carries out the
+// effects of the dialog (bot/dialog) against the store, the normalizer
+// and the match index, and holds the actions on stored data
+// (introductions, feedback, /my, /settings, /export, /delete), the
+// organizers' commands, the new-match watcher and the console adapter.
+// The Telegram adapter is bot/telegram; notification delivery is
+// bot/notify.
+//
+// It imports no Telegram or Redis client: Redis is reached only through
+// the small interfaces declared beside their users.
 package bot
 
 import (
@@ -8,6 +18,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/duijie/duijie/bot/dialog"
 
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
@@ -54,7 +66,7 @@ type Ranker interface {
 
 // Sender delivers replies to a chat.
 type Sender interface {
-	Send(ctx context.Context, chatID int64, r Reply) error
+	Send(ctx context.Context, chatID int64, r dialog.Reply) error
 	SendDocument(ctx context.Context, chatID int64, d Document) error
 	Typing(ctx context.Context, chatID int64)
 }
@@ -70,7 +82,7 @@ type Document struct {
 // steps the dialog, performs the effects and saves the session. Callers
 // serialize calls per chat.
 type Engine struct {
-	dialog   *Dialog
+	dialog   *dialog.Dialog
 	sessions SessionStore
 	profiles ProfileStore
 	analyzer Analyzer
@@ -104,7 +116,7 @@ func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileSto
 		now = time.Now
 	}
 	return &Engine{
-		dialog: &Dialog{Tax: tax}, sessions: sessions, profiles: profiles, analyzer: analyzer,
+		dialog: &dialog.Dialog{Tax: tax}, sessions: sessions, profiles: profiles, analyzer: analyzer,
 		ranker: ranker, log: log, now: now, MatchLimit: matcher.DefaultLimit,
 	}
 }
@@ -113,7 +125,7 @@ func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileSto
 type Incoming struct {
 	ChatID int64
 	UserID int64
-	Input  Input
+	Input  dialog.Input
 }
 
 // Outcome is what the adapter needs after handling: the text to show on
@@ -134,12 +146,12 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		e.fail(ctx, in.ChatID, matcher.LangEN, out, err)
 		return Outcome{}, err
 	}
-	if in.Input.Kind == InButton && s.UserID != 0 && in.UserID != 0 && s.UserID != in.UserID {
+	if in.Input.Kind == dialog.InButton && s.UserID != 0 && in.UserID != 0 && s.UserID != in.UserID {
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
-		return Outcome{Toast: tr(s.Lang, "not_yours")}, nil
+		return Outcome{Toast: dialog.Tr(s.Lang, "not_yours")}, nil
 	}
 	switch {
-	case in.Input.Kind == InButton && in.Input.Button.IsAction():
+	case in.Input.Kind == dialog.InButton && in.Input.Button.IsAction():
 		toast, err := e.action(ctx, &s, in, in.Input.Button, out)
 		if err != nil {
 			e.fail(ctx, in.ChatID, s.Lang, out, err)
@@ -149,13 +161,13 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			return Outcome{Toast: toast}, nil // nothing of the user is kept, the session neither
 		}
 		return Outcome{Toast: toast}, e.save(ctx, &s)
-	case in.Input.Kind == InDocument:
+	case in.Input.Kind == dialog.InDocument:
 		if err := e.document(ctx, &s, in, out); err != nil {
 			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
 			return Outcome{}, err
 		}
 		return Outcome{}, nil
-	case in.Input.Kind == InCommand:
+	case in.Input.Kind == dialog.InCommand:
 		if handled, err := e.command(ctx, &s, in, out); handled {
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
@@ -190,7 +202,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
 			}
-			next = Input{Kind: InAnalyzed, Analysis: &a}
+			next = dialog.Input{Kind: dialog.InAnalyzed, Analysis: &a}
 			continue
 		case eff.Publish != nil:
 			stop := keepTyping(ctx, out, in.ChatID)
@@ -205,7 +217,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
 			}
-			next = Input{Kind: InPublished, Profile: &p, Matches: matches, Team: team, MatchButtons: rows}
+			next = dialog.Input{Kind: dialog.InPublished, Profile: &p, Matches: matches, Team: team, MatchButtons: rows}
 			continue
 		}
 		break
@@ -217,24 +229,24 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 	return res, nil
 }
 
-func (e *Engine) load(ctx context.Context, in Incoming) (Session, error) {
+func (e *Engine) load(ctx context.Context, in Incoming) (dialog.Session, error) {
 	b, err := e.sessions.Session(ctx, in.ChatID)
 	if err != nil {
-		return Session{}, err
+		return dialog.Session{}, err
 	}
 	if b == nil {
-		return Session{ChatID: in.ChatID, UserID: in.UserID}, nil
+		return dialog.Session{ChatID: in.ChatID, UserID: in.UserID}, nil
 	}
-	var s Session
+	var s dialog.Session
 	if err := json.Unmarshal(b, &s); err != nil {
 		// A session that cannot be read is dropped rather than blocking the chat forever.
 		e.log.Warn("session undecodable, starting afresh", "chat_id", in.ChatID, "err", err)
-		return Session{ChatID: in.ChatID, UserID: in.UserID}, nil
+		return dialog.Session{ChatID: in.ChatID, UserID: in.UserID}, nil
 	}
 	return s, nil
 }
 
-func (e *Engine) save(ctx context.Context, s *Session) error {
+func (e *Engine) save(ctx context.Context, s *dialog.Session) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("encode session %d: %w", s.ChatID, err)
@@ -374,7 +386,7 @@ func (e *Engine) fail(ctx context.Context, chatID int64, lang matcher.Lang, out 
 	} else {
 		e.log.Info("input rejected", "chat_id", chatID, "err", err)
 	}
-	if serr := out.Send(ctx, chatID, Reply{Text: text}); serr != nil {
+	if serr := out.Send(ctx, chatID, dialog.Reply{Text: text}); serr != nil {
 		e.log.Warn("send error notice failed", "chat_id", chatID, "err", serr)
 	}
 }

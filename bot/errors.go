@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/duijie/duijie/bot/dialog"
 	"github.com/duijie/duijie/matcher"
 )
 
@@ -15,10 +16,10 @@ func userText(lang matcher.Lang, err error) (text string, internal bool) {
 	var verr *matcher.ValidationError
 	switch {
 	case errors.As(err, &verr):
-		return tr(lang, "err_invalid", strings.Join(verr.Problems, "; ")), false
+		return dialog.Tr(lang, "err_invalid", strings.Join(verr.Problems, "; ")), false
 	case errors.Is(err, context.DeadlineExceeded):
-		return tr(lang, "err_timeout"), true
+		return dialog.Tr(lang, "err_timeout"), true
 	default:
-		return tr(lang, "err_internal"), true
+		return dialog.Tr(lang, "err_internal"), true
 	}
 }

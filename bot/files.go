@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+
+	"github.com/duijie/duijie/bot/dialog"
 )
 
 // Files fetches the content of a file a user sent. The Sender an input
@@ -18,10 +20,10 @@ type Files interface {
 // shown in one message. Senders without it show no progress.
 type Editor interface {
 	// SendTracked sends r as one message and returns its id.
-	SendTracked(ctx context.Context, chatID int64, r Reply) (int, error)
+	SendTracked(ctx context.Context, chatID int64, r dialog.Reply) (int, error)
 	// Edit replaces the text (and buttons) of a message sent with
 	// SendTracked. An edit that changes nothing is not an error.
-	Edit(ctx context.Context, chatID int64, messageID int, r Reply) error
+	Edit(ctx context.Context, chatID int64, messageID int, r dialog.Reply) error
 }
 
 // ErrFileTooBig is returned by Fetch for a file above the limit.

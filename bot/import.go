@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 )
@@ -67,23 +69,23 @@ func importFormat(name string) (dataset.Format, bool) {
 
 // document handles a file sent to the bot: an admin's list is imported,
 // anyone else is told to write.
-func (e *Engine) document(ctx context.Context, s *Session, in Incoming, out Sender) error {
+func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error {
 	l := langFor(s, in)
 	f := in.Input.File
 	if !e.isAdmin(in.UserID) || f == nil {
 		e.log.Info("upload refused", "chat_id", in.ChatID)
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "upload_refused")})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "upload_refused")})
 	}
 	o := e.Organizers
 	files, ok := out.(Files)
 	if o.Importer == nil || !ok {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "import_unavailable")})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unavailable")})
 	}
 	format, ok := importFormat(f.Name)
 	if !ok {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "import_format", f.Name)})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_format", f.Name)})
 	}
-	tooBig := Reply{Text: tr(l, "import_too_big", f.Name, float64(f.Size)/(1<<20), MaxFetchBytes>>20)}
+	tooBig := dialog.Reply{Text: dialog.Tr(l, "import_too_big", f.Name, float64(f.Size)/(1<<20), MaxFetchBytes>>20)}
 	if f.Size > MaxFetchBytes {
 		return out.Send(ctx, in.ChatID, tooBig)
 	}
@@ -98,10 +100,10 @@ func (e *Engine) document(ctx context.Context, s *Session, in Incoming, out Send
 	}
 	rows, bad, err := dataset.Read(bytes.NewReader(data), format, e.now())
 	if err != nil {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "import_unreadable", f.Name, err.Error())})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unreadable", f.Name, err.Error())})
 	}
 	if len(rows) == 0 && len(bad) == 0 {
-		return out.Send(ctx, in.ChatID, Reply{Text: tr(l, "import_empty", f.Name)})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_empty", f.Name)})
 	}
 	tag := strings.TrimSpace(in.Input.Text)
 	e.log.Info("import started", "chat_id", in.ChatID, "file", f.Name, "rows", len(rows), "rejected", len(bad))
@@ -134,34 +136,34 @@ func (e *Engine) document(ctx context.Context, s *Session, in Incoming, out Send
 	}
 	w.Flush()
 	name := strings.TrimSuffix(f.Name, path.Ext(f.Name)) + "-rejected.csv"
-	return out.SendDocument(ctx, in.ChatID, Document{Name: name, Data: b.Bytes(), Caption: tr(l, "import_rejected_file", len(res.Rejected))})
+	return out.SendDocument(ctx, in.ChatID, Document{Name: name, Data: b.Bytes(), Caption: dialog.Tr(l, "import_rejected_file", len(res.Rejected))})
 }
 
 // importSummary says what an import did, listing the first rejected rows.
-func importSummary(l matcher.Lang, name, tag string, read int, res ImportResult) Reply {
+func importSummary(l matcher.Lang, name, tag string, read int, res ImportResult) dialog.Reply {
 	var b strings.Builder
-	b.WriteString(tr(l, "import_summary", name, read))
+	b.WriteString(dialog.Tr(l, "import_summary", name, read))
 	if tag != "" {
-		b.WriteString("\n" + tr(l, "import_tag", tag))
+		b.WriteString("\n" + dialog.Tr(l, "import_tag", tag))
 	}
-	b.WriteString("\n" + tr(l, "import_stored", res.Created+res.Updated, res.Created, res.Updated))
+	b.WriteString("\n" + dialog.Tr(l, "import_stored", res.Created+res.Updated, res.Created, res.Updated))
 	if n := len(res.Rejected); n > 0 {
-		b.WriteString("\n" + tr(l, "import_rejected", n))
+		b.WriteString("\n" + dialog.Tr(l, "import_rejected", n))
 		for _, r := range res.Rejected[:min(n, maxListedRejects)] {
 			id := ""
 			if r.ID != "" {
 				id = " (" + r.ID + ")"
 			}
-			b.WriteString("\n" + tr(l, "import_row", r.Line, id, r.Err.Error()))
+			b.WriteString("\n" + dialog.Tr(l, "import_row", r.Line, id, r.Err.Error()))
 		}
 		if n > maxListedRejects {
-			b.WriteString("\n" + tr(l, "import_more", n-maxListedRejects))
+			b.WriteString("\n" + dialog.Tr(l, "import_more", n-maxListedRejects))
 		}
 	}
 	if res.Claimable > 0 {
-		b.WriteString("\n\n" + tr(l, "import_claimable", res.Claimable))
+		b.WriteString("\n\n" + dialog.Tr(l, "import_claimable", res.Claimable))
 	}
-	return Reply{Text: b.String()}
+	return dialog.Reply{Text: b.String()}
 }
 
 func (o *Organizers) importTimeout() time.Duration {
@@ -215,15 +217,15 @@ func (e *Engine) startProgress(ctx context.Context, out Sender, chatID int64, l 
 	if !ok || total < from {
 		return p
 	}
-	text := func(done int) Reply {
-		return Reply{Text: tr(l, "import_progress", name, done, total, done*100/total)}
+	text := func(done int) dialog.Reply {
+		return dialog.Reply{Text: dialog.Tr(l, "import_progress", name, done, total, done*100/total)}
 	}
 	id, err := ed.SendTracked(ctx, chatID, text(0))
 	if err != nil {
 		e.log.Warn("import progress not shown", "chat_id", chatID, "err", err)
 		return p
 	}
-	edit := func(r Reply) {
+	edit := func(r dialog.Reply) {
 		if err := ed.Edit(ctx, chatID, id, r); err != nil {
 			e.log.Warn("import progress not updated", "chat_id", chatID, "err", err)
 		}
@@ -231,9 +233,9 @@ func (e *Engine) startProgress(ctx context.Context, out Sender, chatID int64, l 
 	p.quit = make(chan struct{})
 	p.final = func(ok bool) {
 		if ok {
-			edit(Reply{Text: tr(l, "import_progress_done", name, total)})
+			edit(dialog.Reply{Text: dialog.Tr(l, "import_progress_done", name, total)})
 		} else {
-			edit(Reply{Text: tr(l, "import_progress_failed", name, int(p.done.Load()), total)})
+			edit(dialog.Reply{Text: dialog.Tr(l, "import_progress_failed", name, int(p.done.Load()), total)})
 		}
 	}
 	p.wg.Add(1)

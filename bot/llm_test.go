@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
 	"github.com/duijie/duijie/prompts/llmfake"
@@ -47,11 +49,11 @@ func TestTranscriptsThroughModel(t *testing.T) {
 			fake.Chat = llmfake.Mirror
 			rec := &recorder{}
 			intakes, publishes := 0, 0
-			play(t, e, rec, sections["input"], func(b Button) {
+			play(t, e, rec, sections["input"], func(b dialog.Button) {
 				switch b.Action {
-				case actDone:
+				case "done": // ✅ Done ends an intake
 					intakes++
-				case actPublish:
+				case "pub": // 📣 Publish
 					publishes++
 				}
 			})
@@ -71,7 +73,7 @@ func TestTranscriptsThroughModel(t *testing.T) {
 }
 
 // step sends one input to chat 100 and returns what the user saw.
-func step(t *testing.T, e *Engine, rec *recorder, in Input) string {
+func step(t *testing.T, e *Engine, rec *recorder, in dialog.Input) string {
 	t.Helper()
 	n := rec.b.Len()
 	if _, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec); err != nil {
@@ -86,15 +88,15 @@ func pressOn(t *testing.T, e *Engine, rec *recorder, label string) string {
 	if !ok {
 		t.Fatalf("no button %q on screen:\n%s", label, rec.b.String())
 	}
-	return step(t, e, rec, Input{Kind: InButton, Button: b})
+	return step(t, e, rec, dialog.Input{Kind: dialog.InButton, Button: b})
 }
 
 // describe starts a need in English and sends the description.
 func describe(t *testing.T, e *Engine, rec *recorder, text string) string {
 	t.Helper()
-	step(t, e, rec, Input{Kind: InCommand, Command: "start", LangHint: matcher.LangEN})
+	step(t, e, rec, dialog.Input{Kind: dialog.InCommand, Command: "start", LangHint: matcher.LangEN})
 	pressOn(t, e, rec, "🏭 I have a technical need")
-	step(t, e, rec, Input{Kind: InText, Text: text})
+	step(t, e, rec, dialog.Input{Kind: dialog.InText, Text: text})
 	return pressOn(t, e, rec, "✅ Done")
 }
 
@@ -150,7 +152,7 @@ func TestModelFailuresInTheDialog(t *testing.T) {
 				}
 			}
 			// The conversation is not stuck: skipping every question reaches the card.
-			for range DefaultMaxQuestions {
+			for range dialog.DefaultMaxQuestions {
 				if _, ok := rec.press("Skip"); !ok {
 					break
 				}
@@ -170,8 +172,8 @@ func TestClarifyingAnswer(t *testing.T) {
 	fake.Push(llmfake.Reply{Content: "no"}, llmfake.Reply{Content: "no"})
 	rec := &recorder{}
 	describe(t, e, rec, pumpNeed)
-	step(t, e, rec, Input{Kind: InText, Text: "Predict bearing failures of centrifugal pumps from vibration."})
-	for range DefaultMaxQuestions {
+	step(t, e, rec, dialog.Input{Kind: dialog.InText, Text: "Predict bearing failures of centrifugal pumps from vibration."})
+	for range dialog.DefaultMaxQuestions {
 		if _, ok := rec.press("Skip"); !ok {
 			break
 		}
@@ -186,7 +188,7 @@ func TestClarifyingAnswer(t *testing.T) {
 	}
 }
 
-func loadSession(t *testing.T, e *Engine) Session {
+func loadSession(t *testing.T, e *Engine) dialog.Session {
 	t.Helper()
 	s, err := e.load(context.Background(), Incoming{ChatID: 100, UserID: 100})
 	if err != nil {
@@ -198,21 +200,21 @@ func loadSession(t *testing.T, e *Engine) Session {
 // TestRemarkQuestions: quality remarks add at most two questions, asked
 // in the dialog's order, and the benefit answer joins the success line.
 func TestRemarkQuestions(t *testing.T) {
-	d := &Dialog{Tax: matcher.Default()}
-	s := &Session{Lang: matcher.LangEN, LangSet: true, State: StateDescribe, Kind: matcher.KindNeed, Texts: []string{pumpNeed}}
+	d := &dialog.Dialog{Tax: matcher.Default()}
+	s := &dialog.Session{Lang: matcher.LangEN, LangSet: true, State: dialog.StateDescribe, Kind: matcher.KindNeed, Texts: []string{pumpNeed}}
 	a := &matcher.Analysis{Title: "Pump failure prediction", Domains: []string{"manufacturing"}, TRL: 6, Modes: []matcher.Mode{matcher.ModeJointRD},
 		Region: "Nanjing, Jiangsu", Budget: "1M CNY", Deadline: "2027",
 		Remarks: []matcher.Remark{matcher.RemarkBenefit, matcher.RemarkSuccess, matcher.RemarkStage}}
-	e := d.Step(s, Input{Kind: InAnalyzed, Analysis: a}, fixedNow)
+	e := d.Step(s, dialog.Input{Kind: dialog.InAnalyzed, Analysis: a}, fixedNow)
 	if want := []matcher.Field{matcher.FieldSuccess, matcher.FieldBenefit}; fmt.Sprint(s.Questions) != fmt.Sprint(want) {
 		t.Fatalf("questions = %v, want %v", s.Questions, want)
 	}
 	if len(e.Replies) != 1 || !strings.Contains(e.Replies[0].Text, "Question 1 of 2") {
 		t.Fatalf("replies = %+v", e.Replies)
 	}
-	d.Step(s, Input{Kind: InText, Text: "No pump stops unannounced for a year"}, fixedNow)
-	e = d.Step(s, Input{Kind: InText, Text: "3 days of lost production a month"}, fixedNow)
-	if s.State != StateReview || s.Draft.Success != "No pump stops unannounced for a year; 3 days of lost production a month" {
+	d.Step(s, dialog.Input{Kind: dialog.InText, Text: "No pump stops unannounced for a year"}, fixedNow)
+	e = d.Step(s, dialog.Input{Kind: dialog.InText, Text: "3 days of lost production a month"}, fixedNow)
+	if s.State != dialog.StateReview || s.Draft.Success != "No pump stops unannounced for a year; 3 days of lost production a month" {
 		t.Errorf("state %s, success %q", s.State, s.Draft.Success)
 	}
 	if !strings.Contains(e.Replies[0].Text, "Success means: No pump stops") {
@@ -231,7 +233,7 @@ func TestPublishEmbedding(t *testing.T) {
 		}
 		rec := &recorder{}
 		describe(t, e, rec, pumpNeed+" We need a solution rated TRL 7 by 2027, budget 500k CNY, as a joint R&D project.")
-		for range DefaultMaxQuestions {
+		for range dialog.DefaultMaxQuestions {
 			if _, ok := rec.press("Skip"); !ok {
 				break
 			}

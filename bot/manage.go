@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -13,7 +15,7 @@ import (
 
 // command performs the commands that act on stored data. It reports false
 // for commands the dialog handles.
-func (e *Engine) command(ctx context.Context, s *Session, in Incoming, out Sender) (bool, error) {
+func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
 	if e.Data == nil {
 		return false, nil
 	}
@@ -28,7 +30,7 @@ func (e *Engine) command(ctx context.Context, s *Session, in Incoming, out Sende
 			return true, err
 		}
 		if len(ps) == 0 {
-			return true, out.Send(ctx, in.ChatID, Reply{Text: tr(l, "my_none")})
+			return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "my_none")})
 		}
 		for _, p := range ps {
 			if err := out.Send(ctx, in.ChatID, e.profileCard(l, p)); err != nil {
@@ -47,38 +49,38 @@ func (e *Engine) command(ctx context.Context, s *Session, in Incoming, out Sende
 		if err != nil {
 			return true, err
 		}
-		return true, out.SendDocument(ctx, in.ChatID, Document{Name: "duijie-export.json", Data: b, Caption: tr(l, "export_caption")})
+		return true, out.SendDocument(ctx, in.ChatID, Document{Name: "duijie-export.json", Data: b, Caption: dialog.Tr(l, "export_caption")})
 	case "delete":
-		return true, out.Send(ctx, in.ChatID, Reply{Text: tr(l, "delete_confirm"), Buttons: [][]Choice{{
-			{Label: tr(l, "btn_delete_all"), Button: Action(aDeleteMe, "")},
+		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "delete_confirm"), Buttons: [][]dialog.Choice{{
+			{Label: dialog.Tr(l, "btn_delete_all"), Button: dialog.Action(aDeleteMe, "")},
 		}}})
 	}
 	return false, nil
 }
 
 // profileCard shows one of the user's profiles with what they can do to it.
-func (e *Engine) profileCard(l matcher.Lang, p matcher.Profile) Reply {
-	status := tr(l, msg("status_"+string(p.Status)))
+func (e *Engine) profileCard(l matcher.Lang, p matcher.Profile) dialog.Reply {
+	status := dialog.Tr(l, dialog.Msg("status_"+string(p.Status)))
 	text := fmt.Sprintf("%s\n%s · %s · %s", p.Title, kindLabel(l, p.Kind), status, p.ID)
-	row := []Choice{{Label: tr(l, "btn_matches"), Button: Action(aMatches, p.ID)}, {Label: tr(l, "btn_edit"), Button: Action(aEdit, p.ID)}}
+	row := []dialog.Choice{{Label: dialog.Tr(l, "btn_matches"), Button: dialog.Action(aMatches, p.ID)}, {Label: dialog.Tr(l, "btn_edit"), Button: dialog.Action(aEdit, p.ID)}}
 	if p.Status == matcher.StatusActive {
-		row = append(row, Choice{Label: tr(l, "btn_pause"), Button: Action(aPause, p.ID)})
+		row = append(row, dialog.Choice{Label: dialog.Tr(l, "btn_pause"), Button: dialog.Action(aPause, p.ID)})
 	} else {
-		row = append(row, Choice{Label: tr(l, "btn_resume"), Button: Action(aResume, p.ID)})
+		row = append(row, dialog.Choice{Label: dialog.Tr(l, "btn_resume"), Button: dialog.Action(aResume, p.ID)})
 	}
-	row = append(row, Choice{Label: tr(l, "btn_delete"), Button: Action(aDelete, p.ID)})
-	return Reply{Text: text, Buttons: [][]Choice{row}}
+	row = append(row, dialog.Choice{Label: dialog.Tr(l, "btn_delete"), Button: dialog.Action(aDelete, p.ID)})
+	return dialog.Reply{Text: text, Buttons: [][]dialog.Choice{row}}
 }
 
 func kindLabel(l matcher.Lang, k matcher.Kind) string {
 	if k == matcher.KindOffer {
-		return tr(l, "kind_offer")
+		return dialog.Tr(l, "kind_offer")
 	}
-	return tr(l, "kind_need")
+	return dialog.Tr(l, "kind_need")
 }
 
 // profileAction performs the buttons of a profile card.
-func (e *Engine) profileAction(ctx context.Context, s *Session, in Incoming, b Button, out Sender) (string, error) {
+func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
 	l := s.Lang
 	p, err := e.ownedProfile(ctx, in.UserID, b.Value)
 	if err != nil {
@@ -90,12 +92,12 @@ func (e *Engine) profileAction(ctx context.Context, s *Session, in Incoming, b B
 	case aEdit:
 		// The profile goes back on the summary card; Publish stores it under
 		// the same id, Edit takes a new description.
-		s.reset()
-		s.Kind, s.Texts, s.State = p.Kind, []string{p.Description}, StateReview
+		s.Reset()
+		s.Kind, s.Texts, s.State = p.Kind, []string{p.Description}, dialog.StateReview
 		draft := p
 		s.Draft = &draft
 		s.Nonce++
-		return "", out.Send(ctx, in.ChatID, e.dialog.prompt(s))
+		return "", out.Send(ctx, in.ChatID, e.dialog.Prompt(s))
 	case aPause, aResume, aKeep:
 		p.Status = matcher.StatusPaused
 		if b.Action != aPause {
@@ -106,10 +108,10 @@ func (e *Engine) profileAction(ctx context.Context, s *Session, in Incoming, b B
 			return "", err
 		}
 		e.ranker.Upsert(p)
-		return tr(l, "saved"), out.Send(ctx, in.ChatID, e.profileCard(l, p))
+		return dialog.Tr(l, "saved"), out.Send(ctx, in.ChatID, e.profileCard(l, p))
 	case aDelete:
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "delete_profile_confirm", p.Title), Buttons: [][]Choice{{
-			{Label: tr(l, "btn_delete_yes"), Button: Action(aDeleteYes, p.ID)},
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "delete_profile_confirm", p.Title), Buttons: [][]dialog.Choice{{
+			{Label: dialog.Tr(l, "btn_delete_yes"), Button: dialog.Action(aDeleteYes, p.ID)},
 		}}})
 	case aDeleteYes:
 		if err := e.Data.WithdrawIntros(ctx, p.ID); err != nil {
@@ -119,9 +121,9 @@ func (e *Engine) profileAction(ctx context.Context, s *Session, in Incoming, b B
 			return "", err
 		}
 		e.ranker.Remove(p.ID)
-		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "profile_deleted", p.Title)})
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "profile_deleted", p.Title)})
 	}
-	return tr(l, "stale_toast"), nil
+	return dialog.Tr(l, "stale_toast"), nil
 }
 
 // showMatches ranks a stored profile's counterparts, without the ones
@@ -139,23 +141,23 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
 		e.log.Warn("count matches shown failed", "err", err)
 	}
-	return out.Send(ctx, chatID, Reply{Text: renderMatches(e.dialog.Tax, l, p.Kind, ms), Buttons: rows})
+	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, ms), Buttons: rows})
 }
 
 // settingsReply shows the settings with buttons to change them.
-func (e *Engine) settingsReply(ctx context.Context, s *Session, user int64) Reply {
+func (e *Engine) settingsReply(ctx context.Context, s *dialog.Session, user int64) dialog.Reply {
 	l := s.Lang
 	st, err := e.Data.Settings(ctx, user)
 	if err != nil {
 		st = store.Settings{Notify: store.NotifyInstant}
 	}
-	text := tr(l, "settings_text", tr(l, msg("notify_"+st.Notify)))
-	return Reply{Text: text, Buttons: [][]Choice{
-		{{Label: "中文", Button: Action(aLang, "zh")}, {Label: "English", Button: Action(aLang, "en")}},
+	text := dialog.Tr(l, "settings_text", dialog.Tr(l, dialog.Msg("notify_"+st.Notify)))
+	return dialog.Reply{Text: text, Buttons: [][]dialog.Choice{
+		{{Label: "中文", Button: dialog.Action(aLang, "zh")}, {Label: "English", Button: dialog.Action(aLang, "en")}},
 		{
-			{Label: tr(l, "notify_instant"), Button: Action(aNotify, store.NotifyInstant)},
-			{Label: tr(l, "notify_digest"), Button: Action(aNotify, store.NotifyDigest)},
-			{Label: tr(l, "notify_off"), Button: Action(aNotify, store.NotifyOff)},
+			{Label: dialog.Tr(l, "notify_instant"), Button: dialog.Action(aNotify, store.NotifyInstant)},
+			{Label: dialog.Tr(l, "notify_digest"), Button: dialog.Action(aNotify, store.NotifyDigest)},
+			{Label: dialog.Tr(l, "notify_off"), Button: dialog.Action(aNotify, store.NotifyOff)},
 		},
 	}}
 }

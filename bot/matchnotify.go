@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -140,7 +142,7 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 		l = c.Lang
 	}
 	ex := e.dialog.Tax.Explain(m, c.Kind, l)
-	text := tr(l, "new_match", c.Title) + "\n\n" + p.Title + " — " + tr(l, "match_score", int(m.Score*100+0.5)) + "\n" + ex.Reason
+	text := dialog.Tr(l, "new_match", c.Title) + "\n\n" + p.Title + " — " + dialog.Tr(l, "match_score", int(m.Score*100+0.5)) + "\n" + ex.Reason
 	if len(ex.Fit) > 0 {
 		text += "\n" + strings.Join(ex.Fit, " · ")
 	}
@@ -149,7 +151,7 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 		return false, nil
 	case store.NotifyDigest:
 		if !e.brokered() { // in broker mode each notice waits for approval on its own
-			return true, e.Notices.AddToDigest(ctx, c.OwnerID, p.Title+" — "+tr(l, "new_match_for", c.Title))
+			return true, e.Notices.AddToDigest(ctx, c.OwnerID, p.Title+" — "+dialog.Tr(l, "new_match_for", c.Title))
 		}
 	}
 	ok, err := e.Notices.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, e.now())
@@ -160,9 +162,9 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 	if err != nil {
 		return false, err
 	}
-	r := Reply{Text: text, Buttons: [][]Choice{{
-		{Label: tr(l, "btn_intro_one"), Button: Action(aRequestIntro, toks[0])},
-		{Label: tr(l, "btn_not_relevant_one"), Button: Action(aNotRelevant, toks[0])},
+	r := dialog.Reply{Text: text, Buttons: [][]dialog.Choice{{
+		{Label: dialog.Tr(l, "btn_intro_one"), Button: dialog.Action(aRequestIntro, toks[0])},
+		{Label: dialog.Tr(l, "btn_not_relevant_one"), Button: dialog.Action(aNotRelevant, toks[0])},
 	}}}
 	_, err = e.deliver(ctx, Outgoing{Kind: HeldMatch, From: p.OwnerID, To: c.OwnerID, Key: c.ID + ">" + p.ID, Reply: r, Note: e.introNote(ctx, p, c)})
 	return true, err
@@ -180,8 +182,8 @@ func (e *Engine) SendDigests(ctx context.Context) error {
 	day := e.now().UTC().Format("2006-01-02")
 	for user, items := range all {
 		l := e.langOf(ctx, user, matcher.LangEN)
-		text := tr(l, "digest", len(items)) + "\n\n• " + strings.Join(items, "\n• ") + "\n\n" + tr(l, "digest_hint")
-		if err := e.Messenger.Notify(ctx, user, "digest:"+day, Reply{Text: text}); err != nil {
+		text := dialog.Tr(l, "digest", len(items)) + "\n\n• " + strings.Join(items, "\n• ") + "\n\n" + dialog.Tr(l, "digest_hint")
+		if err := e.Messenger.Notify(ctx, user, "digest:"+day, dialog.Reply{Text: text}); err != nil {
 			e.log.Warn("digest failed", "chat_id", user, "err", err)
 		}
 	}
@@ -211,9 +213,9 @@ func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
 				return err
 			}
 			l := e.langOf(ctx, p.OwnerID, p.Lang)
-			r := Reply{Text: tr(l, "still_looking", p.Title, int(nudgeBefore.Hours()/24)), Buttons: [][]Choice{{
-				{Label: tr(l, "btn_keep"), Button: Action(aKeep, p.ID)},
-				{Label: tr(l, "btn_pause"), Button: Action(aPause, p.ID)},
+			r := dialog.Reply{Text: dialog.Tr(l, "still_looking", p.Title, int(nudgeBefore.Hours()/24)), Buttons: [][]dialog.Choice{{
+				{Label: dialog.Tr(l, "btn_keep"), Button: dialog.Action(aKeep, p.ID)},
+				{Label: dialog.Tr(l, "btn_pause"), Button: dialog.Action(aPause, p.ID)},
 			}}}
 			if err := e.Messenger.Notify(ctx, p.OwnerID, "nudge:"+p.ID+":"+p.UpdatedAt.Format(time.RFC3339), r); err != nil {
 				e.log.Warn("still-looking nudge failed", "profile_id", p.ID, "err", err)

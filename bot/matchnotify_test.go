@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -81,8 +83,8 @@ func TestExpiryNudgeAndKeep(t *testing.T) {
 		t.Errorf("o-fresh status %s", p.Status)
 	}
 	// [Keep] renews the nudged profile.
-	s := &Session{ChatID: 70, UserID: 70, Lang: matcher.LangEN}
-	if _, err := e.action(ctx, s, Incoming{ChatID: 70, UserID: 70}, Action(aKeep, "o-soon"), rec); err != nil {
+	s := &dialog.Session{ChatID: 70, UserID: 70, Lang: matcher.LangEN}
+	if _, err := e.action(ctx, s, Incoming{ChatID: 70, UserID: 70}, dialog.Action(aKeep, "o-soon"), rec); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := st.Profile(ctx, "o-soon"); !p.UpdatedAt.Equal(fixedNow.UTC()) {

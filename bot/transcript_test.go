@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
@@ -27,10 +29,10 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 // buttons on screen, as a user would see them.
 type recorder struct {
 	b       strings.Builder
-	buttons []Choice
+	buttons []dialog.Choice
 }
 
-func (r *recorder) Send(_ context.Context, _ int64, rep Reply) error {
+func (r *recorder) Send(_ context.Context, _ int64, rep dialog.Reply) error {
 	for _, line := range strings.Split(rep.Text, "\n") {
 		fmt.Fprintf(&r.b, "< %s\n", line)
 	}
@@ -56,13 +58,13 @@ func (r *recorder) SendDocument(_ context.Context, _ int64, d Document) error {
 }
 
 // press finds the button with the given label among those on screen.
-func (r *recorder) press(label string) (Button, bool) {
+func (r *recorder) press(label string) (dialog.Button, bool) {
 	for _, c := range r.buttons {
 		if c.Label == label {
 			return c.Button, true
 		}
 	}
-	return Button{}, false
+	return dialog.Button{}, false
 }
 
 // testEngine returns an engine on a test store (see storetest) holding the demo set.
@@ -156,22 +158,22 @@ func readTranscript(t *testing.T, file string) (*txtar.Archive, map[string]strin
 // play sends a transcript's input lines to chat 100, recording what the
 // user sees in rec: "[label]" presses a button on screen, "/cmd" is a
 // command, anything else a message. pressed, if set, hears of each press.
-func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(Button)) {
+func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(dialog.Button)) {
 	t.Helper()
 	for _, line := range strings.Split(strings.TrimRight(input, "\n"), "\n") {
 		fmt.Fprintf(&rec.b, "> %s\n", line)
-		in := Input{Kind: InText, Text: line}
+		in := dialog.Input{Kind: dialog.InText, Text: line}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			b, ok := rec.press(strings.Trim(line, "[]"))
 			if !ok {
 				t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
 			}
-			in = Input{Kind: InButton, Button: b}
+			in = dialog.Input{Kind: dialog.InButton, Button: b}
 			if pressed != nil {
 				pressed(b)
 			}
-		} else if cmd, arg, ok := ParseCommand(line); ok {
-			in = Input{Kind: InCommand, Command: cmd, Arg: arg}
+		} else if cmd, arg, ok := dialog.ParseCommand(line); ok {
+			in = dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}
 		}
 		res, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -370,14 +371,25 @@ func (s *Store) TouchUser(ctx context.Context, u User) error {
 
 // Follow applies every profile change after seq to ix until ctx ends, so
 // an index in this process sees what other processes (an import, another
-// replica) store. Read errors are retried after a pause.
+// replica) store. A reader that fell behind the stream's retention (seq
+// was trimmed away) rebuilds ix from the stored profiles and goes on from
+// there. Read errors are retried after a pause.
 func (s *Store) Follow(ctx context.Context, seq string, ix interface {
 	Upsert(matcher.Profile)
 	Remove(id string)
+	IDs() []string
 }, log *slog.Logger) {
 	const block, pause = 2 * time.Second, time.Second
 	for ctx.Err() == nil {
-		changes, err := s.Changes(ctx, seq, 500, block)
+		behind, err := s.trimmedPast(ctx, seq)
+		if err == nil && behind {
+			log.Warn("store follow: fell behind the change stream; rebuilding the index", "seq", seq)
+			seq, err = s.rebuild(ctx, ix)
+		}
+		var changes []Change
+		if err == nil {
+			changes, err = s.Changes(ctx, seq, 500, block)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Warn("store follow changes failed", "err", err)
@@ -398,4 +410,59 @@ func (s *Store) Follow(ctx context.Context, seq string, ix interface {
 			}
 		}
 	}
+}
+
+// trimmedPast reports whether the change stream no longer holds seq: its
+// oldest entry is newer, so changes after seq may have been trimmed.
+func (s *Store) trimmedPast(ctx context.Context, seq string) (bool, error) {
+	if seq == "0-0" {
+		return false, nil
+	}
+	xs, err := s.rdb.XRangeN(ctx, s.k.changes(), "-", "+", 1).Result()
+	if err != nil {
+		return false, fmt.Errorf("oldest change: %w", err)
+	}
+	return len(xs) == 1 && streamIDLess(seq, xs[0].ID), nil
+}
+
+// rebuild makes ix hold exactly the stored profiles and returns the
+// change-stream position it reflects at least.
+func (s *Store) rebuild(ctx context.Context, ix interface {
+	Upsert(matcher.Profile)
+	Remove(id string)
+	IDs() []string
+}) (string, error) {
+	seq, err := s.LastChange(ctx)
+	if err != nil {
+		return "", err
+	}
+	stored := map[string]bool{}
+	err = s.Profiles(ctx, func(p matcher.Profile) error {
+		stored[p.ID] = true
+		ix.Upsert(p)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("rebuild index: %w", err)
+	}
+	for _, id := range ix.IDs() {
+		if !stored[id] {
+			ix.Remove(id)
+		}
+	}
+	return seq, nil
+}
+
+// streamIDLess compares two stream entry ids ("ms-seq").
+func streamIDLess(a, b string) bool {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	ami, _ := strconv.ParseUint(am, 10, 64)
+	bmi, _ := strconv.ParseUint(bm, 10, 64)
+	if ami != bmi {
+		return ami < bmi
+	}
+	asi, _ := strconv.ParseUint(as, 10, 64)
+	bsi, _ := strconv.ParseUint(bs, 10, 64)
+	return asi < bsi
 }

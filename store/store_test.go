@@ -219,13 +219,7 @@ var suite = []struct {
 			t.Fatal(err)
 		}
 		ix := matcher.NewIndex(matcher.Default())
-		fctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			s.Follow(fctx, start, ix, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		}()
-		defer func() { cancel(); <-done }()
+		defer follow(ctx, s, start, ix)()
 		p := profile("f1", matcher.KindOffer, 0)
 		if _, err := s.SaveProfile(ctx, p); err != nil {
 			t.Fatal(err)
@@ -235,6 +229,37 @@ var suite = []struct {
 			t.Fatal(err)
 		}
 		waitUntil(t, func() bool { _, ok := ix.Get("f1"); return !ok })
+	}},
+	{"FollowBehindTheStreamRebuilds", func(ctx context.Context, t *testing.T, s *Store, b backend) {
+		// The reader's position is trimmed away while it is down: what
+		// happened in between reaches its index by a rebuild.
+		if _, err := s.SaveProfile(ctx, profile("r0", matcher.KindOffer, 0)); err != nil {
+			t.Fatal(err)
+		}
+		start, err := s.LastChange(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveProfile(ctx, profile("r1", matcher.KindOffer, 0)); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.rdb.XTrimMaxLen(ctx, s.k.changes(), 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveProfile(ctx, profile("r2", matcher.KindNeed, 0)); err != nil {
+			t.Fatal(err)
+		}
+		ix := matcher.NewIndex(matcher.Default())
+		ix.Upsert(profile("gone", matcher.KindOffer, 0)) // deleted while the reader was down
+		defer follow(ctx, s, start, ix)()
+		waitUntil(t, func() bool {
+			_, r1 := ix.Get("r1")
+			_, gone := ix.Get("gone")
+			return r1 && !gone
+		})
+		if _, ok := ix.Get("r2"); !ok {
+			t.Error("the change after the gap is missing")
+		}
 	}},
 	{"InvalidProfileRejected", func(ctx context.Context, t *testing.T, s *Store, b backend) {
 		p := profile("bad id!", matcher.KindOffer, 0)
@@ -302,4 +327,15 @@ func TestParseClusterURL(t *testing.T) {
 	if _, err := parseClusterURL("http", "x:1"); err == nil {
 		t.Error("http+cluster accepted")
 	}
+}
+
+// follow runs s.Follow from seq into ix until the returned stop is called.
+func follow(ctx context.Context, s *Store, seq string, ix *matcher.Index) (stop func()) {
+	fctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Follow(fctx, seq, ix, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	return func() { cancel(); <-done }
 }

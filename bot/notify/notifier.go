@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/metrics"
@@ -408,7 +410,7 @@ var _ bot.Messenger = OutboxMessenger{}
 // queued as parts keyed key#1, key#2…, the buttons with the last; parts
 // usually arrive in order (one chat gets one message a second) but
 // nothing guarantees it.
-func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r bot.Reply) error {
+func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r dialog.Reply) error {
 	parts := bot.SplitText(r.Text, bot.MaxMessageUTF16)
 	for i, part := range parts {
 		n := store.Notification{To: chatID, Key: key, Text: part}
@@ -431,7 +433,7 @@ func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r
 
 // NotificationButtons turns rows of dialog buttons into the plain
 // label/data buttons a notification carries.
-func NotificationButtons(rows [][]bot.Choice) [][]store.Button {
+func NotificationButtons(rows [][]dialog.Choice) [][]store.Button {
 	if len(rows) == 0 {
 		return nil
 	}

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/bot/telegram"
 
 	"github.com/duijie/duijie/internal/tgfake"
@@ -503,13 +504,13 @@ func TestOutboxMessenger(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	m := OutboxMessenger{Outbox: e.st}
-	r := bot.Reply{Text: "New match", Buttons: [][]bot.Choice{{{Label: "Request intro", Button: bot.Action("ri", "t1")}}}}
+	r := dialog.Reply{Text: "New match", Buttons: [][]dialog.Choice{{{Label: "Request intro", Button: dialog.Action("ri", "t1")}}}}
 	for range 2 {
 		if err := m.Notify(ctx, 41, "p1>p2", r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	long := bot.Reply{Text: strings.Repeat("长文本 ", 1500), Buttons: r.Buttons}
+	long := dialog.Reply{Text: strings.Repeat("长文本 ", 1500), Buttons: r.Buttons}
 	if err := m.Notify(ctx, 42, "digest:2026-11-20", long); err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +521,7 @@ func TestOutboxMessenger(t *testing.T) {
 	e.fake.WaitCount(t, 10*time.Second, "sendMessage", 3)
 	stop()
 	got := e.fake.Messages(41)
-	if len(got) != 1 || got[0].Text != "New match" || len(got[0].Buttons) != 1 || got[0].Buttons[0][0].Data != bot.Action("ri", "t1").Encode() {
+	if len(got) != 1 || got[0].Text != "New match" || len(got[0].Buttons) != 1 || got[0].Buttons[0][0].Data != dialog.Action("ri", "t1").Encode() {
 		t.Errorf("chat 41 got %+v", got)
 	}
 	parts := e.fake.Messages(42)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/go-telegram/bot/models"
 
 	"github.com/duijie/duijie/bot"
@@ -499,17 +501,17 @@ func TestImportDetails(t *testing.T) {
 		fmt.Fprintf(&bad, "b%d,client,T,D\n", i)
 	}
 	out := &fileRecorder{files: map[string][]byte{"list": listCSV, "bad": []byte(bad.String()), "huge": make([]byte, bot.MaxFetchBytes+1)}}
-	doc := func(user int64, f bot.FileRef, caption string, lang matcher.Lang) string {
+	doc := func(user int64, f dialog.FileRef, caption string, lang matcher.Lang) string {
 		t.Helper()
 		out.b.Reset()
-		_, err := e.Handle(ctx, bot.Incoming{ChatID: user, UserID: user, Input: bot.Input{Kind: bot.InDocument, Text: caption, File: &f, LangHint: lang}}, out)
+		_, err := e.Handle(ctx, bot.Incoming{ChatID: user, UserID: user, Input: dialog.Input{Kind: dialog.InDocument, Text: caption, File: &f, LangHint: lang}}, out)
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
 		return out.b.String()
 	}
 
-	got := doc(1, bot.FileRef{ID: "list", Name: "list.csv", Size: int64(len(listCSV))}, " Expo-2026 ", "")
+	got := doc(1, dialog.FileRef{ID: "list", Name: "list.csv", Size: int64(len(listCSV))}, " Expo-2026 ", "")
 	if !strings.Contains(got, "Event tag: Expo-2026") || !strings.Contains(got, "2 imported: 2 new") {
 		t.Errorf("import with a caption:\n%s", got)
 	}
@@ -518,17 +520,17 @@ func TestImportDetails(t *testing.T) {
 	}
 
 	fetched := out.fetched
-	if got := doc(1, bot.FileRef{ID: "huge", Name: "big.xlsx", Size: 25 << 20}, "", ""); !strings.Contains(got, "big.xlsx has 25.0 MB; a bot can fetch at most 20 MB") {
+	if got := doc(1, dialog.FileRef{ID: "huge", Name: "big.xlsx", Size: 25 << 20}, "", ""); !strings.Contains(got, "big.xlsx has 25.0 MB; a bot can fetch at most 20 MB") {
 		t.Errorf("oversized file:\n%s", got)
 	}
 	if out.fetched != fetched {
 		t.Error("a file announced above the limit was fetched")
 	}
-	if got := doc(1, bot.FileRef{ID: "huge", Name: "big.csv"}, "", ""); !strings.Contains(got, "a bot can fetch at most 20 MB") {
+	if got := doc(1, dialog.FileRef{ID: "huge", Name: "big.csv"}, "", ""); !strings.Contains(got, "a bot can fetch at most 20 MB") {
 		t.Errorf("file found too big while fetching:\n%s", got)
 	}
 
-	got = doc(1, bot.FileRef{ID: "bad", Name: "bad.csv", Size: int64(bad.Len())}, "", "")
+	got = doc(1, dialog.FileRef{ID: "bad", Name: "bad.csv", Size: int64(bad.Len())}, "", "")
 	if !strings.Contains(got, "25 rejected") || !strings.Contains(got, "and 5 more") || !strings.Contains(got, "[document bad-rejected.csv") {
 		t.Errorf("many bad rows:\n%s", got)
 	}
@@ -536,13 +538,13 @@ func TestImportDetails(t *testing.T) {
 		t.Errorf("summary lists %d rows, want 20 (the rest go in the file)", n)
 	}
 
-	if got := doc(5, bot.FileRef{ID: "list", Name: "list.csv"}, "", matcher.LangZH); !strings.Contains(got, "只有组织方可以上传档案清单") {
+	if got := doc(5, dialog.FileRef{ID: "list", Name: "list.csv"}, "", matcher.LangZH); !strings.Contains(got, "只有组织方可以上传档案清单") {
 		t.Errorf("refusal in Chinese:\n%s", got)
 	}
 
 	// A chat without files (the console).
 	rec := &recorder{}
-	if _, err := e.Handle(ctx, bot.Incoming{ChatID: 1, UserID: 1, Input: bot.Input{Kind: bot.InDocument, File: &bot.FileRef{ID: "list", Name: "list.csv"}}}, rec); err != nil {
+	if _, err := e.Handle(ctx, bot.Incoming{ChatID: 1, UserID: 1, Input: dialog.Input{Kind: dialog.InDocument, File: &dialog.FileRef{ID: "list", Name: "list.csv"}}}, rec); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(rec.b.String(), "Files cannot be imported here") {
@@ -550,7 +552,7 @@ func TestImportDetails(t *testing.T) {
 	}
 	// Admin commands work on any chat: the console's user is an admin here.
 	rec.b.Reset()
-	e.Handle(ctx, bot.Incoming{ChatID: 1, UserID: 1, Input: bot.Input{Kind: bot.InCommand, Command: "report"}}, rec)
+	e.Handle(ctx, bot.Incoming{ChatID: 1, UserID: 1, Input: dialog.Input{Kind: dialog.InCommand, Command: "report"}}, rec)
 	if !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.md") || !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.csv") {
 		t.Errorf("/report on the console:\n%s", rec.b.String())
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	tg "github.com/go-telegram/bot"
 
 	"github.com/duijie/duijie/bot"
@@ -54,7 +56,7 @@ func (t *Bot) Fetch(ctx context.Context, fileID string, max int64) ([]byte, erro
 
 // SendTracked sends r as one message (cut to Telegram's limit) and
 // returns its id.
-func (t *Bot) SendTracked(ctx context.Context, chatID int64, r bot.Reply) (int, error) {
+func (t *Bot) SendTracked(ctx context.Context, chatID int64, r dialog.Reply) (int, error) {
 	params := &tg.SendMessageParams{ChatID: chatID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0]}
 	if len(r.Buttons) > 0 {
 		params.ReplyMarkup = keyboard(r.Buttons)
@@ -67,7 +69,7 @@ func (t *Bot) SendTracked(ctx context.Context, chatID int64, r bot.Reply) (int, 
 }
 
 // Edit replaces a message's text and buttons.
-func (t *Bot) Edit(ctx context.Context, chatID int64, messageID int, r bot.Reply) error {
+func (t *Bot) Edit(ctx context.Context, chatID int64, messageID int, r dialog.Reply) error {
 	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0]}
 	if len(r.Buttons) > 0 {
 		params.ReplyMarkup = keyboard(r.Buttons)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/matcher"
@@ -61,7 +63,7 @@ type recorder struct {
 	b strings.Builder
 }
 
-func (r *recorder) Send(_ context.Context, _ int64, rep bot.Reply) error {
+func (r *recorder) Send(_ context.Context, _ int64, rep dialog.Reply) error {
 	for _, line := range strings.Split(rep.Text, "\n") {
 		fmt.Fprintf(&r.b, "< %s\n", line)
 	}

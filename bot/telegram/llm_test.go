@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
@@ -64,7 +65,7 @@ func TestNoIdentityInPrompts(t *testing.T) {
 	h.say("I am @user918273645, chat 918273645. Our hydraulic piston rods rust within months near the sea.", "Add more")
 	h.say("Call me on +86 139 1234 5678 or 13912345678, mail test.user@example.com, WeChat: testuser_918, see https://factory.example.com", "Add more")
 	h.press("✅ Done", "Question 1 of")
-	for range bot.DefaultMaxQuestions {
+	for range dialog.DefaultMaxQuestions {
 		last, _ := h.fake.LastMessage(h.chat)
 		if strings.Contains(last.Text, "please check") {
 			break

@@ -1,5 +1,5 @@
 // Package telegram carries the dialog over the Telegram Bot API: it turns
-// updates into bot.Input and bot.Reply into messages, keeps one ordered
+// updates into dialog.Input and dialog.Reply into messages, keeps one ordered
 // queue per chat, receives updates by long polling or by a webhook whose
 // inbox lives in Redis, fetches files, sends broadcasts, and sets the
 // command menus. It is the only package that imports go-telegram/bot;
@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/duijie/duijie/bot/dialog"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -359,35 +361,35 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 }
 
 // convert turns an update into the dialog's input.
-func convert(u *models.Update) (in bot.Input, from *models.User, callbackID string) {
+func convert(u *models.Update) (in dialog.Input, from *models.User, callbackID string) {
 	if q := u.CallbackQuery; q != nil {
-		b, ok := bot.ParseButton(q.Data)
+		b, ok := dialog.ParseButton(q.Data)
 		if !ok {
 			// Data we did not write: a nonce no session has, so the dialog
 			// answers it as a stale button.
-			b = bot.Button{Nonce: -2, Action: "?"}
+			b = dialog.Button{Nonce: -2, Action: "?"}
 		}
-		return bot.Input{Kind: bot.InButton, Button: b}, &q.From, q.ID
+		return dialog.Input{Kind: dialog.InButton, Button: b}, &q.From, q.ID
 	}
 	m := u.Message
 	if m == nil || m.From == nil {
-		return bot.Input{}, nil, ""
+		return dialog.Input{}, nil, ""
 	}
 	if d := m.Document; d != nil {
-		return bot.Input{Kind: bot.InDocument, Text: m.Caption, File: &bot.FileRef{ID: d.FileID, Name: d.FileName, Size: d.FileSize}}, m.From, ""
+		return dialog.Input{Kind: dialog.InDocument, Text: m.Caption, File: &dialog.FileRef{ID: d.FileID, Name: d.FileName, Size: d.FileSize}}, m.From, ""
 	}
 	if m.Text == "" {
-		return bot.Input{Kind: bot.InUnsupported}, m.From, ""
+		return dialog.Input{Kind: dialog.InUnsupported}, m.From, ""
 	}
-	if cmd, arg, ok := bot.ParseCommand(m.Text); ok {
-		return bot.Input{Kind: bot.InCommand, Command: cmd, Arg: arg}, m.From, ""
+	if cmd, arg, ok := dialog.ParseCommand(m.Text); ok {
+		return dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}, m.From, ""
 	}
-	return bot.Input{Kind: bot.InText, Text: m.Text}, m.From, ""
+	return dialog.Input{Kind: dialog.InText, Text: m.Text}, m.From, ""
 }
 
 // Send delivers a reply, split into several messages when it is longer
 // than Telegram allows; the buttons go with the last part.
-func (t *Bot) Send(ctx context.Context, chatID int64, r bot.Reply) error {
+func (t *Bot) Send(ctx context.Context, chatID int64, r dialog.Reply) error {
 	parts := bot.SplitText(r.Text, bot.MaxMessageUTF16)
 	for i, part := range parts {
 		params := &tg.SendMessageParams{ChatID: chatID, Text: part}
@@ -425,7 +427,7 @@ func (t *Bot) sendMessage(ctx context.Context, p *tg.SendMessageParams) error {
 	return err
 }
 
-func keyboard(rows [][]bot.Choice) *models.InlineKeyboardMarkup {
+func keyboard(rows [][]dialog.Choice) *models.InlineKeyboardMarkup {
 	kb := &models.InlineKeyboardMarkup{}
 	for _, row := range rows {
 		var r []models.InlineKeyboardButton

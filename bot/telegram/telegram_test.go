@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot/dialog"
+
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
@@ -150,7 +152,7 @@ func TestTelegramIntake(t *testing.T) {
 		t.Fatalf("question without buttons: %q", q.Text)
 	}
 	// Skip questions until the summary card shows.
-	for i := 0; i < bot.DefaultMaxQuestions; i++ {
+	for i := 0; i < dialog.DefaultMaxQuestions; i++ {
 		last, _ := h.fake.LastMessage(h.chat)
 		if strings.Contains(last.Text, "please check") {
 			break

@@ -1,8 +1,8 @@
-package bot
+package dialog
 
 // actionTexts are the texts of matches' buttons, introductions, feedback
 // and managing one's data.
-var actionTexts = map[msg][2]string{
+var actionTexts = map[Msg][2]string{
 	"btn_intro":         {"🤝 %d Request intro", "🤝 %d 请求对接"},
 	"btn_not_relevant":  {"👎 %d Not relevant", "👎 %d 不相关"},
 	"why_not_relevant":  {"It will not be shown for this profile again. Why is it not relevant? (optional)", "以后不会再为这个档案推荐它。为什么不相关？（可选）"},

@@ -1,9 +1,10 @@
-package bot
+package dialog
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/duijie/duijie/matcher"
@@ -27,6 +28,9 @@ func FuzzParseButton(f *testing.F) {
 		}
 	})
 }
+
+// fixedNow is the clock of the fuzzed dialog.
+var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 
 // FuzzDialogInput runs arbitrary text and button presses through the
 // dialog: it never panics, every reply has text, every button's data is

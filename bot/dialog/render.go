@@ -1,4 +1,4 @@
-package bot
+package dialog
 
 import (
 	"fmt"
@@ -13,16 +13,16 @@ const maxCardConcepts = 6
 // renderCard shows a draft profile for review.
 func renderCard(tax *matcher.Taxonomy, l matcher.Lang, p *matcher.Profile) string {
 	if p == nil {
-		return tr(l, "idle_hint")
+		return Tr(l, "idle_hint")
 	}
 	need := p.Kind == matcher.KindNeed
-	pick := func(needKey, offerKey msg) msg {
+	pick := func(needKey, offerKey Msg) Msg {
 		if need {
 			return needKey
 		}
 		return offerKey
 	}
-	unknown := tr(l, "card_unknown")
+	unknown := Tr(l, "card_unknown")
 	or := func(s string) string {
 		if strings.TrimSpace(s) == "" {
 			return unknown
@@ -31,30 +31,30 @@ func renderCard(tax *matcher.Taxonomy, l matcher.Lang, p *matcher.Profile) strin
 	}
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
-	line(tr(l, pick("card_need", "card_offer")))
+	line(Tr(l, pick("card_need", "card_offer")))
 	line("")
-	line(tr(l, "card_title", p.Title))
-	line(tr(l, "card_domains", or(tax.DomainsLabel(p.Domains, l))))
+	line(Tr(l, "card_title", p.Title))
+	line(Tr(l, "card_domains", or(tax.DomainsLabel(p.Domains, l))))
 	topics := tax.ConceptLabels(p.Concepts, l, maxCardConcepts)
-	line(tr(l, "card_concepts", or(strings.Join(topics, listSep(l)))))
+	line(Tr(l, "card_concepts", or(strings.Join(topics, listSep(l)))))
 	if p.TRL > 0 {
-		line(tr(l, pick("card_trl_need", "card_trl_offer"), p.TRL))
+		line(Tr(l, pick("card_trl_need", "card_trl_offer"), p.TRL))
 	} else {
-		line(strings.Replace(tr(l, pick("card_trl_need", "card_trl_offer"), 0), "TRL 0", unknown, 1))
+		line(strings.Replace(Tr(l, pick("card_trl_need", "card_trl_offer"), 0), "TRL 0", unknown, 1))
 	}
-	line(tr(l, "card_modes", or(matcher.ModesLabel(p.Modes, l))))
+	line(Tr(l, "card_modes", or(matcher.ModesLabel(p.Modes, l))))
 	region := p.Region
 	if pl, ok := matcher.FindPlace(region); ok {
 		region = pl.Label(l)
 	}
-	line(tr(l, "card_region", or(region)))
-	line(tr(l, pick("card_budget_need", "card_budget_offer"), or(p.Budget)))
+	line(Tr(l, "card_region", or(region)))
+	line(Tr(l, pick("card_budget_need", "card_budget_offer"), or(p.Budget)))
 	if need {
-		line(tr(l, "card_deadline", or(p.Deadline)))
+		line(Tr(l, "card_deadline", or(p.Deadline)))
 	}
-	line(tr(l, pick("card_success_need", "card_success_offer"), or(p.Success)))
+	line(Tr(l, pick("card_success_need", "card_success_offer"), or(p.Success)))
 	line("")
-	b.WriteString(tr(l, "card_footer"))
+	b.WriteString(Tr(l, "card_footer"))
 	return b.String()
 }
 
@@ -65,26 +65,26 @@ func listSep(l matcher.Lang) string {
 	return ", "
 }
 
-// renderMatches lists the counterparts of a profile of kind reader, with
+// RenderMatches lists the counterparts of a profile of kind reader, with
 // score, reason and field-by-field fit, in the reader's language.
-func renderMatches(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, ms []matcher.Match) string {
+func RenderMatches(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, ms []matcher.Match) string {
 	if len(ms) == 0 {
-		return tr(l, "no_matches")
+		return Tr(l, "no_matches")
 	}
 	var b strings.Builder
 	if reader == matcher.KindNeed {
-		b.WriteString(tr(l, "matches_need"))
+		b.WriteString(Tr(l, "matches_need"))
 	} else {
-		b.WriteString(tr(l, "matches_offer"))
+		b.WriteString(Tr(l, "matches_offer"))
 	}
 	for i, m := range ms {
 		p := m.Profile
 		ex := tax.Explain(m, reader, l)
 		fmt.Fprintf(&b, "\n\n%d. %s", i+1, p.Title)
 		if p.Demo {
-			b.WriteString(" " + tr(l, "demo_tag"))
+			b.WriteString(" " + Tr(l, "demo_tag"))
 		}
-		b.WriteString(" — " + tr(l, "match_score", int(m.Score*100+0.5)))
+		b.WriteString(" — " + Tr(l, "match_score", int(m.Score*100+0.5)))
 		var where []string
 		if p.Org != "" {
 			where = append(where, p.Org)
@@ -108,13 +108,13 @@ func renderMatches(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, m
 // renderTeam shows a linkage team: which offer covers which facets.
 func renderTeam(tax *matcher.Taxonomy, l matcher.Lang, t *matcher.Team) string {
 	var b strings.Builder
-	b.WriteString(tr(l, "team_intro", t.Covered, t.Facets, t.Best))
+	b.WriteString(Tr(l, "team_intro", t.Covered, t.Facets, t.Best))
 	for i, m := range t.Members {
 		fmt.Fprintf(&b, "\n\n%d. %s", i+1, m.Profile.Title)
 		if m.Profile.Demo {
-			b.WriteString(" " + tr(l, "demo_tag"))
+			b.WriteString(" " + Tr(l, "demo_tag"))
 		}
-		b.WriteString("\n   " + tr(l, "team_covers", strings.Join(tax.ConceptLabels(m.Facets, l, len(m.Facets)), listSep(l))))
+		b.WriteString("\n   " + Tr(l, "team_covers", strings.Join(tax.ConceptLabels(m.Facets, l, len(m.Facets)), listSep(l))))
 	}
 	return b.String()
 }

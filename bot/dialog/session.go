@@ -1,12 +1,10 @@
-// Package bot owns Duijie's conversation: the dialog as a pure step from
-// (session, input) to (session, effects), the engine that performs the
-// effects against the store, the normalizer and the match index, and the
-// console adapter. The Telegram adapter is bot/telegram; notification
-// delivery is bot/notify.
-//
-// It imports no Telegram or Redis client: Redis is reached only through
-// the small interfaces declared in engine.go.
-package bot
+// Package dialog is Duijie's conversation as a pure step: Dialog.Step
+// reads a session and an input and returns the effects (replies, an
+// analysis to ask for, a profile to publish), changing nothing outside
+// the session. It holds the session, the input and reply types, the
+// rendering of cards and matches, and the message catalogs in both
+// languages. It imports no store, Telegram or model client.
+package dialog
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package bot
+package dialog
 
 import (
 	"strings"
@@ -69,7 +69,7 @@ func (d *Dialog) Step(s *Session, in Input, now time.Time) Effects {
 	case InText:
 		d.text(s, in.Text, &e)
 	case InUnsupported:
-		e.say(tr(s.Lang, "unsupported"))
+		e.say(Tr(s.Lang, "unsupported"))
 	case InAnalyzed:
 		d.analyzed(s, in.Analysis, &e)
 	case InPublished:
@@ -94,8 +94,8 @@ func (s *Session) inInterview() bool {
 	return false
 }
 
-// reset forgets the profile being written.
-func (s *Session) reset() {
+// Reset forgets the profile being written.
+func (s *Session) Reset() {
 	s.Kind, s.Texts, s.Draft, s.Answers, s.Questions, s.Asked, s.Prev = "", nil, nil, Answers{}, nil, 0, ""
 }
 
@@ -108,19 +108,19 @@ func (d *Dialog) command(s *Session, in Input, e *Effects) {
 			d.enter(s, StateResume, e)
 			return
 		}
-		s.reset()
-		e.say(tr(s.Lang, "welcome"))
+		s.Reset()
+		e.say(Tr(s.Lang, "welcome"))
 		if !s.LangSet && in.LangHint == "" {
 			d.enter(s, StateLang, e)
 			return
 		}
 		d.enter(s, StateRole, e)
 	case "new":
-		s.reset()
+		s.Reset()
 		d.enter(s, StateRole, e)
 	case "cancel":
 		if !s.inInterview() && s.State == StateIdle {
-			e.say(tr(s.Lang, "nothing_to_cancel"))
+			e.say(Tr(s.Lang, "nothing_to_cancel"))
 			return
 		}
 		d.cancel(s, e)
@@ -130,30 +130,30 @@ func (d *Dialog) command(s *Session, in Input, e *Effects) {
 		}
 		d.enter(s, StateLang, e)
 	case "help":
-		e.say(tr(s.Lang, "help"))
+		e.say(Tr(s.Lang, "help"))
 	default:
-		e.say(tr(s.Lang, "unknown_cmd", "/"+in.Command))
+		e.say(Tr(s.Lang, "unknown_cmd", "/"+in.Command))
 	}
 }
 
 func (d *Dialog) cancel(s *Session, e *Effects) {
-	s.reset()
+	s.Reset()
 	s.State = StateIdle
 	s.Nonce++
-	e.say(tr(s.Lang, "cancelled"), []Choice{d.choice(s, "new_profile", actNew, "")})
+	e.say(Tr(s.Lang, "cancelled"), []Choice{d.choice(s, "new_profile", actNew, "")})
 }
 
 func (d *Dialog) button(s *Session, b Button, e *Effects) {
 	if b.Nonce != s.Nonce {
-		e.Toast = tr(s.Lang, "stale_toast")
-		e.say(tr(s.Lang, "stale_button"))
-		e.Replies = append(e.Replies, d.prompt(s))
+		e.Toast = Tr(s.Lang, "stale_toast")
+		e.say(Tr(s.Lang, "stale_button"))
+		e.Replies = append(e.Replies, d.Prompt(s))
 		return
 	}
 	switch b.Action {
 	case actLang:
 		s.Lang, s.LangSet = matcher.ParseLang(b.Value), true
-		e.say(tr(s.Lang, "lang_set"))
+		e.say(Tr(s.Lang, "lang_set"))
 		d.returnFromAside(s, e)
 	case actSwitchLang:
 		if s.Lang == matcher.LangZH {
@@ -191,16 +191,16 @@ func (d *Dialog) button(s *Session, b Button, e *Effects) {
 		s.Texts = nil
 		s.State = StateDescribe
 		s.Nonce++
-		e.say(tr(s.Lang, "edit_prompt"), []Choice{d.choice(s, "cancel", actCancel, "")})
+		e.say(Tr(s.Lang, "edit_prompt"), []Choice{d.choice(s, "cancel", actCancel, "")})
 	case actCancel:
 		d.cancel(s, e)
 	case actContinue:
 		d.returnFromAside(s, e)
 	case actRestart, actNew:
-		s.reset()
+		s.Reset()
 		d.enter(s, StateRole, e)
 	default:
-		e.Toast = tr(s.Lang, "stale_toast")
+		e.Toast = Tr(s.Lang, "stale_toast")
 	}
 }
 
@@ -224,11 +224,11 @@ func (d *Dialog) returnFromAside(s *Session, e *Effects) {
 func (d *Dialog) text(s *Session, text string, e *Effects) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		e.say(tr(s.Lang, "empty_text"))
+		e.say(Tr(s.Lang, "empty_text"))
 		return
 	}
 	if n := utf8.RuneCountInString(text); n > matcher.MaxTextRunes {
-		e.say(tr(s.Lang, "too_long", n, matcher.MaxTextRunes))
+		e.say(Tr(s.Lang, "too_long", n, matcher.MaxTextRunes))
 		return
 	}
 	switch s.State {
@@ -236,9 +236,9 @@ func (d *Dialog) text(s *Session, text string, e *Effects) {
 		if !s.LangSet {
 			s.Lang = matcher.DetectLang(text)
 		}
-		s.reset()
+		s.Reset()
 		s.Texts = []string{text}
-		e.say(tr(s.Lang, "text_first"))
+		e.say(Tr(s.Lang, "text_first"))
 		d.enter(s, StateRole, e)
 	case StateResume:
 		s.State, s.Prev = s.Prev, ""
@@ -247,13 +247,13 @@ func (d *Dialog) text(s *Session, text string, e *Effects) {
 		if !d.appendText(s, text, e) {
 			return
 		}
-		e.say(tr(s.Lang, "text_first"))
-		e.Replies = append(e.Replies, d.prompt(s))
+		e.say(Tr(s.Lang, "text_first"))
+		e.Replies = append(e.Replies, d.Prompt(s))
 	case StateDescribe:
 		if !d.appendText(s, text, e) {
 			return
 		}
-		e.Replies = append(e.Replies, d.prompt(s))
+		e.Replies = append(e.Replies, d.Prompt(s))
 	case StateAsk:
 		d.answer(s, text, false, e)
 	case StateReview:
@@ -273,7 +273,7 @@ func (d *Dialog) appendText(s *Session, text string, e *Effects) bool {
 		total += utf8.RuneCountInString(t) + 1
 	}
 	if total > matcher.MaxTextRunes {
-		e.say(tr(s.Lang, "too_long", total, matcher.MaxTextRunes))
+		e.say(Tr(s.Lang, "too_long", total, matcher.MaxTextRunes))
 		return false
 	}
 	s.Texts = append(s.Texts, text)
@@ -287,7 +287,7 @@ func (d *Dialog) finishDescription(s *Session, e *Effects) {
 		return
 	}
 	if utf8.RuneCountInString(s.description()) < minDescribeRunes {
-		e.say(tr(s.Lang, "too_short"))
+		e.say(Tr(s.Lang, "too_short"))
 		return
 	}
 	s.Nonce++ // Done pressed twice must not analyze twice
@@ -319,7 +319,7 @@ func (d *Dialog) analyzed(s *Session, a *matcher.Analysis, e *Effects) {
 	case matcher.NoticeClarify:
 		missing[matcher.FieldClarify] = true
 	case matcher.NoticeCapReached:
-		e.say(tr(s.Lang, "llm_cap"))
+		e.say(Tr(s.Lang, "llm_cap"))
 	}
 	for _, f := range questionOrder {
 		if len(s.Questions) == d.maxQuestions() {
@@ -366,8 +366,8 @@ func (d *Dialog) answer(s *Session, value string, fromButton bool, e *Effects) {
 	case matcher.FieldTRL:
 		n := matcher.ParseTRL(value)
 		if n == 0 {
-			e.say(tr(s.Lang, "trl_unclear"))
-			e.Replies = append(e.Replies, d.prompt(s))
+			e.say(Tr(s.Lang, "trl_unclear"))
+			e.Replies = append(e.Replies, d.Prompt(s))
 			return
 		}
 		a.TRL = n
@@ -390,13 +390,13 @@ func (d *Dialog) answer(s *Session, value string, fromButton bool, e *Effects) {
 		}
 	case matcher.FieldBudget:
 		if fromButton {
-			a.Budget = tr(s.Lang, msg("budget_"+value))
+			a.Budget = Tr(s.Lang, Msg("budget_"+value))
 		} else {
 			a.Budget = clip(value, maxAnswerRunes)
 		}
 	case matcher.FieldDeadline:
 		if fromButton {
-			a.Deadline = tr(s.Lang, msg("deadline_"+value))
+			a.Deadline = Tr(s.Lang, Msg("deadline_"+value))
 		} else {
 			a.Deadline = clip(value, maxAnswerRunes)
 		}
@@ -453,16 +453,16 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 	}
 	kind := in.Profile.Kind
 	s.Published = in.Profile.ID
-	s.reset()
+	s.Reset()
 	s.State = StateIdle
 	s.Nonce++
-	e.say(tr(s.Lang, "published", in.Profile.ID))
+	e.say(Tr(s.Lang, "published", in.Profile.ID))
 	newProfile := []Choice{d.choice(s, "new_profile", actNew, "")}
 	if in.Team == nil {
-		e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches), append(in.MatchButtons, newProfile)...)
+		e.say(RenderMatches(d.Tax, s.Lang, kind, in.Matches), append(in.MatchButtons, newProfile)...)
 		return
 	}
-	e.say(renderMatches(d.Tax, s.Lang, kind, in.Matches), in.MatchButtons...)
+	e.say(RenderMatches(d.Tax, s.Lang, kind, in.Matches), in.MatchButtons...)
 	e.say(renderTeam(d.Tax, s.Lang, in.Team), newProfile)
 }
 
@@ -470,37 +470,37 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 func (d *Dialog) enter(s *Session, state State, e *Effects) {
 	s.State = state
 	s.Nonce++
-	e.Replies = append(e.Replies, d.prompt(s))
+	e.Replies = append(e.Replies, d.Prompt(s))
 }
 
-func (d *Dialog) choice(s *Session, label msg, action, value string) Choice {
-	return Choice{Label: tr(s.Lang, label), Button: Button{Nonce: s.Nonce, Action: action, Value: value}}
+func (d *Dialog) choice(s *Session, label Msg, action, value string) Choice {
+	return Choice{Label: Tr(s.Lang, label), Button: Button{Nonce: s.Nonce, Action: action, Value: value}}
 }
 
-// prompt renders what the user sees at the current state.
-func (d *Dialog) prompt(s *Session) Reply {
+// Prompt renders what the user sees at the current state.
+func (d *Dialog) Prompt(s *Session) Reply {
 	l := s.Lang
 	switch s.State {
 	case StateLang:
-		return Reply{Text: tr(l, "choose_lang"), Buttons: [][]Choice{{
+		return Reply{Text: Tr(l, "choose_lang"), Buttons: [][]Choice{{
 			{Label: "中文", Button: Button{Nonce: s.Nonce, Action: actLang, Value: string(matcher.LangZH)}},
 			{Label: "English", Button: Button{Nonce: s.Nonce, Action: actLang, Value: string(matcher.LangEN)}},
 		}}}
 	case StateRole:
-		return Reply{Text: tr(l, "choose_role"), Buttons: [][]Choice{
+		return Reply{Text: Tr(l, "choose_role"), Buttons: [][]Choice{
 			{d.choice(s, "role_need", actRole, string(matcher.KindNeed))},
 			{d.choice(s, "role_offer", actRole, string(matcher.KindOffer))},
 			{d.choice(s, "switch_lang", actSwitchLang, "")},
 		}}
 	case StateDescribe:
 		if len(s.Texts) == 0 {
-			key := msg("describe_need")
+			key := Msg("describe_need")
 			if s.Kind == matcher.KindOffer {
 				key = "describe_offer"
 			}
-			return Reply{Text: tr(l, key), Buttons: [][]Choice{{d.choice(s, "cancel", actCancel, "")}}}
+			return Reply{Text: Tr(l, key), Buttons: [][]Choice{{d.choice(s, "cancel", actCancel, "")}}}
 		}
-		return Reply{Text: tr(l, "got_text", utf8.RuneCountInString(s.description())), Buttons: [][]Choice{
+		return Reply{Text: Tr(l, "got_text", utf8.RuneCountInString(s.description())), Buttons: [][]Choice{
 			{d.choice(s, "done", actDone, ""), d.choice(s, "start_over", actRestart, "")},
 		}}
 	case StateAsk:
@@ -510,11 +510,11 @@ func (d *Dialog) prompt(s *Session) Reply {
 			{d.choice(s, "publish", actPublish, ""), d.choice(s, "edit", actEdit, ""), d.choice(s, "cancel", actCancel, "")},
 		}}
 	case StateResume:
-		return Reply{Text: tr(l, "resume_ask"), Buttons: [][]Choice{
+		return Reply{Text: Tr(l, "resume_ask"), Buttons: [][]Choice{
 			{d.choice(s, "continue", actContinue, ""), d.choice(s, "start_over", actRestart, "")},
 		}}
 	}
-	return Reply{Text: tr(l, "idle_hint"), Buttons: [][]Choice{{d.choice(s, "new_profile", actNew, "")}}}
+	return Reply{Text: Tr(l, "idle_hint"), Buttons: [][]Choice{{d.choice(s, "new_profile", actNew, "")}}}
 }
 
 // question renders the first pending follow-up question.
@@ -523,10 +523,10 @@ func (d *Dialog) question(s *Session) Reply {
 	need := s.Kind == matcher.KindNeed
 	var text string
 	var rows [][]Choice
-	ans := func(label msg, value string) Choice { return d.choice(s, label, actAnswer, value) }
+	ans := func(label Msg, value string) Choice { return d.choice(s, label, actAnswer, value) }
 	switch s.Questions[0] {
 	case matcher.FieldDomain:
-		text = tr(l, "q_domain")
+		text = Tr(l, "q_domain")
 		var row []Choice
 		for _, dom := range d.Tax.Domains() {
 			row = append(row, Choice{Label: dom.Name(l), Button: Button{Nonce: s.Nonce, Action: actAnswer, Value: dom.Code}})
@@ -539,14 +539,14 @@ func (d *Dialog) question(s *Session) Reply {
 		}
 	case matcher.FieldTRL:
 		if need {
-			text = tr(l, "q_trl_need")
+			text = Tr(l, "q_trl_need")
 			rows = [][]Choice{{ans("trl_lab", "3"), ans("trl_prototype", "5")}, {ans("trl_field", "7"), ans("trl_production", "9")}}
 		} else {
-			text = tr(l, "q_trl_offer")
+			text = Tr(l, "q_trl_offer")
 			rows = [][]Choice{{ans("trl_lab", "3"), ans("trl_prototype", "5")}, {ans("trl_pilot", "6"), ans("trl_field", "7")}, {ans("trl_production", "9")}}
 		}
 	case matcher.FieldModes:
-		text = tr(l, "q_modes")
+		text = Tr(l, "q_modes")
 		var row []Choice
 		for _, m := range matcher.Modes {
 			if m == matcher.ModeOther {
@@ -561,33 +561,33 @@ func (d *Dialog) question(s *Session) Reply {
 			rows = append(rows, row)
 		}
 	case matcher.FieldRegion:
-		text = tr(l, "q_region")
+		text = Tr(l, "q_region")
 	case matcher.FieldBudget:
-		text = tr(l, "q_budget_need")
+		text = Tr(l, "q_budget_need")
 		rows = [][]Choice{{ans("budget_small", "small"), ans("budget_mid", "mid")}, {ans("budget_large", "large"), ans("budget_open", "open")}}
 	case matcher.FieldDeadline:
-		text = tr(l, "q_deadline")
+		text = Tr(l, "q_deadline")
 		rows = [][]Choice{{ans("deadline_3m", "3m"), ans("deadline_1y", "1y")}, {ans("deadline_none", "none")}}
 	case matcher.FieldSuccess:
-		key := msg("q_success_offer")
+		key := Msg("q_success_offer")
 		if need {
 			key = "q_success_need"
 		}
-		text = tr(l, key)
+		text = Tr(l, key)
 	case matcher.FieldBenefit:
-		key := msg("q_benefit_offer")
+		key := Msg("q_benefit_offer")
 		if need {
 			key = "q_benefit_need"
 		}
-		text = tr(l, key)
+		text = Tr(l, key)
 	case matcher.FieldClarify:
-		key := msg("q_clarify_offer")
+		key := Msg("q_clarify_offer")
 		if need {
 			key = "q_clarify_need"
 		}
-		text = tr(l, key)
+		text = Tr(l, key)
 	}
 	rows = append(rows, []Choice{d.choice(s, "skip", actSkip, "")})
-	progress := tr(l, "q_progress", s.Asked+1, s.Asked+len(s.Questions))
+	progress := Tr(l, "q_progress", s.Asked+1, s.Asked+len(s.Questions))
 	return Reply{Text: progress + text, Buttons: rows}
 }

@@ -1,4 +1,4 @@
-package bot
+package dialog
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"github.com/duijie/duijie/matcher"
 )
 
-// msg names a user-facing text. Every text exists in English and Chinese.
-type msg string
+// Msg names a user-facing text. Every text exists in English and Chinese.
+type Msg string
 
 // dialogTexts are the texts of the interview.
-var dialogTexts = map[msg][2]string{
+var dialogTexts = map[Msg][2]string{
 	"welcome": {
 		"Welcome to Duijie (对接) — a matchmaker between technical needs of enterprises and research results of universities. Describe what you need or what you offer in your own words; I will turn it into a profile and show you ranked counterparts with the reasons.",
 		"欢迎使用「对接」——连接企业技术需求与高校科研成果的撮合助手。用您自己的话描述需求或成果，我会整理成结构化档案，并马上给出排好序的对接方和理由。",
@@ -126,8 +126,8 @@ var dialogTexts = map[msg][2]string{
 // verbs must agree between the two.
 var catalog = merge(dialogTexts, actionTexts, adminTexts)
 
-func merge(parts ...map[msg][2]string) map[msg][2]string {
-	out := map[msg][2]string{}
+func merge(parts ...map[Msg][2]string) map[Msg][2]string {
+	out := map[Msg][2]string{}
 	for _, p := range parts {
 		for k, v := range p {
 			if _, dup := out[k]; dup {
@@ -140,7 +140,7 @@ func merge(parts ...map[msg][2]string) map[msg][2]string {
 }
 
 // tr returns the text for key in lang, formatted with args.
-func tr(lang matcher.Lang, key msg, args ...any) string {
+func Tr(lang matcher.Lang, key Msg, args ...any) string {
 	t, ok := catalog[key]
 	if !ok {
 		panic("bot: no text for " + string(key))

@@ -1,8 +1,8 @@
-package bot
+package dialog
 
 // adminTexts are the texts of organizers' commands, imports, claims and
 // broker mode.
-var adminTexts = map[msg][2]string{
+var adminTexts = map[Msg][2]string{
 	"admin_only":       {"This command is for organizers only.", "该命令仅限组织方使用。"},
 	"admin_only_toast": {"For organizers only", "仅限组织方"},
 	"admin_help": {
