@@ -73,7 +73,11 @@ func (e RowError) Error() string {
 // Row is a valid record with the line it came from.
 type Row struct {
 	Line    int
+	Sheet   string // the sheet or file the row is on, in an organizer's list
 	Profile matcher.Profile
+	// Contact is who to call about the row, from an organizer's list. It
+	// is private: it is never shown before both sides agreed to meet.
+	Contact Contact
 }
 
 // Format is a file format.
