@@ -189,3 +189,21 @@ func (k keys) heldIDs() string { return k.prefix + ":held:{broker}" }
 
 // heldSeq is the counter behind held messages' ids.
 func (k keys) heldSeq() string { return k.prefix + ":seq:held" }
+
+// Imports of organizers' lists (imports.go).
+
+// contact holds the private contact (JSON) an imported list gave a profile.
+func (k keys) contact(profileID string) string { return k.prefix + ":contact:" + profileID }
+
+// imports is a list of the ids of applied imports, newest first.
+func (k keys) imports() string { return k.prefix + ":imports" }
+
+// importSeq is the counter behind import ids.
+func (k keys) importSeq() string { return k.prefix + ":seq:import" }
+
+// importMeta holds what an import did (JSON), with ImportUndoTTL.
+func (k keys) importMeta(id string) string { return k.prefix + ":import:" + id }
+
+// importUndo is a hash of what an import overwrote: profile id → the
+// stored profile and contact before it (JSON), with ImportUndoTTL.
+func (k keys) importUndo(id string) string { return k.prefix + ":import:" + id + ":undo" }
