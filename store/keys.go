@@ -207,3 +207,20 @@ func (k keys) importMeta(id string) string { return k.prefix + ":import:" + id }
 // importUndo is a hash of what an import overwrote: profile id → the
 // stored profile and contact before it (JSON), with ImportUndoTTL.
 func (k keys) importUndo(id string) string { return k.prefix + ":import:" + id + ":undo" }
+
+// Events (events.go). An event's keys share the hash tag {ev:<tag>}.
+
+// events is a set of every event tag seen: by a link, a profile or an import.
+func (k keys) events() string { return k.prefix + ":events" }
+
+// eventUsers is a set of the ids of users who arrived by an event's link.
+func (k keys) eventUsers(tag string) string { return k.prefix + ":{ev:" + tag + "}:users" }
+
+// eventProfiles is a set of the ids of profiles published by users who
+// arrived by an event's link.
+func (k keys) eventProfiles(tag string) string { return k.prefix + ":{ev:" + tag + "}:profiles" }
+
+// userEvent holds the tag of the event by whose link a user last arrived.
+func (k keys) userEvent(id int64) string {
+	return k.prefix + ":user:" + strconv.FormatInt(id, 10) + ":event"
+}
