@@ -79,11 +79,7 @@ func (r *Report) ChartBars() []ChartBar {
 		needs = append(needs, g.Needs)
 	}
 	for _, n := range r.Needs {
-		codes := uniq(n.Need.Domains)
-		if len(codes) == 0 {
-			codes = []string{""}
-		}
-		for _, c := range codes {
+		for _, c := range domainsOf(n.Need) {
 			i, ok := at[c]
 			if !ok {
 				continue

@@ -186,11 +186,7 @@ func gapsOf(needs []NeedReport, tax *matcher.Taxonomy) []DomainGap {
 	at := map[string]int{}
 	var out []DomainGap
 	for _, n := range needs {
-		codes := uniq(n.Need.Domains)
-		if len(codes) == 0 {
-			codes = []string{""}
-		}
-		for _, c := range codes {
+		for _, c := range domainsOf(n.Need) {
 			i, ok := at[c]
 			if !ok {
 				i = len(out)
@@ -226,6 +222,15 @@ func gapsOf(needs []NeedReport, tax *matcher.Taxonomy) []DomainGap {
 		return a.Code < b.Code
 	})
 	return out
+}
+
+// domainsOf is the distinct domains of a profile, or the bucket "" of
+// profiles without a domain.
+func domainsOf(p matcher.Profile) []string {
+	if codes := uniq(p.Domains); len(codes) > 0 {
+		return codes
+	}
+	return []string{""}
 }
 
 // Totals adds up the report's needs.
