@@ -50,7 +50,7 @@ func TestGenerateLists(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("成果需求汇总.xlsx", twoSheetWorkbook(t))
+	write("成果需求汇总.xlsx", twoSheetWorkbook(t, fixtureOffers, fixtureNeeds))
 	offerHead := "序号,成果名称,成果简介,所属单位,联系人,联系电话,邮箱,所属领域,成熟度,合作方式,转让价格,所在地"
 	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(csvText("2026年千校万企成果清单", offerHead, fixtureOffers)))
 	if err != nil {
@@ -102,7 +102,7 @@ func csvText(title, head string, rows [][]string) string {
 // twoSheetWorkbook is a conference's workbook: sheets 成果 and 需求 whose
 // 序号 both start at 1, each under a merged title row, with one
 // organization merged down two rows.
-func twoSheetWorkbook(t *testing.T) []byte {
+func twoSheetWorkbook(t testing.TB, offers, needs [][]string) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheets := []struct {
@@ -110,8 +110,8 @@ func twoSheetWorkbook(t *testing.T) []byte {
 		head        []string
 		rows        [][]string
 	}{
-		{"成果", "2026年千校万企对接会成果汇总表", []string{"序号", "成果名称", "成果简介", "所属单位", "联系人", "联系电话", "邮箱", "所属领域", "成熟度", "合作方式", "转让价格", "所在地"}, fixtureOffers},
-		{"需求", "2026年千校万企对接会需求汇总表", []string{"序号", "需求名称", "需求描述", "需求单位", "联系人", "联系电话", "邮箱", "所属领域", "技术阶段", "合作方式", "预算", "所在地"}, fixtureNeeds},
+		{"成果", "2026年千校万企对接会成果汇总表", []string{"序号", "成果名称", "成果简介", "所属单位", "联系人", "联系电话", "邮箱", "所属领域", "成熟度", "合作方式", "转让价格", "所在地"}, offers},
+		{"需求", "2026年千校万企对接会需求汇总表", []string{"序号", "需求名称", "需求描述", "需求单位", "联系人", "联系电话", "邮箱", "所属领域", "技术阶段", "合作方式", "预算", "所在地"}, needs},
 	}
 	for i, s := range sheets {
 		if i == 0 {
@@ -142,7 +142,7 @@ func twoSheetWorkbook(t *testing.T) []byte {
 }
 
 // zipBomb is a workbook whose one sheet unpacks to 300 MB of XML.
-func zipBomb(t *testing.T) []byte {
+func zipBomb(t testing.TB) []byte {
 	var b bytes.Buffer
 	z := zip.NewWriter(&b)
 	files := map[string]string{
@@ -166,4 +166,23 @@ func zipBomb(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// conferenceRows makes n rows of a conference's list from the fixture
+// rows, each title numbered so that every row is its own; the bad rows
+// of the fixture come once.
+func conferenceRows(base [][]string, n int) [][]string {
+	out := make([][]string, n)
+	for i, k := 0, 0; i < n; k++ {
+		r := append([]string(nil), base[k%len(base)]...)
+		if k >= len(base) && (r[0] == "" || r[1] == "") {
+			continue
+		}
+		if r[0] != "" {
+			r[0] = fmt.Sprintf("%s（%d）", r[0], i+1)
+		}
+		out[i] = r
+		i++
+	}
+	return out
 }

@@ -519,9 +519,17 @@ func (l *List) Summary(lang matcher.Lang) []string {
 	}
 	var out []string
 	for _, g := range groups {
-		where := word(lang, "rows", lineRanges(g.lines, lang))
+		ranges, rest := lineRanges(g.lines, lang)
+		rows, sheetRows := "rows", "sheet_rows"
+		if len(g.lines) == 1 {
+			rows, sheetRows = "row", "sheet_row"
+		}
+		where := word(lang, rows, ranges)
 		if len(sheets) > 1 {
-			where = word(lang, "sheet_rows", clean(g.sheet), lineRanges(g.lines, lang))
+			where = word(lang, sheetRows, clean(g.sheet), ranges)
+		}
+		if rest > 0 {
+			where += word(lang, "more_rows", len(g.lines), rest)
 		}
 		what := word(lang, "cause_"+string(g.cause))
 		if g.cause == CauseTooLong {
@@ -534,8 +542,9 @@ func (l *List) Summary(lang matcher.Lang) []string {
 	return out
 }
 
-// lineRanges writes line numbers as ranges: "3, 5, 7–9".
-func lineRanges(lines []int, lang matcher.Lang) string {
+// lineRanges writes line numbers as ranges, "3, 5, 7–9", the first
+// twelve of them; rest counts the lines left out.
+func lineRanges(lines []int, lang matcher.Lang) (ranges string, rest int) {
 	sep := ", "
 	if lang == matcher.LangZH {
 		sep = "、"
@@ -553,9 +562,9 @@ func lineRanges(lines []int, lang matcher.Lang) string {
 		}
 		i = j + 1
 		if len(parts) == 12 && i < len(lines) {
-			parts = append(parts, word(lang, "more_rows", len(lines)-i))
+			rest = len(lines) - i
 			break
 		}
 	}
-	return strings.Join(parts, sep)
+	return strings.Join(parts, sep), rest
 }

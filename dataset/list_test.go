@@ -71,7 +71,7 @@ func TestReadListTwoSheetsSharingSeq(t *testing.T) {
 	if diff := cmp.Diff(want, l.Summary(matcher.LangZH)); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
-	wantEN := []string{"sheet “成果”, rows 8: no description", "sheet “需求”, rows 6: no title"}
+	wantEN := []string{"sheet “成果”, row 8: no description", "sheet “需求”, row 6: no title"}
 	if diff := cmp.Diff(wantEN, l.Summary(matcher.LangEN)); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
@@ -161,7 +161,7 @@ func TestReadListKinds(t *testing.T) {
 }
 
 func TestLineRanges(t *testing.T) {
-	if got := lineRanges([]int{3, 5, 7, 8, 9}, matcher.LangZH); got != "3、5、7–9" {
+	if got, rest := lineRanges([]int{3, 5, 7, 8, 9}, matcher.LangZH); got != "3、5、7–9" || rest != 0 {
 		t.Errorf("got %q", got)
 	}
 }
@@ -185,4 +185,18 @@ func FuzzReadList(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSummaryOfManyRows(t *testing.T) {
+	l := &List{}
+	for i := 1; i <= 30; i += 2 {
+		l.Problems = append(l.Problems, Problem{Line: i, Cause: CauseNoTitle})
+	}
+	got := l.Summary(matcher.LangZH)[0]
+	if got != "第 1、3、5、7、9、11、13、15、17、19、21、23 行等 15 行：缺少名称" {
+		t.Errorf("zh: %q", got)
+	}
+	if got := l.Summary(matcher.LangEN)[0]; got != "rows 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, and 3 more: no title" {
+		t.Errorf("en: %q", got)
+	}
 }

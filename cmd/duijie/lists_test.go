@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/duijie/duijie/store"
 )
 
 // TestImportOrganizerList: the template, filled in as it comes, is
@@ -54,8 +58,14 @@ func TestReportFilesAndUnknownTag(t *testing.T) {
 	if err != nil || !strings.Contains(out, "没有任何条目带有标签“千校万企”。已有的标签：qxwq2026。") {
 		t.Errorf("unknown tag: %q %q %v", out, errOut, err)
 	}
+	// A user arrives by the event's link.
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	defer rdb.Close()
+	if err := store.New(rdb, "").ArriveByEvent(context.Background(), "qxwq2026", 42); err != nil {
+		t.Fatal(err)
+	}
 	out, errOut, err = runCLI(t, url, "report", "--tag", "qxwq2026", "--lang", "zh", "--out", dir)
-	if err != nil || !strings.Contains(out, "对接报告 · qxwq2026\n需求 1 条") || !strings.Contains(out, "通过活动链接来的用户 0 人") {
+	if err != nil || !strings.Contains(out, "对接报告 · qxwq2026\n需求 1 条") || !strings.Contains(out, "通过活动链接来的用户 1 人，发布 0 条。") {
 		t.Errorf("report: %q %q %v", out, errOut, err)
 	}
 	for _, name := range []string{reportXLSXFile, reportChartFile} {
