@@ -30,8 +30,8 @@ const (
 	MaxListRows = 20_000 // data rows in one file, all sheets together
 	// MaxUnzipBytes bounds what an XLSX file may unpack to, and
 	// MaxUnzipXMLBytes one sheet or the shared strings held in memory.
-	MaxUnzipBytes    = 256 << 20
-	MaxUnzipXMLBytes = 32 << 20
+	MaxUnzipBytes    = 128 << 20
+	MaxUnzipXMLBytes = 16 << 20
 	maxColumns       = 100 // cells read per row
 	headerScan       = 10  // rows searched for the header
 	maxMergeFill     = 10_000
