@@ -71,3 +71,15 @@ func TestUnknownTag(t *testing.T) {
 		t.Errorf("tags: %+v", r.Tags)
 	}
 }
+
+// TestStatsUsersAgree: when users deleted their data, the users line
+// says how many there were in all, so it agrees with the new users.
+func TestStatsUsersAgree(t *testing.T) {
+	s := &Stats{Users: 17, Total: Events{NewUsers: 18}}
+	if got := s.Text(matcher.Default(), matcher.LangZH); !strings.Contains(got, "用户：17（累计 18 人，其中 1 人已删除自己的数据）\n") {
+		t.Errorf("zh:\n%s", got)
+	}
+	if got := s.Text(matcher.Default(), matcher.LangEN); !strings.Contains(got, "Users: 17 (18 in all; 1 deleted their data)\n") {
+		t.Errorf("en:\n%s", got)
+	}
+}

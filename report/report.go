@@ -67,9 +67,9 @@ type Report struct {
 	Arrivals *store.EventCounts
 	// Tags are the event tags profiles carry, most used first, with how
 	// many profiles carry each (any kind, any time).
-	Tags     []TagCount
-	tax      *matcher.Taxonomy
-	brief    map[string]matcher.Profile // every profile by id, without texts
+	Tags  []TagCount
+	tax   *matcher.Taxonomy
+	brief map[string]matcher.Profile // every profile by id, without texts
 }
 
 // TagCount is an event tag and the profiles carrying it.
