@@ -56,6 +56,22 @@ type Record struct {
 // List fields are separated by ";" or "|" inside a cell.
 var Columns = []string{"id", "kind", "title", "description", "org", "region", "lang", "domains", "keywords", "trl", "ip", "modes", "budget", "deadline", "tags", "do_not_match"}
 
+// IsChatID reports whether id has the form of the ids the bot gives
+// profiles published in chat (store.NewProfileID: "p" and a number in
+// base 36). No import writes such an id, so an import can never
+// overwrite or take over a profile published in chat, nor the reverse.
+func IsChatID(id string) bool {
+	if len(id) < 2 || id[0] != 'p' {
+		return false
+	}
+	for _, c := range id[1:] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 // RowError is a row that could not be read or is invalid.
 type RowError struct {
 	Line int    // 1-based line in the file (the header is line 1 in CSV)
@@ -136,6 +152,9 @@ func Read(r io.Reader, f Format, now time.Time) (rows []Row, bad []RowError, err
 		p, perr := lr.rec.Profile(now)
 		if perr == nil {
 			perr = p.Validate()
+		}
+		if perr == nil && IsChatID(p.ID) {
+			perr = fmt.Errorf("id %q has the form of the ids the bot gives profiles published in chat (p1, p2, …), which an import may not write; give the row another id", p.ID)
 		}
 		if perr != nil {
 			bad = append(bad, RowError{Line: lr.line, ID: lr.rec.ID, Err: perr})

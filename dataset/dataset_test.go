@@ -172,3 +172,16 @@ func TestReadXLSX(t *testing.T) {
 		t.Error("a broken workbook was read")
 	}
 }
+
+// TestReadRefusesChatIDs: a list cannot write the ids the bot gives
+// profiles published in chat.
+func TestReadRefusesChatIDs(t *testing.T) {
+	in := "id,kind,title,description\np1,offer,Tsinghua offer,text\np2z,need,N,text\nplan-a,need,N,text\n"
+	rows, bad, err := Read(strings.NewReader(in), CSV, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) != 2 || bad[0].Line != 2 || bad[1].Line != 3 || len(rows) != 1 || rows[0].Profile.ID != "plan-a" {
+		t.Errorf("rows %v bad %v", rows, bad)
+	}
+}

@@ -178,7 +178,7 @@ func TestIDNamespaces(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if dataset.IsImportID(id) || strings.Contains(id, ".") {
+		if dataset.IsImportID(id) || strings.Contains(id, ".") || !dataset.IsChatID(id) {
 			t.Fatalf("chat id %q is in the import namespace", id)
 		}
 	}
