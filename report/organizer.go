@@ -35,7 +35,7 @@ var orgWordsBy = map[matcher.Lang]orgWords{
 		noGaps:      "没有覆盖缺口。",
 		more:        "等 %d 条",
 		quote:       "「%s」",
-		sep:         "、",
+		sep:         "",
 		sheets:      [5]string{"摘要", "需求与推荐成果", "对接", "覆盖缺口", "待认领"},
 		summaryCols: []string{"项目", "数量"},
 		needCols:    []string{"需求编号", "需求名称", "需求单位", "领域", "名次", "成果编号", "成果名称", "成果单位", "得分", "理由", "缺口"},
@@ -54,7 +54,7 @@ var orgWordsBy = map[matcher.Lang]orgWords{
 		gapsHead:    "Coverage gaps by field:",
 		gapLine:     "· %s: %d of %d needs uncovered",
 		noGaps:      "No coverage gaps.",
-		more:        "and %d more",
+		more:        " and %d more",
 		quote:       "“%s”",
 		sep:         ", ",
 		sheets:      [5]string{"Summary", "Needs and best offers", "Connections", "Gaps", "Claims"},
@@ -117,10 +117,10 @@ func (r *Report) Summary() string {
 		for _, id := range g.Gaps[:min(len(g.Gaps), gapTitles)] {
 			titles = append(titles, fmt.Sprintf(w.quote, clip(r.brief[id].Title, 24)))
 		}
-		if n := len(g.Gaps) - gapTitles; n > 0 {
-			titles = append(titles, fmt.Sprintf(w.more, n))
-		}
 		b.WriteString(r.colonOrSpace() + strings.Join(titles, w.sep))
+		if n := len(g.Gaps) - gapTitles; n > 0 {
+			b.WriteString(fmt.Sprintf(w.more, n))
+		}
 	}
 	return b.String()
 }

@@ -109,7 +109,17 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	xlsxPath, chartPath := filepath.Join(*out, reportXLSXFile), filepath.Join(*out, reportChartFile)
-	book, err := r.Workbook(nil)
+	// The profiles introductions wait on get their claim codes in the
+	// workbook, so the organizer can pass them on.
+	waiting := make([]string, len(r.Waiting))
+	for i, w := range r.Waiting {
+		waiting[i] = w.Profile.ID
+	}
+	codes, err := app.Store.ClaimCodes(ctx, waiting)
+	if err != nil {
+		return err
+	}
+	book, err := r.Workbook(codes)
 	if err != nil {
 		return err
 	}
