@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -81,5 +82,57 @@ func TestStatsUsersAgree(t *testing.T) {
 	}
 	if got := s.Text(matcher.Default(), matcher.LangEN); !strings.Contains(got, "Users: 17 (18 in all; 1 deleted their data)\n") {
 		t.Errorf("en:\n%s", got)
+	}
+}
+
+// fakeSource serves profiles and introductions from memory.
+type fakeSource struct {
+	ps     []matcher.Profile
+	intros map[string][]store.Intro
+}
+
+func (f fakeSource) Profiles(_ context.Context, fn func(matcher.Profile) error) error {
+	for _, p := range f.ps {
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f fakeSource) IntrosOf(_ context.Context, id string) ([]store.Intro, error) {
+	return f.intros[id], nil
+}
+
+// TestWaitingClaims: an unclaimed offer that a need asked for is listed
+// with its waiting request and claim code in the workbook.
+func TestWaitingClaims(t *testing.T) {
+	need := prof("n1", matcher.KindNeed, matcher.StatusActive, now, nil, nil)
+	need.OwnerID = 7
+	offer := prof("i.o1", matcher.KindOffer, matcher.StatusActive, now, nil, nil)
+	src := fakeSource{ps: []matcher.Profile{need, offer}, intros: map[string][]store.Intro{
+		"n1": {{ID: "1", From: "n1", To: "i.o1", FromOwner: 7, State: store.IntroRequested}}}}
+	r, err := Build(context.Background(), src, &fakeMatcher{}, matcher.Default(), Options{Lang: matcher.LangZH, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Waiting) != 1 || r.Waiting[0].Profile.ID != "i.o1" || r.Waiting[0].Requests != 1 {
+		t.Fatalf("waiting = %+v", r.Waiting)
+	}
+	if !strings.Contains(r.Summary(), "1 条尚未认领的条目有申请等待回复。") {
+		t.Errorf("summary:\n%s", r.Summary())
+	}
+	b, err := r.Workbook(map[string]string{"i.o1": "CODE123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("待认领")
+	if len(rows) != 2 || rows[1][0] != "i.o1" || rows[1][4] != "1" || rows[1][5] != "CODE123" {
+		t.Errorf("claims sheet = %q", rows)
 	}
 }
