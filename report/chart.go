@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -35,6 +36,7 @@ const chartTypeface = "WenQuanYi Micro Hei"
 var (
 	chartFontOnce sync.Once
 	chartFaces    font.Collection
+	chartSFNT     *sfnt.Font
 	chartFontErr  error
 )
 
@@ -47,14 +49,27 @@ func chartCollection() (font.Collection, error) {
 			return
 		}
 		chartFaces = font.Collection{{Font: font.Font{Typeface: chartTypeface}, Face: f}}
+		chartSFNT = f
 	})
 	return chartFaces, chartFontErr
 }
 
+// drawable reports whether the chart font has a glyph for every
+// character of s (a tag may hold characters the subset lacks).
+func drawable(s string) bool {
+	var buf sfnt.Buffer
+	for _, r := range s {
+		if i, err := chartSFNT.GlyphIndex(&buf, r); err != nil || (i == 0 && r != ' ') {
+			return false
+		}
+	}
+	return true
+}
+
 // chartWords are the chart's labels, in each language.
-var chartWords = map[matcher.Lang]struct{ title, matches, connections, count string }{
-	matcher.LangZH: {"各领域的匹配与对接", "有好匹配的需求", "达成对接", "数量"},
-	matcher.LangEN: {"Matches and connections by field", "Needs with a good match", "Connections", "count"},
+var chartWords = map[matcher.Lang]struct{ title, needs, matches, connections, count string }{
+	matcher.LangZH: {"各领域的匹配与对接", "需求", "有好匹配的需求", "达成对接", "数量"},
+	matcher.LangEN: {"Matches and connections by field", "Needs", "Needs with a good match", "Connections", "count"},
 }
 
 // chartDomains is how many fields the chart shows, the most needs first.
@@ -63,6 +78,7 @@ const chartDomains = 12
 // ChartBar is one field of the chart.
 type ChartBar struct {
 	Domain      string // the field's name in the report's language
+	Needs       int    // needs of the field
 	Matches     int    // needs with a good match
 	Connections int    // accepted introductions of the field's needs
 }
@@ -75,7 +91,7 @@ func (r *Report) ChartBars() []ChartBar {
 	var needs []int
 	for _, g := range r.Gaps {
 		at[g.Code] = len(bars)
-		bars = append(bars, ChartBar{Domain: domainName(r.tax, g.Code, r.Lang)})
+		bars = append(bars, ChartBar{Domain: domainName(r.tax, g.Code, r.Lang), Needs: g.Needs})
 		needs = append(needs, g.Needs)
 	}
 	for _, n := range r.Needs {
@@ -125,7 +141,7 @@ func (r *Report) Chart() ([]byte, error) {
 		st.Font = fnt(st.Font.Size)
 	}
 	p.Title.Text = words.title
-	if r.Tag != "" {
+	if r.Tag != "" && drawable(r.Tag) {
 		p.Title.Text += " · " + r.Tag
 	}
 	p.Title.TextStyle.Font.Size = 16
@@ -134,26 +150,37 @@ func (r *Report) Chart() ([]byte, error) {
 	p.X.Tick.Label.Rotation = 0.6
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
-	matches, connections := make(plotter.Values, len(bars)), make(plotter.Values, len(bars))
 	names := make([]string, len(bars))
-	for i, b := range bars {
-		matches[i], connections[i], names[i] = float64(b.Matches), float64(b.Connections), b.Domain
+	series := []struct {
+		label string
+		color color.RGBA
+		value func(ChartBar) int
+	}{
+		{words.needs, color.RGBA{R: 0xc8, G: 0xc8, B: 0xc8, A: 0xff}, func(b ChartBar) int { return b.Needs }},
+		{words.matches, color.RGBA{R: 0x2b, G: 0x6c, B: 0xb0, A: 0xff}, func(b ChartBar) int { return b.Matches }},
+		{words.connections, color.RGBA{R: 0xe0, G: 0x7a, B: 0x1f, A: 0xff}, func(b ChartBar) int { return b.Connections }},
 	}
-	w := vg.Points(18)
+	w := vg.Points(14)
+	for i, b := range bars {
+		names[i] = b.Domain
+	}
+	for k, se := range series {
+		if len(bars) == 0 {
+			break
+		}
+		vs := make(plotter.Values, len(bars))
+		for i, b := range bars {
+			vs[i] = float64(se.value(b))
+		}
+		bc, err := plotter.NewBarChart(vs, w)
+		if err != nil {
+			return nil, fmt.Errorf("chart: %w", err)
+		}
+		bc.Color, bc.LineStyle.Width, bc.Offset = se.color, 0, w*vg.Length(k-1)
+		p.Add(bc)
+		p.Legend.Add(se.label, bc)
+	}
 	if len(bars) > 0 {
-		mb, err := plotter.NewBarChart(matches, w)
-		if err != nil {
-			return nil, fmt.Errorf("chart: %w", err)
-		}
-		mb.Color, mb.LineStyle.Width, mb.Offset = color.RGBA{R: 0x2b, G: 0x6c, B: 0xb0, A: 0xff}, 0, -w/2
-		cb, err := plotter.NewBarChart(connections, w)
-		if err != nil {
-			return nil, fmt.Errorf("chart: %w", err)
-		}
-		cb.Color, cb.LineStyle.Width, cb.Offset = color.RGBA{R: 0xe0, G: 0x7a, B: 0x1f, A: 0xff}, 0, w/2
-		p.Add(mb, cb)
-		p.Legend.Add(words.matches, mb)
-		p.Legend.Add(words.connections, cb)
 		p.Legend.Top = true
 		p.NominalX(names...)
 	}

@@ -28,7 +28,7 @@ func chartText() string {
 	}
 	b.WriteString("·…（）、，：—")
 	for _, w := range chartWords {
-		b.WriteString(w.title + w.matches + w.connections + w.count)
+		b.WriteString(w.title + w.needs + w.matches + w.connections + w.count)
 	}
 	b.WriteString(wordsFor(matcher.LangZH).noDomain)
 	for _, d := range matcher.Default().Domains() {
@@ -129,4 +129,13 @@ func scenarioReport(t *testing.T, lang matcher.Lang) *Report {
 		t.Fatal(err)
 	}
 	return r
+}
+
+func TestDrawable(t *testing.T) {
+	if _, err := chartCollection(); err != nil {
+		t.Fatal(err)
+	}
+	if !drawable("qxwq2026 新材料") || drawable("龘") {
+		t.Error("drawable is wrong")
+	}
 }
