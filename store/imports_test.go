@@ -158,6 +158,18 @@ func TestImportsApplyAndUndo(t *testing.T) {
 				t.Errorf("third undo: %v", err)
 			}
 
+			// Deleting an imported profile deletes the list's contact too.
+			if _, err := s.ApplyImport(ctx, importList(ctx, t, s, listV1, t0), t0); err != nil {
+				t.Fatal(err)
+			}
+			p, _ := s.Profile(ctx, "i.p1")
+			if err := s.DeleteProfile(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Contact(ctx, "i.p1"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("contact after delete: %v", err)
+			}
+
 			// An import never writes outside its namespace.
 			bad := dataset.Plan{List: "x", Rows: []dataset.Row{{Profile: mine}}}
 			if _, err := s.ApplyImport(ctx, bad, t0); !errors.Is(err, ErrNotImportID) {
