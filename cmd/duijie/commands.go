@@ -199,8 +199,9 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if *template != "" {
 		return writeTemplate(*template, stdout)
 	}
-	if *undo || (fs.NArg() == 1 && *claims == "") {
-		if done, err := importOrganizerList(ctx, cfg, fs.Arg(0), *undo, *tag, matcher.ParseLang(*lang), *dry, stdout, stderr); done {
+	if *undo || fs.NArg() == 1 {
+		lo := listImport{undo: *undo, tag: *tag, lang: matcher.ParseLang(*lang), dry: *dry, claims: *claims, username: *username}
+		if done, err := importOrganizerList(ctx, cfg, fs.Arg(0), lo, stdout, stderr); done {
 			return err
 		}
 	}

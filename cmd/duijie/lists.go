@@ -37,7 +37,8 @@ func isOrganizerList(name string, data []byte) bool {
 
 // importList plans an organizer's list against the store, prints the
 // preview, and unless dry applies it.
-func importList(ctx context.Context, app *App, name string, data []byte, tag string, lang matcher.Lang, dry bool, stdout, stderr io.Writer) error {
+func importList(ctx context.Context, app *App, name string, data []byte, lo listImport, stdout, stderr io.Writer) error {
+	tag, lang := lo.tag, lo.lang
 	l, err := dataset.ReadList(name, data, dataset.ListOptions{Now: time.Now()})
 	var fe *dataset.FileError
 	if errors.As(err, &fe) {
@@ -63,7 +64,7 @@ func importList(ctx context.Context, app *App, name string, data []byte, tag str
 	}
 	pl := dataset.PlanImport(filepath.Base(name), l.Rows, len(l.Problems), stored)
 	fmt.Fprintln(stdout, pl.Preview(lang, l.Summary(lang)))
-	if dry {
+	if lo.dry {
 		return nil
 	}
 	rec, err := app.Store.ApplyImport(ctx, pl, time.Now())
@@ -81,11 +82,12 @@ func importList(ctx context.Context, app *App, name string, data []byte, tag str
 			free = append(free, r.Profile.ID)
 		}
 	}
-	if _, err := app.Store.ClaimCodes(ctx, free); err != nil {
+	codes, err := app.Store.ClaimCodes(ctx, free)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d new, %d updated (import %s; `duijie import --undo` reverts it)\n", name, rec.New, rec.Updated, orDefault(rec.ID, "-"))
-	return nil
+	return writeClaims(lo.claims, l.Rows, codes, lo.username, stdout, stderr)
 }
 
 // undoImport reverts the last import of an organizer's list.
@@ -116,12 +118,22 @@ func writeTemplate(file string, stdout io.Writer) error {
 	return nil
 }
 
+// listImport is what `duijie import` was asked to do with an
+// organizer's list.
+type listImport struct {
+	undo, dry bool
+	tag       string
+	lang      matcher.Lang
+	claims    string // file for the claim codes; none when empty
+	username  string // the bot's, for claim links
+}
+
 // importOrganizerList runs `duijie import --undo`, or imports name when
 // it is an organizer's list; done is false when name is for the export
 // format's import.
-func importOrganizerList(ctx context.Context, cfg Config, name string, undo bool, tag string, lang matcher.Lang, dry bool, stdout, stderr io.Writer) (done bool, err error) {
+func importOrganizerList(ctx context.Context, cfg Config, name string, lo listImport, stdout, stderr io.Writer) (done bool, err error) {
 	var data []byte
-	if !undo {
+	if !lo.undo {
 		if data, err = readLimited(name); err != nil {
 			return true, err
 		}
@@ -129,16 +141,21 @@ func importOrganizerList(ctx context.Context, cfg Config, name string, undo bool
 			return false, nil
 		}
 	}
+	if err := cfg.setBotUsername(lo.username); err != nil {
+		fmt.Fprintln(stderr, err)
+		return true, errUsage
+	}
+	lo.username, lo.tag = cfg.BotUsername, strings.TrimSpace(lo.tag)
 	cfg.NoDemo, cfg.noIndex = true, true
 	app, err := Open(ctx, cfg, newLogger(max(cfg.LogLevel, slog.LevelWarn)))
 	if err != nil {
 		return true, err
 	}
 	defer app.Close()
-	if undo {
+	if lo.undo {
 		return true, undoImport(ctx, app, stdout)
 	}
-	return true, importList(ctx, app, name, data, strings.TrimSpace(tag), lang, dry, stdout, stderr)
+	return true, importList(ctx, app, name, data, lo, stdout, stderr)
 }
 
 // readLimited reads a file of at most dataset.MaxFileBytes.

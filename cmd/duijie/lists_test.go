@@ -26,7 +26,9 @@ func TestImportOrganizerList(t *testing.T) {
 	if err != nil || !strings.Contains(out, "成果需求.xlsx：新增 2，更新 0，其中 0 条类型改变，0 行有问题。") {
 		t.Fatalf("dry run: %q %q %v", out, errOut, err)
 	}
-	if out, errOut, err = runCLI(t, url, "import", "--tag", "qxwq2026", file); err != nil || !strings.Contains(out, "2 new, 0 updated") {
+	claims := filepath.Join(t.TempDir(), "claims.csv")
+	if out, errOut, err = runCLI(t, url, "import", "--tag", "qxwq2026", "--claims", claims, "--bot-username", "duijie_bot", file); err != nil ||
+		!strings.Contains(out, "2 new, 0 updated") || !strings.Contains(out, "claim codes of 2 profiles written") {
 		t.Fatalf("import: %q %q %v", out, errOut, err)
 	}
 	if out, _, err = runCLI(t, url, "import", "--tag", "qxwq2026", file); err != nil || !strings.Contains(out, "0 new, 0 updated, of which 0 change kind; 0 rows with problems. 2 more are the same") {
