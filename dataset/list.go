@@ -215,8 +215,9 @@ func xlsxTables(data []byte) ([]table, error) {
 	}
 	defer f.Close()
 	var out []table
-	total := 0
-	for _, sheet := range f.GetSheetList() {
+	total, sheets := 0, f.GetSheetList()
+	maxRows := MaxListRows + headerScan*len(sheets)
+	for _, sheet := range sheets {
 		t := table{name: sheet}
 		fill := map[[2]int]string{}
 		if merges, err := f.GetMergeCells(sheet); err == nil {
@@ -238,7 +239,7 @@ func xlsxTables(data []byte) ([]table, error) {
 			return nil, &FileError{Cause: FileUnreadable, Detail: clean(err.Error())}
 		}
 		for n := 1; rows.Next(); n++ {
-			if total++; total > MaxListRows+headerScan*len(f.GetSheetList()) {
+			if total++; total > maxRows {
 				rows.Close()
 				return nil, &FileError{Cause: FileTooManyRows}
 			}
@@ -283,7 +284,7 @@ type rowReader struct {
 // naming a title column and at least one more known column.
 func header(t table) (at int, cols map[field]int, hint matcher.Kind) {
 	for i := 0; i < min(len(t.rows), headerScan); i++ {
-		cols = map[field]int{}
+		cols, hint = map[field]int{}, ""
 		for j, h := range t.rows[i] {
 			if f, ok := fieldOf(h); ok {
 				if _, dup := cols[f]; !dup {

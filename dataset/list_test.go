@@ -200,3 +200,16 @@ func TestSummaryOfManyRows(t *testing.T) {
 		t.Errorf("en: %q", got)
 	}
 }
+
+func TestReadListRowLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("名称,简介,类型\n")
+	for range MaxListRows + headerScan + 1 {
+		b.WriteString("a,b,成果\n")
+	}
+	_, err := ReadList("big.csv", []byte(b.String()), ListOptions{Now: now})
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Cause != FileTooManyRows || !strings.Contains(fe.Message(matcher.LangZH), "20000 行") {
+		t.Errorf("err = %v", err)
+	}
+}
