@@ -16,6 +16,14 @@ func SafeCell(s string) string {
 	return s
 }
 
+// unescapeCell undoes SafeCell.
+func unescapeCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
 // SheetCSV writes CSV for spreadsheet programs: a UTF-8 byte order mark
 // first, so that Chinese Excel reads the text as UTF-8, and every cell
 // through SafeCell.

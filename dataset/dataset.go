@@ -302,7 +302,7 @@ func readTable(header []string, next func() ([]string, int, error)) ([]lineRecor
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(fields) {
-				return strings.TrimSpace(fields[i])
+				return strings.TrimSpace(unescapeCell(fields[i]))
 			}
 			return ""
 		}
@@ -390,9 +390,11 @@ func WriteJSONL(w io.Writer, ps []matcher.Profile) error {
 	return nil
 }
 
-// WriteCSV writes records with the Columns header.
+// WriteCSV writes records with the Columns header, for spreadsheets: a
+// byte order mark first and cells that cannot run as formulas (SheetCSV);
+// Read undoes the escaping.
 func WriteCSV(w io.Writer, ps []matcher.Profile) error {
-	cw := csv.NewWriter(w)
+	cw := NewSheetCSV(w)
 	if err := cw.Write(Columns); err != nil {
 		return err
 	}
@@ -408,8 +410,7 @@ func WriteCSV(w io.Writer, ps []matcher.Profile) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // ReadQrels reads graded pairs: tab-separated need id, offer id, grade;

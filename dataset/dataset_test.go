@@ -81,7 +81,7 @@ func TestReadCSVWithoutRequiredColumn(t *testing.T) {
 func TestExportReadsBack(t *testing.T) {
 	ps := []matcher.Profile{
 		{ID: "o1", Kind: matcher.KindOffer, Status: matcher.StatusActive, Title: "T, with comma", Description: "D \"quoted\"\nsecond line", Lang: matcher.LangEN, TRL: 5, Modes: []matcher.Mode{matcher.ModeLicense}, Tags: []string{"expo"}, CreatedAt: now, UpdatedAt: now},
-		{ID: "n1", Kind: matcher.KindNeed, Status: matcher.StatusActive, Title: "需求", Description: "描述", Lang: matcher.LangZH, Region: "Suzhou, Jiangsu", CreatedAt: now, UpdatedAt: now},
+		{ID: "n1", Kind: matcher.KindNeed, Status: matcher.StatusActive, Title: "=需求", Description: "-描述", Lang: matcher.LangZH, Region: "Suzhou, Jiangsu", CreatedAt: now, UpdatedAt: now},
 	}
 	model := ps[0]
 	model.ID, model.Summary, model.Statement, model.Concepts, model.Success = "o2", "Sum", "Laser cladding statement.", []string{"manufacturing.laser-cladding"}, "1000 h salt spray"
