@@ -56,6 +56,22 @@ type Record struct {
 // List fields are separated by ";" or "|" inside a cell.
 var Columns = []string{"id", "kind", "title", "description", "org", "region", "lang", "domains", "keywords", "trl", "ip", "modes", "budget", "deadline", "tags", "do_not_match"}
 
+// IsChatID reports whether id has the form of the ids the bot gives
+// profiles published in chat (store.NewProfileID: "p" and a number in
+// base 36). No import writes such an id, so an import can never
+// overwrite or take over a profile published in chat, nor the reverse.
+func IsChatID(id string) bool {
+	if len(id) < 2 || id[0] != 'p' {
+		return false
+	}
+	for _, c := range id[1:] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 // RowError is a row that could not be read or is invalid.
 type RowError struct {
 	Line int    // 1-based line in the file (the header is line 1 in CSV)
@@ -73,7 +89,11 @@ func (e RowError) Error() string {
 // Row is a valid record with the line it came from.
 type Row struct {
 	Line    int
+	Sheet   string // the sheet or file the row is on, in an organizer's list
 	Profile matcher.Profile
+	// Contact is who to call about the row, from an organizer's list. It
+	// is private: it is never shown before both sides agreed to meet.
+	Contact Contact
 }
 
 // Format is a file format.
@@ -132,6 +152,9 @@ func Read(r io.Reader, f Format, now time.Time) (rows []Row, bad []RowError, err
 		p, perr := lr.rec.Profile(now)
 		if perr == nil {
 			perr = p.Validate()
+		}
+		if perr == nil && IsChatID(p.ID) {
+			perr = fmt.Errorf("id %q has the form of the ids the bot gives profiles published in chat (p1, p2, …), which an import may not write; give the row another id", p.ID)
 		}
 		if perr != nil {
 			bad = append(bad, RowError{Line: lr.line, ID: lr.rec.ID, Err: perr})
@@ -279,7 +302,7 @@ func readTable(header []string, next func() ([]string, int, error)) ([]lineRecor
 		}
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(fields) {
-				return strings.TrimSpace(fields[i])
+				return strings.TrimSpace(unescapeCell(fields[i]))
 			}
 			return ""
 		}
@@ -367,9 +390,11 @@ func WriteJSONL(w io.Writer, ps []matcher.Profile) error {
 	return nil
 }
 
-// WriteCSV writes records with the Columns header.
+// WriteCSV writes records with the Columns header, for spreadsheets: a
+// byte order mark first and cells that cannot run as formulas (SheetCSV);
+// Read undoes the escaping.
 func WriteCSV(w io.Writer, ps []matcher.Profile) error {
-	cw := csv.NewWriter(w)
+	cw := NewSheetCSV(w)
 	if err := cw.Write(Columns); err != nil {
 		return err
 	}
@@ -385,8 +410,7 @@ func WriteCSV(w io.Writer, ps []matcher.Profile) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // ReadQrels reads graded pairs: tab-separated need id, offer id, grade;

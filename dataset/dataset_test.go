@@ -81,7 +81,7 @@ func TestReadCSVWithoutRequiredColumn(t *testing.T) {
 func TestExportReadsBack(t *testing.T) {
 	ps := []matcher.Profile{
 		{ID: "o1", Kind: matcher.KindOffer, Status: matcher.StatusActive, Title: "T, with comma", Description: "D \"quoted\"\nsecond line", Lang: matcher.LangEN, TRL: 5, Modes: []matcher.Mode{matcher.ModeLicense}, Tags: []string{"expo"}, CreatedAt: now, UpdatedAt: now},
-		{ID: "n1", Kind: matcher.KindNeed, Status: matcher.StatusActive, Title: "需求", Description: "描述", Lang: matcher.LangZH, Region: "Suzhou, Jiangsu", CreatedAt: now, UpdatedAt: now},
+		{ID: "n1", Kind: matcher.KindNeed, Status: matcher.StatusActive, Title: "=需求", Description: "-描述", Lang: matcher.LangZH, Region: "Suzhou, Jiangsu", CreatedAt: now, UpdatedAt: now},
 	}
 	model := ps[0]
 	model.ID, model.Summary, model.Statement, model.Concepts, model.Success = "o2", "Sum", "Laser cladding statement.", []string{"manufacturing.laser-cladding"}, "1000 h salt spray"
@@ -170,5 +170,18 @@ func TestReadXLSX(t *testing.T) {
 	}
 	if _, _, err := Read(strings.NewReader("PK\x03\x04 not a workbook"), XLSX, now); err == nil {
 		t.Error("a broken workbook was read")
+	}
+}
+
+// TestReadRefusesChatIDs: a list cannot write the ids the bot gives
+// profiles published in chat.
+func TestReadRefusesChatIDs(t *testing.T) {
+	in := "id,kind,title,description\np1,offer,Tsinghua offer,text\np2z,need,N,text\nplan-a,need,N,text\n"
+	rows, bad, err := Read(strings.NewReader(in), CSV, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) != 2 || bad[0].Line != 2 || bad[1].Line != 3 || len(rows) != 1 || rows[0].Profile.ID != "plan-a" {
+		t.Errorf("rows %v bad %v", rows, bad)
 	}
 }

@@ -1,11 +1,12 @@
 package report
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/duijie/duijie/dataset"
 )
 
 // CSVColumns is the header of the report's CSV: one row per need and
@@ -17,17 +18,12 @@ var CSVColumns = []string{
 	"team", "intros_requested", "intros_accepted", "intros_declined", "best_score", "gap",
 }
 
-// utf8BOM starts the CSV so that spreadsheet programs read its Chinese
-// text as UTF-8.
-const utf8BOM = "\ufeff"
-
-// WriteCSV writes the report for spreadsheets (see CSVColumns). Flags
-// are 1 or 0, scores have three decimals, dates are YYYY-MM-DD.
+// WriteCSV writes the report for spreadsheets (see CSVColumns), with a
+// byte order mark and cells that cannot be read as formulas
+// (dataset.SheetCSV). Flags are 1 or 0, scores have three decimals,
+// dates are YYYY-MM-DD.
 func (r *Report) WriteCSV(w io.Writer) error {
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
+	cw := dataset.NewSheetCSV(w)
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
 	}
@@ -64,8 +60,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func flag(b bool) string {

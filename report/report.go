@@ -61,7 +61,29 @@ type Report struct {
 	Offers int          // active offers the needs were ranked against
 	Needs  []NeedReport // by need id
 	Gaps   []DomainGap  // per domain of the needs, most gaps first
-	tax    *matcher.Taxonomy
+	// Waiting are the profiles without an owner that the needs'
+	// introductions wait on, by id: a claim would let them answer.
+	Waiting []Waiting
+	// Arrivals, when the caller sets it, is what the event's link
+	// brought (see store.EventCountsOf).
+	Arrivals *store.EventCounts
+	// Tags are the event tags profiles carry, most used first, with how
+	// many profiles carry each (any kind, any time).
+	Tags  []TagCount
+	tax   *matcher.Taxonomy
+	brief map[string]matcher.Profile // every profile by id, without texts
+}
+
+// TagCount is an event tag and the profiles carrying it.
+type TagCount struct {
+	Tag      string
+	Profiles int
+}
+
+// Waiting is a profile nobody has claimed with introductions waiting for it.
+type Waiting struct {
+	Profile  matcher.Profile // without texts
+	Requests int             // introductions waiting for its owner
 }
 
 // NeedReport is one need of the report.
@@ -70,8 +92,10 @@ type NeedReport struct {
 	Offers []OfferMatch  // best first: at most TopOffers scoring at least matcher.ShowMinScore
 	Team   *matcher.Team // nil when the need gets no linkage team
 	Intros IntroCounts   // the need's introductions, asked by it or of it
-	Best   float64       // the best offer's score; 0 without offers
-	Gap    bool          // Best < GoodMatchScore
+	// Connections are the need's accepted introductions.
+	Connections []store.Intro
+	Best        float64 // the best offer's score; 0 without offers
+	Gap         bool    // Best < GoodMatchScore
 }
 
 // OfferMatch is one offer proposed for a need.
@@ -113,10 +137,16 @@ type Totals struct {
 // never reported), ranking them against the offers m knows and reading
 // introductions from src; names and reasons come from tax.
 func Build(ctx context.Context, src ReportSource, m Matcher, tax *matcher.Taxonomy, opts Options) (*Report, error) {
-	r := &Report{Options: opts, tax: tax}
+	r := &Report{Options: opts, tax: tax, brief: map[string]matcher.Profile{}}
 	r.Tag = strings.TrimSpace(r.Tag)
 	var needs []matcher.Profile
+	tags := map[string]int{}
 	err := src.Profiles(ctx, func(p matcher.Profile) error {
+		for _, t := range uniq(p.Tags) {
+			tags[strings.TrimSpace(t)]++
+		}
+		r.brief[p.ID] = matcher.Profile{ID: p.ID, Kind: p.Kind, OwnerID: p.OwnerID, Status: p.Status,
+			Title: p.Title, Org: p.Org, Region: p.Region, Domains: p.Domains, Tags: p.Tags}
 		switch {
 		case p.Kind == matcher.KindOffer && p.Status == matcher.StatusActive:
 			r.Offers++
@@ -129,7 +159,17 @@ func Build(ctx context.Context, src ReportSource, m Matcher, tax *matcher.Taxono
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	sort.Slice(needs, func(i, j int) bool { return needs[i].ID < needs[j].ID })
+	for t, n := range tags {
+		r.Tags = append(r.Tags, TagCount{Tag: t, Profiles: n})
+	}
+	sort.Slice(r.Tags, func(i, j int) bool {
+		if r.Tags[i].Profiles != r.Tags[j].Profiles {
+			return r.Tags[i].Profiles > r.Tags[j].Profiles
+		}
+		return r.Tags[i].Tag < r.Tags[j].Tag
+	})
 
+	waiting := map[string]int{}
 	for _, p := range needs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -159,6 +199,11 @@ func Build(ctx context.Context, src ReportSource, m Matcher, tax *matcher.Taxono
 			switch in.State {
 			case store.IntroAccepted:
 				nr.Intros.Accepted++
+				nr.Connections = append(nr.Connections, in)
+			case store.IntroRequested:
+				if in.ToOwner == 0 {
+					waiting[in.To]++
+				}
 			case store.IntroDeclined:
 				nr.Intros.Declined++
 			}
@@ -166,6 +211,18 @@ func Build(ctx context.Context, src ReportSource, m Matcher, tax *matcher.Taxono
 		r.Needs = append(r.Needs, nr)
 	}
 	r.Gaps = gapsOf(r.Needs, tax)
+	for id, n := range waiting {
+		if p, ok := r.brief[id]; ok && p.OwnerID == 0 {
+			r.Waiting = append(r.Waiting, Waiting{Profile: p, Requests: n})
+		}
+	}
+	sort.Slice(r.Waiting, func(i, j int) bool {
+		a, b := r.Waiting[i], r.Waiting[j]
+		if a.Requests != b.Requests {
+			return a.Requests > b.Requests
+		}
+		return a.Profile.ID < b.Profile.ID
+	})
 	return r, nil
 }
 
@@ -191,11 +248,7 @@ func gapsOf(needs []NeedReport, tax *matcher.Taxonomy) []DomainGap {
 	at := map[string]int{}
 	var out []DomainGap
 	for _, n := range needs {
-		codes := uniq(n.Need.Domains)
-		if len(codes) == 0 {
-			codes = []string{""}
-		}
-		for _, c := range codes {
+		for _, c := range domainsOf(n.Need) {
 			i, ok := at[c]
 			if !ok {
 				i = len(out)
@@ -231,6 +284,15 @@ func gapsOf(needs []NeedReport, tax *matcher.Taxonomy) []DomainGap {
 		return a.Code < b.Code
 	})
 	return out
+}
+
+// domainsOf is the distinct domains of a profile, or the bucket "" of
+// profiles without a domain.
+func domainsOf(p matcher.Profile) []string {
+	if codes := uniq(p.Domains); len(codes) > 0 {
+		return codes
+	}
+	return []string{""}
 }
 
 // Totals adds up the report's needs.

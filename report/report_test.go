@@ -322,7 +322,7 @@ func TestReport(t *testing.T) {
 	if err := r.WriteCSV(&csvBuf); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBuf.String(), utf8BOM))).ReadAll()
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBuf.String(), "\ufeff"))).ReadAll()
 	if err != nil {
 		t.Fatalf("CSV does not parse: %v\n%s", err, csvBuf.String())
 	}

@@ -181,7 +181,13 @@ func (s *Stats) Text(tax *matcher.Taxonomy, lang matcher.Lang) string {
 	w := wordsFor(lang)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s UTC\n\n", w.statsTitle, s.At.Format("2006-01-02 15:04"))
-	fmt.Fprintf(&b, w.statsUsers+"\n", s.Users)
+	fmt.Fprintf(&b, w.statsUsers, s.Users)
+	// A user who deleted their data leaves the users but stays counted
+	// among the new users of their first day: the line says so.
+	if gone := s.Total.NewUsers - s.Users; gone > 0 {
+		fmt.Fprintf(&b, w.statsGone, s.Total.NewUsers, gone)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, w.statsProfiles+"\n", s.Profiles, s.Active.Offers+s.Active.Needs, s.Active.Offers, s.Active.Needs)
 	if len(s.Domains) > 0 || s.NoDomain != (KindCounts{}) {
 		b.WriteString(w.statsByDomain + "\n")

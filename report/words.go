@@ -10,6 +10,7 @@ type words struct {
 	// Stats
 	statsTitle    string
 	statsUsers    string // %d users
+	statsGone     string // %d users ever, %d of them deleted their data
 	statsProfiles string // %d stored, %d active, %d offers, %d needs
 	statsByDomain string
 	noDomain      string
@@ -72,6 +73,7 @@ var wordsEN = words{
 
 	statsTitle:    "Duijie statistics",
 	statsUsers:    "Users: %d",
+	statsGone:     " (%d in all; %d deleted their data)",
 	statsProfiles: "Profiles: %d stored, %d active (offers %d, needs %d)",
 	statsByDomain: "Active profiles by domain (offers / needs):",
 	noDomain:      "no domain",
@@ -133,6 +135,7 @@ var wordsZH = words{
 
 	statsTitle:    "对接统计",
 	statsUsers:    "用户：%d",
+	statsGone:     "（累计 %d 人，其中 %d 人已删除自己的数据）",
 	statsProfiles: "档案：共 %d 份，有效 %d 份（供给 %d，需求 %d）",
 	statsByDomain: "有效档案按领域（供给 / 需求）：",
 	noDomain:      "未分领域",

@@ -199,3 +199,38 @@ func (k keys) heldSeq() string { return k.prefix + ":seq:held" }
 // rate is the token bucket of one sender (ratelimit.go), a hash with a TTL
 // of the time it takes to fill up. One key per script: any Cluster slot.
 func (k keys) rate(userKey string) string { return k.prefix + ":rate:" + userKey }
+
+// Imports of organizers' lists (imports.go).
+
+// contact holds the private contact (JSON) an imported list gave a profile.
+func (k keys) contact(profileID string) string { return k.prefix + ":contact:" + profileID }
+
+// imports is a list of the ids of applied imports, newest first.
+func (k keys) imports() string { return k.prefix + ":imports" }
+
+// importSeq is the counter behind import ids.
+func (k keys) importSeq() string { return k.prefix + ":seq:import" }
+
+// importMeta holds what an import did (JSON), with ImportUndoTTL.
+func (k keys) importMeta(id string) string { return k.prefix + ":import:" + id }
+
+// importUndo is a hash of what an import overwrote: profile id → the
+// stored profile and contact before it (JSON), with ImportUndoTTL.
+func (k keys) importUndo(id string) string { return k.prefix + ":import:" + id + ":undo" }
+
+// Events (events.go). An event's keys share the hash tag {ev:<tag>}.
+
+// events is a set of every event tag seen: by a link, a profile or an import.
+func (k keys) events() string { return k.prefix + ":events" }
+
+// eventUsers is a set of the ids of users who arrived by an event's link.
+func (k keys) eventUsers(tag string) string { return k.prefix + ":{ev:" + tag + "}:users" }
+
+// eventProfiles is a set of the ids of profiles published by users who
+// arrived by an event's link.
+func (k keys) eventProfiles(tag string) string { return k.prefix + ":{ev:" + tag + "}:profiles" }
+
+// userEvent holds the tag of the event by whose link a user last arrived.
+func (k keys) userEvent(id int64) string {
+	return k.prefix + ":user:" + strconv.FormatInt(id, 10) + ":event"
+}

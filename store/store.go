@@ -226,10 +226,12 @@ func (s *Store) Profile(ctx context.Context, id string) (matcher.Profile, error)
 	return p, nil
 }
 
-// DeleteProfile removes a profile and announces the removal.
+// DeleteProfile removes a profile, with the contact a list gave it, and
+// announces the removal.
 func (s *Store) DeleteProfile(ctx context.Context, p matcher.Profile) error {
 	_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.Del(ctx, s.k.profile(p.ID))
+		pipe.Del(ctx, s.k.contact(p.ID)) // an imported list's contact goes with its profile
 		pipe.SRem(ctx, s.k.profiles(), p.ID)
 		if p.OwnerID != 0 {
 			pipe.SRem(ctx, s.k.userProfiles(p.OwnerID), p.ID)

@@ -199,8 +199,20 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	tag := fs.String("tag", "", "add this event tag to every row")
 	claims := fs.String("claims", "", "write the claim codes and links of the profiles without an owner to this CSV file")
 	username := fs.String("bot-username", cfg.BotUsername, "the bot's username, for the claim links (env BOT_USERNAME)")
+	undo := fs.Bool("undo", false, "revert the last import of an organizer's list")
+	template := fs.String("template", "", "write the template workbook for organizers' lists to this .xlsx file")
+	lang := fs.String("lang", "en", "language of an organizer's list preview: zh or en")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if *template != "" {
+		return writeTemplate(*template, stdout)
+	}
+	if *undo || fs.NArg() == 1 {
+		lo := listImport{undo: *undo, tag: *tag, lang: matcher.ParseLang(*lang), dry: *dry, claims: *claims, username: *username}
+		if done, err := importOrganizerList(ctx, cfg, fs.Arg(0), lo, stdout, stderr); done {
+			return err
+		}
 	}
 	if err := cfg.setBotUsername(*username); fs.NArg() != 1 || *concurrency < 1 || err != nil {
 		if err != nil {

@@ -21,6 +21,8 @@ import (
 const (
 	reportMarkdownFile = "report.md"
 	reportCSVFile      = "report.csv"
+	reportXLSXFile     = "report.xlsx"
+	reportChartFile    = "report.png"
 )
 
 func cmdStats(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
@@ -81,6 +83,21 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	if r.Tag != "" {
+		known, err := app.Store.KnownEvent(ctx, r.Tag)
+		if err != nil {
+			return err
+		}
+		if r.TagUnknown() && !known {
+			fmt.Fprintln(stdout, r.UnknownTagText())
+			return nil
+		}
+		counts, err := app.Store.EventCountsOf(ctx, r.Tag)
+		if err != nil {
+			return err
+		}
+		r.Arrivals = &counts
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
@@ -91,8 +108,33 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	if err := writeFile(csvPath, r.WriteCSV); err != nil {
 		return err
 	}
+	xlsxPath, chartPath := filepath.Join(*out, reportXLSXFile), filepath.Join(*out, reportChartFile)
+	// The profiles introductions wait on get their claim codes in the
+	// workbook, so the organizer can pass them on.
+	waiting := make([]string, len(r.Waiting))
+	for i, w := range r.Waiting {
+		waiting[i] = w.Profile.ID
+	}
+	codes, err := app.Store.ClaimCodes(ctx, waiting)
+	if err != nil {
+		return err
+	}
+	book, err := r.Workbook(codes)
+	if err != nil {
+		return err
+	}
+	chart, err := r.Chart()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(xlsxPath, book, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(chartPath, chart, 0o644); err != nil {
+		return err
+	}
 	fmt.Fprintln(stdout, r.Caption())
-	fmt.Fprintf(stdout, "written to %s and %s\n", mdPath, csvPath)
+	fmt.Fprintf(stdout, "written to %s, %s, %s and %s\n\n%s\n", mdPath, csvPath, xlsxPath, chartPath, r.Summary())
 	return nil
 }
 

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/duijie/duijie/dataset"
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
+)
+
+// Organizers' lists on the command line: `duijie import` reads a CSV or
+// XLSX list whose header is not the export's (id, kind, title,
+// description) as an organizer's list (dataset.ReadList), shows the plan
+// and applies it; `--undo` reverts the last such import and
+// `--template FILE` writes the template workbook.
+
+// isOrganizerList reports whether a file is to be read as an organizer's
+// list: a CSV or XLSX file that the export's format does not read.
+func isOrganizerList(name string, data []byte) bool {
+	f := dataset.FormatOf(name, data)
+	if f == dataset.JSONL {
+		return false
+	}
+	_, _, err := dataset.Read(bytes.NewReader(data), f, time.Now())
+	return err != nil
+}
+
+// importList plans an organizer's list against the store, prints the
+// preview, and unless dry applies it.
+func importList(ctx context.Context, app *App, name string, data []byte, lo listImport, stdout, stderr io.Writer) error {
+	tag, lang := lo.tag, lo.lang
+	l, err := dataset.ReadList(name, data, dataset.ListOptions{Now: time.Now()})
+	var fe *dataset.FileError
+	if errors.As(err, &fe) {
+		fmt.Fprintf(stderr, "%s: %s\n", name, fe.Message(lang))
+		return errUsage
+	}
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(l.Rows))
+	for i := range l.Rows {
+		r := &l.Rows[i]
+		an := app.Tax.Analyze(r.Profile.Kind, r.Profile.Text())
+		an.Apply(&r.Profile)
+		if tag != "" && !slices.ContainsFunc(r.Profile.Tags, func(t string) bool { return strings.EqualFold(t, tag) }) {
+			r.Profile.Tags = append(r.Profile.Tags, tag)
+		}
+		ids[i] = r.Profile.ID
+	}
+	stored, err := app.Store.ImportStored(ctx, ids)
+	if err != nil {
+		return err
+	}
+	pl := dataset.PlanImport(filepath.Base(name), l.Rows, len(l.Problems), stored)
+	fmt.Fprintln(stdout, pl.Preview(lang, l.Summary(lang)))
+	if lo.dry {
+		return nil
+	}
+	rec, err := app.Store.ApplyImport(ctx, pl, time.Now())
+	if err != nil {
+		return err
+	}
+	if tag != "" {
+		if err := app.Store.NoteEvent(ctx, tag); err != nil {
+			return err
+		}
+	}
+	var free []string
+	for _, r := range l.Rows {
+		if p, ok := stored[r.Profile.ID]; !ok || p.Profile.OwnerID == 0 {
+			free = append(free, r.Profile.ID)
+		}
+	}
+	codes, err := app.Store.ClaimCodes(ctx, free)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d new, %d updated (import %s; `duijie import --undo` reverts it)\n", name, rec.New, rec.Updated, orDefault(rec.ID, "-"))
+	return writeClaims(lo.claims, l.Rows, codes, lo.username, stdout, stderr)
+}
+
+// undoImport reverts the last import of an organizer's list.
+func undoImport(ctx context.Context, app *App, stdout io.Writer) error {
+	res, err := app.Store.UndoLastImport(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintln(stdout, "no import to undo")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "import %s of %s undone: %d restored, %d removed, %d kept by their owners\n",
+		res.Import.ID, res.Import.List, res.Restored, res.Removed, len(res.Kept))
+	return nil
+}
+
+// writeTemplate writes the template workbook to file.
+func writeTemplate(file string, stdout io.Writer) error {
+	b, err := dataset.Template()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "template written to %s\n", file)
+	return nil
+}
+
+// listImport is what `duijie import` was asked to do with an
+// organizer's list.
+type listImport struct {
+	undo, dry bool
+	tag       string
+	lang      matcher.Lang
+	claims    string // file for the claim codes; none when empty
+	username  string // the bot's, for claim links
+}
+
+// importOrganizerList runs `duijie import --undo`, or imports name when
+// it is an organizer's list; done is false when name is for the export
+// format's import.
+func importOrganizerList(ctx context.Context, cfg Config, name string, lo listImport, stdout, stderr io.Writer) (done bool, err error) {
+	var data []byte
+	if !lo.undo {
+		if data, err = readLimited(name); err != nil {
+			return true, err
+		}
+		if !isOrganizerList(name, data) {
+			return false, nil
+		}
+	}
+	if err := cfg.setBotUsername(lo.username); err != nil {
+		fmt.Fprintln(stderr, err)
+		return true, errUsage
+	}
+	lo.username, lo.tag = cfg.BotUsername, strings.TrimSpace(lo.tag)
+	cfg.NoDemo, cfg.noIndex = true, true
+	app, err := Open(ctx, cfg, newLogger(max(cfg.LogLevel, slog.LevelWarn)))
+	if err != nil {
+		return true, err
+	}
+	defer app.Close()
+	if lo.undo {
+		return true, undoImport(ctx, app, stdout)
+	}
+	return true, importList(ctx, app, name, data, lo, stdout, stderr)
+}
+
+// readLimited reads a file of at most dataset.MaxFileBytes.
+func readLimited(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, dataset.MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return b, nil
+}
