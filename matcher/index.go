@@ -125,14 +125,24 @@ type analysis struct {
 func (ix *Index) analyze(p *Profile) *analysis {
 	a := &analysis{tokens: map[string]int{}, concepts: map[int32]int{}, province: -1}
 	text := p.Text()
-	for _, tok := range Tokens(text) {
-		a.tokens[tok]++
-		a.length++
-	}
-	// Titles are dense: a term there counts twice.
-	for _, tok := range Tokens(p.Title) {
-		a.tokens[tok]++
-		a.length++
+	// The lexical signal reads words; the soft concepts read the character
+	// bigrams their Chinese terms are indexed by. Both take in the English
+	// terms of the Chinese words.
+	bigrams := map[string]int{}
+	lexicon := defaultLexicon()
+	for _, part := range []string{text, p.Title} { // titles are dense: a term there counts twice
+		own, bridged := lexicon.terms(part, ix.tax.terms)
+		for _, tok := range own {
+			a.tokens[tok]++
+			a.length++
+		}
+		for _, tok := range bridged {
+			a.tokens[tok]++
+			bigrams[tok]++
+		}
+		for _, tok := range Tokens(part) {
+			bigrams[tok]++
+		}
 	}
 	for c, n := range ix.tax.terms.find(text) {
 		a.concepts[ix.tax.index[c.ID]] += n
@@ -146,7 +156,7 @@ func (ix *Index) analyze(p *Profile) *analysis {
 		}
 	}
 	a.keys = sortedKeys(a.tokens)
-	a.soft = ix.tax.soft.project(a.tokens, a.keys)
+	a.soft = ix.tax.soft.project(bigrams, sortedKeys(bigrams))
 	for _, code := range p.Domains {
 		if i, ok := ix.tax.domainBy[code]; ok {
 			a.domains |= 1 << i

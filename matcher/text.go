@@ -150,10 +150,17 @@ func Tokens(text string) []string {
 			}
 			continue
 		}
-		for _, w := range s.words {
-			if len(w) > 1 && !enStop[w] && !allDigits(w) {
-				out = append(out, w)
-			}
+		out = appendWords(out, s.words)
+	}
+	return out
+}
+
+// appendWords appends the stemmed words that are terms: not stopwords,
+// numbers or single letters.
+func appendWords(out, words []string) []string {
+	for _, w := range words {
+		if len(w) > 1 && !enStop[w] && !allDigits(w) {
+			out = append(out, w)
 		}
 	}
 	return out
