@@ -241,9 +241,10 @@ type hit struct {
 // find returns the concepts whose terms occur in text, each with its
 // number of occurrences. A term inside a longer matched term does not
 // count ("电池" inside "燃料电池").
+// Words in negation or background scope find none.
 func (m *termMatcher) find(text string) map[*Concept]int {
 	var hits []hit
-	for si, s := range segments(text) {
+	for si, s := range segments(outOfScope(text)) {
 		if s.han {
 			runes := []rune(s.text)
 			for i := range runes {
