@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"math"
-	"math/bits"
 	"sort"
 )
 
@@ -83,7 +82,8 @@ type ranker struct {
 	soft      []conceptWeight
 	domains   uint32
 	modes     uint8
-	self      int32 // the query's own slot in this shard, or -1
+	self      int32     // the query's own slot in this shard, or -1
+	weights   []float64 // of signals, for this query
 }
 
 func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
@@ -106,6 +106,7 @@ func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
 	sc.heap = sc.heap[:0]
 	r.sc = sc
 	r.accumulate()
+	r.weights = signalWeights(len(r.qConcepts))
 	return r
 }
 
@@ -209,45 +210,20 @@ func (r *ranker) accumulate() {
 // bound is an upper bound of the content score of the profile in slot,
 // from the accumulators and its meta alone; 0 when nothing joins them.
 func (r *ranker) bound(slot int32, m *meta) float64 {
-	sc := r.sc
-	var domain float64
-	if both := r.domains & m.domains; both != 0 {
-		domain = float64(bits.OnesCount32(both)) / float64(bits.OnesCount32(r.domains|m.domains))
+	var ub float64
+	for i, sg := range signals {
+		ub += r.weights[i] * sg.bound(r, slot, m)
 	}
-	if sc.dCov[slot] == 0 && sc.soft[slot] == 0 && sc.lex[slot] == 0 && domain == 0 {
-		return 0
-	}
-	var concept, lexical float64
-	if r.qTotal > 0 {
-		concept = math.Min(1, 2*float64(sc.qCov[slot])/r.qTotal) // harmonic(a, b) ≤ 2a
-	}
-	if r.qSelf > 0 {
-		lexical = math.Min(1, float64(sc.lex[slot])/r.qSelf)
-	}
-	return wConcept*concept + wSoft*float64(sc.soft[slot]) + wLexical*lexical + wDomain*domain
+	return ub
 }
 
 // content is what two profiles say in common, before the fit of their
 // structured fields.
 func (r *ranker) content(slot int32, d *doc, m *meta) float64 {
-	sc := r.sc
-	var concept float64
-	if r.qTotal > 0 && sc.dCov[slot] > 0 {
-		var dTotal float64
-		for _, c := range d.concepts {
-			dTotal += r.conceptWeight(c.id(), c.val())
-		}
-		concept = harmonic(float64(sc.qCov[slot])/r.qTotal, float64(sc.dCov[slot])/dTotal)
+	var c float64
+	for i, sg := range signals {
+		c += r.weights[i] * sg.value(r, slot, d, m)
 	}
-	var lexical float64
-	if r.qSelf > 0 {
-		lexical = math.Min(1, float64(sc.lex[slot])/r.qSelf)
-	}
-	var domain float64
-	if both := r.domains & m.domains; both != 0 {
-		domain = float64(bits.OnesCount32(both)) / float64(bits.OnesCount32(r.domains|m.domains))
-	}
-	c := wConcept*concept + wSoft*float64(sc.soft[slot]) + wLexical*lexical + wDomain*domain
 	if len(r.a.embed) > 0 && len(r.a.embed) == len(d.embed) {
 		c = (1-wEmbedding)*c + wEmbedding*math.Max(0, dot32(r.a.embed, d.embed))
 	}

@@ -42,6 +42,11 @@ const (
 	wLexical = 0.15
 	wDomain  = 0.10
 
+	// The lexical weight rises by up to lexicalBoost for a query with
+	// fewer than fullConcepts concepts (see signalWeights).
+	lexicalBoost = 0.35
+	fullConcepts = 12
+
 	relatedCredit = 0.4 // a related concept counts this much of a shared one
 	wEmbedding    = 0.3 // share of the embedding cosine when both sides have one
 

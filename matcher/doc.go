@@ -1,0 +1,30 @@
+// Package matcher is Duijie's domain: profiles of technology offers and
+// needs, their validation, the bilingual taxonomy, the offline normalizer
+// and the ranking of counterparts with the reasons behind each score.
+//
+// It must not import Redis, Telegram or OpenAI packages; adapters convert
+// to and from these types.
+//
+// # Scores
+//
+// A score is what two profiles say in common, times the fit of their
+// maturity, plus a small bonus for a near region. What they say in common
+// is a weighted sum of signals (see signals): shared taxonomy concepts,
+// soft concepts (the concepts both texts lean on without naming them),
+// lexical terms (BM25 over words, Chinese cut into dictionary words, with
+// the English meaning of each Chinese word, so the two languages meet) and
+// shared domains.
+//
+// The weights depend on how much concept evidence the query carries. A
+// concept is precise when a text has several: they say what the problem
+// is, in either language. But the taxonomy covers some fields better than
+// others, and a text it barely reads has only a concept or two, often a
+// neighbouring one; its own words are then the better evidence. So the
+// lexical weight is 0.15 for a query with twelve concepts or more and
+// rises linearly to 0.50 for one with none, the other weights giving way
+// in proportion. On the labelled sets (testdata) this was chosen over a
+// fixed weight: lexical weights from 0.15 up raise NDCG@5 on the broad set
+// (fields the taxonomy covers thinly) from 0.81/0.87 to 0.86/0.92 and on
+// the dev set (fields it covers well) from 0.965/0.906 to 0.970/0.946;
+// beyond 0.5 both fall again.
+package matcher
