@@ -3,6 +3,7 @@ package matcher
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // Query asks for the counterparts of one profile.
@@ -11,6 +12,7 @@ type Query struct {
 	Limit    int             // at most this many matches; 0 means DefaultLimit
 	Exclude  map[string]bool // profile ids never to return (declined pairs)
 	MinScore float64         // drop matches scoring below this (0..1)
+	Offset   int             // skip this many of the best matches: the next page ("more")
 }
 
 // DefaultLimit is the number of counterparts shown when a query gives none.
@@ -33,11 +35,18 @@ func (ix *Index) Rank(q Query) []Match {
 	defer ix.mu.RUnlock()
 	r := ix.newRanker(&q, a)
 	defer r.release()
+	offset := max(q.Offset, 0)
 	// Keep a few more than asked so diversity has room to choose.
-	picked := diversify(r.top(limit*diversityPool), limit)
+	kept, similar := collapse(r.top((offset + limit) * diversityPool))
+	picked := diversify(kept, offset+limit)
+	if offset >= len(picked) {
+		return nil
+	}
+	picked = picked[offset:]
 	out := make([]Match, len(picked))
 	for i, c := range picked {
 		out[i] = r.match(c)
+		out[i].Similar = similar[c.d.p.ID]
 	}
 	return out
 }
@@ -250,15 +259,18 @@ func (r *ranker) fit(m *meta) (factor, bonus float64) {
 		needTRL, offerTRL = offerTRL, needTRL
 	}
 	factor = 1
+	if m.owner != 0 {
+		bonus = claimedBonus // someone will read an introduction request
+	}
 	if needTRL > 0 && offerTRL > 0 && offerTRL < needTRL {
 		factor = math.Max(0.3, 1-trlGapPenalty*float64(needTRL-offerTRL))
 	}
 	if r.a.province >= 0 && m.province >= 0 {
 		switch provinceFit(int(r.a.province), int(m.province)) {
 		case RegionSame:
-			bonus = regionSame
+			bonus += regionSame
 		case RegionNear:
-			bonus = regionNear
+			bonus += regionNear
 		}
 	}
 	return factor, bonus
@@ -281,7 +293,7 @@ func (r *ranker) top(k int) []candidate {
 			continue
 		}
 		if !withEmbedding {
-			ub = math.Min(1, ub*(1+regionSame))
+			ub = math.Min(1, ub*(1+maxBonus))
 			if ub < r.q.MinScore || len(h) == k && ub < h[0].score {
 				continue
 			}
@@ -340,6 +352,57 @@ func siftDown(h []candidate, i int) {
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
+}
+
+// nearDuplicate is the share of lexical terms two profiles must have in
+// common to be shown as one: the same listing posted twice, or one
+// result in several near-identical variants.
+const nearDuplicate = 0.7
+
+// collapse keeps, of each group of near-duplicates among sorted, the
+// best, and returns for each kept profile the ids of the ones it stands
+// for.
+func collapse(sorted []candidate) (kept []candidate, similar map[string][]string) {
+	for _, c := range sorted {
+		dup := false
+		for _, k := range kept {
+			if sameText(k.d, c.d) {
+				if similar == nil {
+					similar = map[string][]string{}
+				}
+				similar[k.d.p.ID] = append(similar[k.d.p.ID], c.d.p.ID)
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			kept = append(kept, c)
+		}
+	}
+	return kept, similar
+}
+
+// sameText reports whether two profiles are near-duplicates: the same
+// title, or terms that overlap by nearDuplicate or more (Jaccard).
+func sameText(a, b *doc) bool {
+	if a.p.Title != "" && strings.EqualFold(strings.TrimSpace(a.p.Title), strings.TrimSpace(b.p.Title)) {
+		return true
+	}
+	both := 0
+	for i, j := 0, 0; i < len(a.tokens) && j < len(b.tokens); {
+		switch x, y := a.tokens[i].id(), b.tokens[j].id(); {
+		case x == y:
+			both++
+			i++
+			j++
+		case x < y:
+			i++
+		default:
+			j++
+		}
+	}
+	union := len(a.tokens) + len(b.tokens) - both
+	return union > 0 && float64(both) >= nearDuplicate*float64(union)
 }
 
 // maxPerOrg keeps one organisation from filling the top of a list.
