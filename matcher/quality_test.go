@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,5 +176,59 @@ func eachLine(t testing.TB, name string, fn func(string)) {
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReasonsQuoteEvidence checks, over the labelled sets, that every
+// reason names only concepts both profiles contain and terms both texts
+// hold, never a concept neither names.
+func TestReasonsQuoteEvidence(t *testing.T) {
+	tax := Default()
+	for _, set := range labelledSets {
+		ps, _ := readLabelled(t, filepath.Join("testdata", set))
+		ix := NewIndex(tax)
+		byID := map[string]*analysis{}
+		for i := range ps {
+			an := tax.Analyze(ps[i].Kind, ps[i].Text())
+			an.Apply(&ps[i])
+			ix.Upsert(ps[i])
+			byID[ps[i].ID] = ix.analyze(&ps[i])
+		}
+		for _, p := range ps {
+			qa := byID[p.ID]
+			for _, m := range ix.Rank(Query{Profile: p}) {
+				da := byID[m.Profile.ID]
+				for _, id := range m.Concepts {
+					c := tax.index[id]
+					if qa.concepts[c] == 0 || da.concepts[c] == 0 {
+						t.Errorf("%s → %s: concept %s is not in both", p.ID, m.Profile.ID, id)
+					}
+				}
+				for _, term := range m.Terms {
+					if qa.tokens[term] == 0 || da.tokens[term] == 0 {
+						t.Errorf("%s → %s: term %q is not in both", p.ID, m.Profile.ID, term)
+					}
+				}
+				for _, lang := range []Lang{LangEN, LangZH} {
+					// Take out of the reason its headings and every shared concept,
+					// shared term and common field: nothing but separators may remain.
+					allowed := []string{"Shared", "common terms", "Common terms", "Same field", "共同点", "相同关键词", "领域相同"}
+					for _, code := range m.Domains {
+						allowed = append(allowed, tax.DomainsLabel([]string{code}, lang))
+					}
+					allowed = append(allowed, tax.ConceptLabels(m.Concepts, lang, -1)...)
+					allowed = append(allowed, m.Terms...)
+					slices.SortFunc(allowed, func(a, b string) int { return len(b) - len(a) })
+					reason := tax.Explain(m, p.Kind, lang).Reason
+					rest := reason
+					for _, x := range allowed {
+						rest = strings.ReplaceAll(rest, x, "")
+					}
+					if strings.Trim(rest, "：；:;、, ") != "" {
+						t.Errorf("%s → %s: reason %q names %q, not evidence both hold", p.ID, m.Profile.ID, reason, rest)
+					}
+				}
+			}
+		}
 	}
 }
