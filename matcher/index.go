@@ -130,7 +130,11 @@ func (ix *Index) analyze(p *Profile) *analysis {
 	// terms of the Chinese words.
 	bigrams := map[string]int{}
 	lexicon := defaultLexicon()
-	for _, part := range []string{text, p.Title} { // titles are dense: a term there counts twice
+	// Titles are dense, and so are the canonical keywords a model gives
+	// (in both languages, often terms no concept holds): a term there
+	// counts twice.
+	dense := strings.Join(append([]string{p.Title}, p.Keywords...), "\n")
+	for _, part := range []string{text, dense} {
 		own, bridged := lexicon.terms(part, ix.tax.terms)
 		for _, tok := range own {
 			a.tokens[tok]++

@@ -52,3 +52,29 @@ func ids(ms []Match) []string {
 	}
 	return out
 }
+
+// The model path: a model's canonical keywords, outside the taxonomy,
+// join a Chinese need and an English offer that share no concept.
+func TestModelKeywordsJoinLanguages(t *testing.T) {
+	offer := Profile{ID: "o1", Kind: KindOffer, Status: StatusActive, Lang: LangEN,
+		Title: "Photogrammetry of temple frescoes", Description: "Close-range photogrammetry and multispectral capture of frescoes.",
+		Keywords: []string{"photogrammetry", "fresco conservation"}}
+	other := Profile{ID: "o2", Kind: KindOffer, Status: StatusActive, Lang: LangEN,
+		Title: "Bamboo chopsticks", Description: "Disposable chopsticks from bamboo offcuts."}
+	need := Profile{ID: "n1", Kind: KindNeed, Status: StatusActive, Lang: LangZH,
+		Title: "庙里墙上的老画", Description: "庙里墙上的老画颜色越来越淡，想留下高清的记录。"}
+	ix := NewIndex(Default())
+	for _, p := range []Profile{offer, other, need} {
+		ix.Upsert(p)
+	}
+	before, _ := ix.Pair(need, "o1")
+	need.Keywords = []string{"photogrammetry", "fresco conservation", "壁画保护"}
+	need.Statement = "Record fading temple frescoes in high resolution before they are lost."
+	ms := ix.Rank(Query{Profile: need})
+	if len(ms) == 0 || ms[0].Profile.ID != "o1" || ms[0].Score <= before.Score {
+		t.Fatalf("with the model's keywords: %v %v (without: %.3f), want o1 first and higher", ids(ms), scores(ms), before.Score)
+	}
+	if !slices.Contains(ms[0].Terms, "photogrammetry") {
+		t.Errorf("terms %q, want photogrammetry", ms[0].Terms)
+	}
+}
