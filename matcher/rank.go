@@ -226,6 +226,13 @@ func (r *ranker) bound(slot int32, m *meta) float64 {
 	return ub
 }
 
+// disjoint reports whether the profile in slot shares nothing with the
+// query: no signal can be above zero.
+func (r *ranker) disjoint(slot int32, m *meta) bool {
+	sc := r.sc
+	return sc.dCov[slot] == 0 && sc.soft[slot] == 0 && sc.lex[slot] == 0 && r.domains&m.domains == 0
+}
+
 // content is what two profiles say in common, before the fit of their
 // structured fields.
 func (r *ranker) content(slot int32, d *doc, m *meta) float64 {
@@ -285,7 +292,7 @@ func (r *ranker) top(k int) []candidate {
 	withEmbedding := len(r.a.embed) > 0
 	for i := range r.s.meta {
 		slot, m := int32(i), &r.s.meta[i]
-		if r.gated(slot, m) {
+		if r.gated(slot, m) || r.disjoint(slot, m) {
 			continue
 		}
 		ub := r.bound(slot, m)
@@ -359,14 +366,19 @@ func siftDown(h []candidate, i int) {
 // result in several near-identical variants.
 const nearDuplicate = 0.7
 
+// nearScore is how close, as a ratio, near-duplicates' scores are.
+const nearScore = 0.8
+
 // collapse keeps, of each group of near-duplicates among sorted, the
 // best, and returns for each kept profile the ids of the ones it stands
 // for.
 func collapse(sorted []candidate) (kept []candidate, similar map[string][]string) {
 	for _, c := range sorted {
 		dup := false
-		for _, k := range kept {
-			if sameText(k.d, c.d) {
+		// Near-duplicates score alike: look back only over the kept ones
+		// that score at most a little more.
+		for i := len(kept) - 1; i >= 0 && kept[i].score*nearScore <= c.score; i-- {
+			if k := kept[i]; sameText(k.d, c.d) {
 				if similar == nil {
 					similar = map[string][]string{}
 				}
