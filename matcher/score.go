@@ -9,9 +9,9 @@ import (
 // Match is one counterpart with its score and what produced it.
 type Match struct {
 	Profile  Profile  `json:"-"`
-	Score    float64  `json:"score"`             // 0..1, reciprocal
+	Score    float64  `json:"score"`             // 0..1; users see it as Band and Percent
 	Concepts []string `json:"concepts"`          // shared concept ids, strongest first
-	Related  []string `json:"related"`           // concepts both sides lean on without naming them, strongest first
+	Related  []string `json:"related"`           // concepts both sides lean on without naming them, strongest first; scoring detail, never a reason
 	Terms    []string `json:"terms"`             // shared lexical terms, strongest first
 	Domains  []string `json:"domains"`           // shared taxonomy domains
 	Similar  []string `json:"similar,omitempty"` // ids of near-duplicates this match stands for, not listed
