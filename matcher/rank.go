@@ -37,7 +37,7 @@ func (ix *Index) Rank(q Query) []Match {
 	defer r.release()
 	offset := max(q.Offset, 0)
 	// Keep a few more than asked so diversity has room to choose.
-	kept, similar := collapse(r.top((offset + limit) * diversityPool))
+	kept, similar := collapse(r.top((offset+limit)*diversityPool), (offset+limit)*diversityKeep)
 	picked := diversify(kept, offset+limit)
 	if offset >= len(picked) {
 		return nil
@@ -369,11 +369,18 @@ const nearDuplicate = 0.7
 // nearScore is how close, as a ratio, near-duplicates' scores are.
 const nearScore = 0.8
 
+// diversityKeep is how many candidates per requested match are left for
+// diversify once near-duplicates are collapsed.
+const diversityKeep = 2
+
 // collapse keeps, of each group of near-duplicates among sorted, the
-// best, and returns for each kept profile the ids of the ones it stands
-// for.
-func collapse(sorted []candidate) (kept []candidate, similar map[string][]string) {
+// best, up to n in all, and returns for each kept profile the ids of the
+// ones it stands for.
+func collapse(sorted []candidate, n int) (kept []candidate, similar map[string][]string) {
 	for _, c := range sorted {
+		if len(kept) == n {
+			break
+		}
 		dup := false
 		// Near-duplicates score alike: look back only over the kept ones
 		// that score at most a little more.
@@ -397,8 +404,11 @@ func collapse(sorted []candidate) (kept []candidate, similar map[string][]string
 // sameText reports whether two profiles are near-duplicates: the same
 // title, or terms that overlap by nearDuplicate or more (Jaccard).
 func sameText(a, b *doc) bool {
-	if a.p.Title != "" && strings.EqualFold(strings.TrimSpace(a.p.Title), strings.TrimSpace(b.p.Title)) {
+	if a.p.Title != "" && strings.EqualFold(a.p.Title, b.p.Title) {
 		return true
+	}
+	if na, nb := len(a.tokens), len(b.tokens); float64(min(na, nb)) < nearDuplicate*float64(max(na, nb)) {
+		return false // the overlap cannot reach nearDuplicate
 	}
 	both := 0
 	for i, j := 0, 0; i < len(a.tokens) && j < len(b.tokens); {
