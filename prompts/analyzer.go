@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/redact"
 )
 
 // Cache keeps validated analyses by model, prompt version and the hash of
@@ -102,7 +103,7 @@ func NewAnalyzer(chat Chatter, guard *Guard, tax *matcher.Taxonomy, cache Cache,
 
 // Analyze reads a description; see Analyzer.
 func (a *Analyzer) Analyze(ctx context.Context, req matcher.AnalysisRequest) (matcher.Analysis, error) {
-	text := clipRunes(strings.TrimSpace(matcher.RedactWords(matcher.RedactContacts(req.Text), req.Private...)), MaxInputRunes)
+	text := clipRunes(strings.TrimSpace(forModel(req.Text, req.Private)), MaxInputRunes)
 	offline := func(n matcher.Notice, why string) (matcher.Analysis, error) {
 		a.log.Info("llm analysis read offline", "why", why, "notice", n)
 		an := a.tax.Analyze(req.Kind, text)
@@ -287,6 +288,14 @@ func (a *Analyzer) store(ctx context.Context, hash string, an matcher.Analysis) 
 func textHash(kind matcher.Kind, lang matcher.Lang, text string) string {
 	h := sha256.Sum256([]byte(string(kind) + "\x00" + string(lang) + "\x00" + text))
 	return hex.EncodeToString(h[:])
+}
+
+// forModel is user text as a model may read it: contact details, and
+// the words in private that identify the user, replaced by
+// matcher.Redacted. User text is data; the prompt still delimits it.
+func forModel(text string, private []string) string {
+	t, _ := redact.Text(text, redact.Options{Names: private, Replace: matcher.Redacted})
+	return t
 }
 
 func clipRunes(s string, max int) string {

@@ -198,13 +198,15 @@ func (s *Store) ForgetHeld(ctx context.Context, user int64) error {
 // and the pair may be asked again (a new request, held again).
 const IntroRejected IntroState = "rejected"
 
-// rejectIntroScript closes an introduction request nobody answered.
+// rejectIntroScript closes an introduction request nobody answered; the
+// request it owed its recipient is owed no more.
 //
 // KEYS[1] the pair's intro hash
 // Returns 1 when the request was open and is now rejected, else 0.
 var rejectIntroScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'state') ~= 'requested' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'rejected')
+redis.call('HDEL', KEYS[1], 'owed')
 return 1
 `)
 

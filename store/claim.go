@@ -31,27 +31,32 @@ const ClaimCodeLen = 22
 type ClaimState string
 
 const (
-	ClaimOpen    ClaimState = "open"    // valid and not used yet (UseClaim: used by this call)
-	ClaimUsed    ClaimState = "used"    // used before
+	ClaimOpen    ClaimState = "open"    // valid and not used yet (UseClaim, ClaimProfile: used by this call)
+	ClaimUsed    ClaimState = "used"    // used before (ClaimProfile: by someone else)
+	ClaimYours   ClaimState = "yours"   // ClaimProfile: used before by the same user
 	ClaimUnknown ClaimState = "unknown" // never issued, or mistyped
 )
 
-// newClaimCode returns a fresh unguessable code of ClaimCodeLen
-// characters of A-Z a-z 0-9 _ -.
-func newClaimCode() (string, error) {
-	b := make([]byte, 16)
+// randomToken returns n random bytes in unpadded base64url: characters
+// of A-Z a-z 0-9 _ -, safe in URLs and in callback data.
+func randomToken(n int) (string, error) {
+	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("claim code: %w", err)
+		return "", fmt.Errorf("random token: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
+// newClaimCode returns a fresh unguessable code of ClaimCodeLen
+// characters of A-Z a-z 0-9 _ -.
+func newClaimCode() (string, error) { return randomToken(16) }
+
 // validClaimCode checks the shape of a code before Redis is asked.
-func validClaimCode(code string) bool {
-	if len(code) != ClaimCodeLen {
-		return false
-	}
-	for _, r := range code {
+func validClaimCode(code string) bool { return len(code) == ClaimCodeLen && urlSafe(code) }
+
+// urlSafe reports whether s has only characters of randomToken.
+func urlSafe(s string) bool {
+	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
 			return false
 		}
@@ -98,6 +103,68 @@ id = redis.call('HGET', KEYS[3], ARGV[1])
 if id then return {'used', id} end
 return {'unknown', ''}
 `)
+
+// claimProfileScript uses a claim code for a user.
+//
+// KEYS[1] open codes, KEYS[2] profile id → open code, KEYS[3] used codes
+// (code → profile id), KEYS[4] claimants (code → user id)
+// ARGV[1] the code, ARGV[2] the user
+// Returns {state, profile id}: "open" when this call used the code for
+// the user, "yours" when the same user used it before, "used" when
+// someone else did (or a claim before claimants were recorded),
+// "unknown" (with "") otherwise.
+var claimProfileScript = redis.NewScript(`
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if id then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('HSET', KEYS[3], ARGV[1], id)
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
+  return {'open', id}
+end
+id = redis.call('HGET', KEYS[3], ARGV[1])
+if not id then return {'unknown', ''} end
+if redis.call('HGET', KEYS[4], ARGV[1]) == ARGV[2] then return {'yours', id} end
+return {'used', id}
+`)
+
+// ClaimProfile gives the profile a claim code is for to user, once: the
+// code's use and its claimant are one script, so of users claiming at
+// once exactly one gets ClaimOpen, and the others ClaimUsed. The profile
+// is then saved with its owner; a call that fails in between is finished
+// by the same user's retry (ClaimYours). It returns the profile as saved
+// (for ClaimOpen and ClaimYours), or only its id (ClaimUsed), or
+// ErrNotFound when the profile is gone.
+func (s *Store) ClaimProfile(ctx context.Context, code string, user int64, now time.Time) (matcher.Profile, ClaimState, error) {
+	if !validClaimCode(code) {
+		return matcher.Profile{}, ClaimUnknown, nil
+	}
+	res, err := claimProfileScript.Run(ctx, s.rdb,
+		[]string{s.k.claimCodes(), s.k.claimOf(), s.k.claimUsed(), s.k.claimBy()}, code, user).StringSlice()
+	if err != nil {
+		return matcher.Profile{}, "", fmt.Errorf("claim profile: %w", err)
+	}
+	id, st := res[1], ClaimState(res[0])
+	if st != ClaimOpen && st != ClaimYours {
+		return matcher.Profile{ID: id}, st, nil
+	}
+	p, err := s.Profile(ctx, id)
+	if err != nil {
+		return matcher.Profile{ID: id}, st, err
+	}
+	switch p.OwnerID {
+	case user:
+		return p, st, nil
+	case 0:
+	default:
+		return matcher.Profile{ID: id}, ClaimUsed, nil // given an owner some other way
+	}
+	p.OwnerID, p.UpdatedAt = user, now.UTC()
+	if _, err := s.SaveProfile(ctx, p); err != nil {
+		return matcher.Profile{ID: id}, st, fmt.Errorf("claim profile: %w", err)
+	}
+	return p, st, nil
+}
 
 // ClaimCodes returns the open claim code of each of the given profiles,
 // making one for those without. Callers pass profiles without an owner.
@@ -150,7 +217,8 @@ func (s *Store) LookupClaim(ctx context.Context, code string) (string, ClaimStat
 // ClaimUsed that it was used before (the profile id is returned in both
 // cases), ClaimUnknown that there is no such code. Giving the profile
 // its owner is the caller's next step; a caller that fails in between
-// finds the code ClaimUsed with the profile still without owner.
+// finds the code ClaimUsed with the profile still without owner, and two
+// callers cannot tell who used it: ClaimProfile does both in one step.
 func (s *Store) UseClaim(ctx context.Context, code string) (string, ClaimState, error) {
 	if !validClaimCode(code) {
 		return "", ClaimUnknown, nil

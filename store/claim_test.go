@@ -228,3 +228,94 @@ func TestRejectIntro(t *testing.T) {
 		})
 	}
 }
+
+// TestFinding5ClaimRace: twelve holders of one code press Confirm at
+// once; exactly one is told the profile is theirs, and only they read,
+// export or delete it.
+func TestFinding5ClaimRace(t *testing.T) {
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			s := New(b.rdb, testPrefix(t, b.rdb))
+			if _, err := s.SaveProfile(ctx, profile("o1", matcher.KindOffer, 0)); err != nil {
+				t.Fatal(err)
+			}
+			codes, err := s.ClaimCodes(ctx, []string{"o1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			states := make([]ClaimState, 12)
+			var wg sync.WaitGroup
+			for i := range states {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					p, st, err := s.ClaimProfile(ctx, codes["o1"], int64(101+i), now)
+					if err != nil || p.ID != "o1" {
+						t.Errorf("ClaimProfile = %+v %v", p, err)
+					}
+					states[i] = st
+				}()
+			}
+			wg.Wait()
+			var winner int64
+			for i, st := range states {
+				switch st {
+				case ClaimOpen:
+					if winner != 0 {
+						t.Errorf("users %d and %d both claimed the profile", winner, 101+i)
+					}
+					winner = int64(101 + i)
+				case ClaimUsed:
+				default:
+					t.Errorf("user %d: %v", 101+i, st)
+				}
+			}
+			if winner == 0 {
+				t.Fatal("nobody claimed the profile")
+			}
+			if p, _ := s.Profile(ctx, "o1"); p.OwnerID != winner {
+				t.Errorf("owner %d, want the winner %d", p.OwnerID, winner)
+			}
+			if p, st, err := s.ClaimProfile(ctx, codes["o1"], winner, now); st != ClaimYours || p.OwnerID != winner || err != nil {
+				t.Errorf("the winner's retry = %v %d %v, want yours", st, p.OwnerID, err)
+			}
+			for u := int64(101); u <= 112; u++ {
+				if ps, _ := s.ProfilesOf(ctx, u); u != winner && len(ps) != 0 {
+					t.Errorf("ProfilesOf(loser %d) = %d profiles", u, len(ps))
+				}
+			}
+		})
+	}
+}
+
+// TestFinding5ReadsCheckOwner: a profile left in a former owner's set
+// (what the old race saved) is not theirs to export or delete.
+func TestFinding5ReadsCheckOwner(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			s := New(b.rdb, testPrefix(t, b.rdb))
+			s.SaveProfile(ctx, profile("o1", matcher.KindOffer, 201))
+			s.SaveProfile(ctx, profile("o1", matcher.KindOffer, 202))
+			if ps, err := s.ProfilesOf(ctx, 201); len(ps) != 0 || err != nil {
+				t.Errorf("ProfilesOf(former owner) = %+v %v", ps, err)
+			}
+			if d, err := s.ExportUser(ctx, 201); len(d.Profiles) != 0 || err != nil {
+				t.Errorf("export of the former owner holds %d profiles, %v", len(d.Profiles), err)
+			}
+			if err := s.DeleteUser(ctx, 201); err != nil {
+				t.Fatal(err)
+			}
+			if p, err := s.Profile(ctx, "o1"); err != nil || p.OwnerID != 202 {
+				t.Errorf("after the former owner's delete: %+v %v, want the owner's profile kept", p, err)
+			}
+			if ps, _ := s.ProfilesOf(ctx, 202); len(ps) != 1 {
+				t.Errorf("ProfilesOf(owner) = %d profiles, want 1", len(ps))
+			}
+		})
+	}
+}

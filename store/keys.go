@@ -68,8 +68,11 @@ func (k keys) intro(a, b string) string {
 	return k.prefix + ":intro:{" + a + "|" + b + "}"
 }
 
-// introSeq is the counter behind introduction ids.
-func (k keys) introSeq() string { return k.prefix + ":seq:intro" }
+// owedIntros is a sorted set of the pair keys of introductions that may
+// owe messages (field "owed" of the pair's hash), scored by the time of
+// the change (unix ms). It is written before the change, so it lists
+// every introduction that owes; entries that owe nothing are dropped.
+func (k keys) owedIntros() string { return k.prefix + ":intro:owed" }
 
 // profileIntros is a set of the pair keys of a profile's introductions.
 func (k keys) profileIntros(id string) string { return k.prefix + ":profile:" + id + ":intros" }
@@ -166,7 +169,7 @@ func (k keys) nudged(profileID string, updated int64) string {
 	return k.prefix + ":nudged:" + profileID + ":" + strconv.FormatInt(updated, 10)
 }
 
-// Claim codes of profiles without an owner (claim.go). The three hashes
+// Claim codes of profiles without an owner (claim.go). The four hashes
 // share the hash tag {claims}: a claim changes them together in Lua.
 
 // claimCodes is a hash of the open claim codes: code → profile id.
@@ -177,6 +180,9 @@ func (k keys) claimOf() string { return k.prefix + ":claim:{claims}:of" }
 
 // claimUsed is a hash of the claim codes used: code → profile id.
 func (k keys) claimUsed() string { return k.prefix + ":claim:{claims}:used" }
+
+// claimBy is a hash of who used each claim code: code → user id.
+func (k keys) claimBy() string { return k.prefix + ":claim:{claims}:by" }
 
 // Broker mode (broker.go): messages waiting for an organizer's approval.
 
@@ -189,3 +195,7 @@ func (k keys) heldIDs() string { return k.prefix + ":held:{broker}" }
 
 // heldSeq is the counter behind held messages' ids.
 func (k keys) heldSeq() string { return k.prefix + ":seq:held" }
+
+// rate is the token bucket of one sender (ratelimit.go), a hash with a TTL
+// of the time it takes to fill up. One key per script: any Cluster slot.
+func (k keys) rate(userKey string) string { return k.prefix + ":rate:" + userKey }

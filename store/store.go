@@ -250,7 +250,9 @@ func (s *Store) Profiles(ctx context.Context, fn func(matcher.Profile) error) er
 	return s.eachProfile(ctx, ids, fn)
 }
 
-// ProfilesOf returns the profiles a user owns.
+// ProfilesOf returns the profiles a user owns: those of the user's set
+// whose owner is the user now (a profile given to someone else stays in
+// the set of its former owner, who neither reads nor deletes it).
 func (s *Store) ProfilesOf(ctx context.Context, ownerID int64) ([]matcher.Profile, error) {
 	ids, err := s.rdb.SMembers(ctx, s.k.userProfiles(ownerID)).Result()
 	if err != nil {
@@ -258,7 +260,9 @@ func (s *Store) ProfilesOf(ctx context.Context, ownerID int64) ([]matcher.Profil
 	}
 	var out []matcher.Profile
 	err = s.eachProfile(ctx, ids, func(p matcher.Profile) error {
-		out = append(out, p)
+		if p.OwnerID == ownerID {
+			out = append(out, p)
+		}
 		return nil
 	})
 	return out, err

@@ -72,6 +72,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		return err
 	}
 	defer app.Close()
+	if err := limitMemory(ctx, os.Getenv("MEMORY_LIMIT"), log); err != nil {
+		return err
+	}
 	m := metrics.New()
 	m.Gauge("duijie_index_profiles", "Profiles in the match index.", func() float64 { return float64(app.Index.Len()) })
 	m.Gauge("duijie_outbox_backlog", "Notifications waiting in the outbox.", func() float64 {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -26,8 +27,9 @@ type Config struct {
 	PollTimeout    time.Duration // TELEGRAM_POLL_TIMEOUT; default 30s
 	ProfileTTL     time.Duration // PROFILE_TTL: a profile expires this long after its last update; default 90 days
 	WebhookURL     string        // WEBHOOK_URL: public https URL Telegram posts updates to; empty: long polling
-	WebhookSecret  string        // WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -; required with WEBHOOK_URL; never logged
-	HTTPAddr       string        // HTTP_ADDR: webhook, /metrics and /healthz; default DefaultHTTPAddr with a webhook, else none
+	WebhookSecret  string        // WEBHOOK_SECRET: MinWebhookSecretLen-256 of A-Z a-z 0-9 _ -; required with WEBHOOK_URL; never logged
+	HTTPAddr       string        // HTTP_ADDR: the webhook; default DefaultHTTPAddr with a webhook, else none
+	MetricsAddr    string        // METRICS_ADDR: /metrics and /healthz, apart from the public webhook; default DefaultMetricsAddr (loopback); "off": none
 	Replica        string        // DUIJIE_REPLICA: this process's name among replicas, stable across its restarts; default the host name
 	AdminIDs       []int64       // ADMIN_IDS: Telegram user ids of the organizers, comma-separated; none by default (the console's user is 1)
 	Broker         bool          // BROKER_MODE: introduction requests and new-match notices wait for an admin's approval; needs ADMIN_IDS
@@ -42,6 +44,14 @@ type Config struct {
 
 // DefaultHTTPAddr is where serve listens in webhook mode when HTTP_ADDR is unset.
 const DefaultHTTPAddr = ":8080"
+
+// DefaultMetricsAddr is where /metrics and /healthz are served when
+// METRICS_ADDR is unset: loopback only, for a local scraper or probe.
+const DefaultMetricsAddr = "127.0.0.1:9090"
+
+// MinWebhookSecretLen is the shortest WEBHOOK_SECRET accepted: the secret
+// is all that tells Telegram's posts from anyone's.
+const MinWebhookSecretLen = 16
 
 // LLMConfig says which model server normalizes descriptions. With no key
 // and no base URL, descriptions are read offline.
@@ -139,7 +149,14 @@ func fromEnv(getenv func(string) string) (Config, error) {
 		WebhookURL:     strings.TrimSpace(getenv("WEBHOOK_URL")),
 		WebhookSecret:  strings.TrimSpace(getenv("WEBHOOK_SECRET")),
 		HTTPAddr:       strings.TrimSpace(getenv("HTTP_ADDR")),
+		MetricsAddr:    strings.TrimSpace(orDefault(getenv("METRICS_ADDR"), DefaultMetricsAddr)),
 		Replica:        strings.TrimSpace(getenv("DUIJIE_REPLICA")),
+	}
+	switch {
+	case strings.EqualFold(c.MetricsAddr, "off"):
+		c.MetricsAddr = ""
+	case !validAddr(c.MetricsAddr):
+		return c, fmt.Errorf("METRICS_ADDR %q must be host:port (such as %s) or off", c.MetricsAddr, DefaultMetricsAddr)
 	}
 	if c.Replica == "" {
 		c.Replica, _ = os.Hostname()
@@ -149,7 +166,7 @@ func fromEnv(getenv func(string) string) (Config, error) {
 			return c, errors.New("WEBHOOK_URL must be an https:// URL")
 		}
 		if !validSecret(c.WebhookSecret) {
-			return c, errors.New("WEBHOOK_SECRET must be set with WEBHOOK_URL: 1 to 256 characters of A-Z a-z 0-9 _ -")
+			return c, fmt.Errorf("WEBHOOK_SECRET must be set with WEBHOOK_URL: %d to 256 characters of A-Z a-z 0-9 _ -", MinWebhookSecretLen)
 		}
 		if c.HTTPAddr == "" {
 			c.HTTPAddr = DefaultHTTPAddr
@@ -256,8 +273,8 @@ func (c Config) String() string {
 	if c.WebhookURL != "" {
 		mode = "webhook"
 	}
-	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s admins=%d broker=%t llm=%s", redis, orDefault(c.TelegramAPIURL, "default"),
-		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), len(c.AdminIDs), c.Broker, c.LLM)
+	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s metrics=%s admins=%d broker=%t llm=%s", redis, orDefault(c.TelegramAPIURL, "default"),
+		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), orDefault(c.MetricsAddr, "off"), len(c.AdminIDs), c.Broker, c.LLM)
 }
 
 // parseDays reads a duration that may be given in days ("90d").
@@ -269,9 +286,17 @@ func parseDays(v string) (time.Duration, error) {
 	return time.ParseDuration(v)
 }
 
-// validSecret checks a webhook secret against Telegram's rules.
+// validAddr checks a listen address: host:port with a port number.
+func validAddr(a string) bool {
+	_, port, err := net.SplitHostPort(a)
+	n, perr := strconv.Atoi(port)
+	return err == nil && perr == nil && n >= 0 && n <= 65535
+}
+
+// validSecret checks a webhook secret against Telegram's rules and our
+// shortest length.
 func validSecret(s string) bool {
-	if len(s) < 1 || len(s) > 256 {
+	if len(s) < MinWebhookSecretLen || len(s) > 256 {
 		return false
 	}
 	for _, r := range s {

@@ -34,7 +34,7 @@ func TestServeWebhook(t *testing.T) {
 	addr := freeAddr(t)
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": fake.Token(), "TELEGRAM_API_URL": fake.URL(), "REDIS_URL": "redis://" + mr.Addr(),
-		"WEBHOOK_URL": "https://bot.example/tg/hook", "WEBHOOK_SECRET": "abc_123", "HTTP_ADDR": addr, "LOG_LEVEL": "error",
+		"WEBHOOK_URL": "https://bot.example/tg/hook", "WEBHOOK_SECRET": "abc_123-long-enough", "HTTP_ADDR": addr, "LOG_LEVEL": "error",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -42,7 +42,7 @@ func TestServeWebhook(t *testing.T) {
 		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	}()
 	c := fake.WaitFor(t, 10*time.Second, func(c tgfake.Call) bool { return c.Method == "setWebhook" })
-	if c.Params["secret_token"] != "abc_123" {
+	if c.Params["secret_token"] != "abc_123-long-enough" {
 		t.Errorf("setWebhook secret_token = %q", c.Params["secret_token"])
 	}
 	get := func(path string) (int, string) {
@@ -76,7 +76,7 @@ func TestServeWebhook(t *testing.T) {
 	}
 	update := `{"update_id":900,"message":{"message_id":1,"date":1700000000,"chat":{"id":55,"type":"private"},"from":{"id":55,"first_name":"U"},"text":"/start","entities":[{"type":"bot_command","offset":0,"length":6}]}}`
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", bytes.NewBufferString(update))
-	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "abc_123")
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "abc_123-long-enough")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +111,7 @@ func TestWebhookConfigChecked(t *testing.T) {
 		}
 	}
 	c, err := fromEnv(func(k string) string {
-		return map[string]string{"WEBHOOK_URL": "https://bot.example/hook", "WEBHOOK_SECRET": "abc"}[k]
+		return map[string]string{"WEBHOOK_URL": "https://bot.example/hook", "WEBHOOK_SECRET": "abc_0123456789_xyz"}[k]
 	})
 	if err != nil || c.HTTPAddr != DefaultHTTPAddr || strings.Contains(c.String(), "abc") {
 		t.Errorf("config %v, %v: want the default address and no secret in String", c.String(), err)

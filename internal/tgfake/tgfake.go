@@ -81,6 +81,7 @@ type Server struct {
 	pollGen      int64                     // bumped by each getUpdates
 
 	calls    []Call
+	counts   map[string]int // calls per lower-cased method, kept by record
 	failures map[string][]Failure // by lower-case method name
 
 	chats     map[int64]*chatState
@@ -470,25 +471,37 @@ func (s *Server) WaitFor(t testing.TB, timeout time.Duration, pred func(Call) bo
 	}
 }
 
+// Count returns how many calls to method (case-insensitive, failed ones
+// included) the server has answered so far.
+func (s *Server) Count(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[strings.ToLower(method)]
+}
+
 // WaitCount waits up to timeout until there are at least n calls to method
 // (case-insensitive, failed ones included) and returns all calls to it. On
-// timeout it fails the test with t.Fatalf, like WaitFor.
+// timeout it fails the test with t.Fatalf, like WaitFor. While it waits it
+// only counts, so waiting for many calls costs no more than the calls.
 func (s *Server) WaitCount(t testing.TB, timeout time.Duration, method string, n int) []Call {
 	t.Helper()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
+	key := strings.ToLower(method)
 	for {
 		s.mu.Lock()
-		calls := s.callsToLocked(method)
-		changed := s.changed
-		s.mu.Unlock()
-		if len(calls) >= n {
+		have := s.counts[key]
+		if have >= n {
+			calls := s.callsToLocked(method)
+			s.mu.Unlock()
 			return calls
 		}
+		changed := s.changed
+		s.mu.Unlock()
 		select {
 		case <-changed:
 		case <-deadline.C:
-			t.Fatalf("tgfake: %d of %d calls to %s within %v; recent calls:\n%s", len(calls), n, method, timeout, s.dump(20))
+			t.Fatalf("tgfake: %d of %d calls to %s within %v; recent calls:\n%s", have, n, method, timeout, s.dump(20))
 			return nil
 		}
 	}
@@ -721,6 +734,10 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 // record appends a call and wakes waiters. Call with s.mu held.
 func (s *Server) record(c Call) {
 	s.calls = append(s.calls, c)
+	if s.counts == nil {
+		s.counts = make(map[string]int)
+	}
+	s.counts[strings.ToLower(c.Method)]++
 	s.notify()
 }
 
