@@ -46,7 +46,7 @@ const (
 
 	// The lexical weight rises by up to lexicalBoost for a query with
 	// fewer than fullConcepts concepts (see signalWeights).
-	lexicalBoost = 0.35
+	lexicalBoost = 0.55
 	fullConcepts = 12
 
 	relatedCredit = 0.4 // a related concept counts this much of a shared one
