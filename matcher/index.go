@@ -111,7 +111,8 @@ func kindIndex(k Kind) int {
 // analysis is a profile read for the index, before its terms have ids.
 type analysis struct {
 	tokens   map[string]int
-	keys     []string // tokens, sorted
+	keys     []string          // tokens, sorted
+	source   map[string]string // a term the text holds only by a Chinese word's meaning → that word
 	length   int
 	concepts map[int32]int
 	soft     []conceptWeight
@@ -123,7 +124,7 @@ type analysis struct {
 
 // analyze reads a profile's text; it needs no lock.
 func (ix *Index) analyze(p *Profile) *analysis {
-	a := &analysis{tokens: map[string]int{}, concepts: map[int32]int{}, province: -1}
+	a := &analysis{tokens: map[string]int{}, source: map[string]string{}, concepts: map[int32]int{}, province: -1}
 	text := p.Text()
 	// The lexical signal reads words; the soft concepts read the character
 	// bigrams their Chinese terms are indexed by. Both take in the English
@@ -140,12 +141,18 @@ func (ix *Index) analyze(p *Profile) *analysis {
 			a.tokens[tok]++
 			a.length++
 		}
-		for _, tok := range bridged {
-			a.tokens[tok]++
-			bigrams[tok]++
+		for _, b := range bridged {
+			a.tokens[b.term]++
+			bigrams[b.term]++
+			if _, ok := a.source[b.term]; !ok {
+				a.source[b.term] = b.word
+			}
 		}
 		for _, tok := range Tokens(part) {
 			bigrams[tok]++
+		}
+		for _, tok := range own {
+			a.source[tok] = "" // a word of the text itself
 		}
 	}
 	for c, n := range ix.tax.terms.find(text) {

@@ -96,21 +96,29 @@ func (l *lexicon) words(run string, terms *termMatcher) []string {
 	return out
 }
 
-// Words returns the lexical terms of text like Tokens, except that Han
+// bridgedTerm is an English term a Chinese word of a text stands for.
+type bridgedTerm struct{ term, word string }
+
+// terms returns the lexical terms of text like Tokens, except that Han
 // runs are cut into dictionary words (of two characters or more, common
-// ones left out) instead of character bigrams, followed by the English
-// terms its Chinese words stand for.
-func (l *lexicon) terms(text string, tm *termMatcher) (own, bridged []string) {
+// ones left out) instead of character bigrams; and the English terms its
+// Chinese words stand for.
+func (l *lexicon) terms(text string, tm *termMatcher) (own []string, bridged []bridgedTerm) {
 	for _, s := range segments(text) {
 		if !s.han {
 			own = appendWords(own, s.words)
 			continue
 		}
 		for _, w := range l.words(s.text, tm) {
-			if utf8.RuneCountInString(w) >= 2 && !zhStop[w] {
+			if zhStop[w] {
+				continue
+			}
+			if utf8.RuneCountInString(w) >= 2 {
 				own = append(own, w)
 			}
-			bridged = append(bridged, l.gloss[w]...)
+			for _, t := range l.gloss[w] {
+				bridged = append(bridged, bridgedTerm{t, w})
+			}
 		}
 	}
 	return own, bridged

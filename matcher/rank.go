@@ -460,6 +460,27 @@ func diversify(sorted []candidate, limit int) []candidate {
 	return out
 }
 
+// weighted is a reason with the weight of its evidence.
+type weighted struct {
+	key string
+	w   float64
+}
+
+// dedupe merges the entries of xs with the same key, adding their weights.
+func dedupe(xs []weighted) []weighted {
+	at := map[string]int{}
+	var out []weighted
+	for _, x := range xs {
+		if i, ok := at[x.key]; ok {
+			out[i].w += x.w
+			continue
+		}
+		at[x.key] = len(out)
+		out = append(out, x)
+	}
+	return out
+}
+
 // match explains a picked candidate: the concepts and terms both
 // profiles share and the field-by-field fit.
 func (r *ranker) match(c candidate) Match {
@@ -472,10 +493,6 @@ func (r *ranker) match(c candidate) Match {
 	m.Fit = fitOf(need, offer)
 	tax := r.ix.tax
 
-	type weighted struct {
-		key string
-		w   float64
-	}
 	byWeight := func(xs []weighted, max int) []string {
 		sort.Slice(xs, func(i, j int) bool {
 			if xs[i].w != xs[j].w {
@@ -520,10 +537,15 @@ func (r *ranker) match(c candidate) Match {
 			continue
 		}
 		if tf := find(d.tokens, int32(id)); tf > 0 {
+			// A term the query holds by a Chinese word's meaning is named
+			// by that word, as its reader wrote it.
+			if w := r.a.source[tok]; w != "" {
+				tok = w
+			}
 			terms = append(terms, weighted{tok, r.qTokens[id] * bm25TF(float64(tf), float64(d.length), r.avgLen)})
 		}
 	}
-	m.Terms = byWeight(terms, maxTerms)
+	m.Terms = byWeight(dedupe(terms), maxTerms)
 	for i, dom := range tax.domains {
 		if r.domains&r.s.meta[c.slot].domains&(1<<i) != 0 {
 			m.Domains = append(m.Domains, dom.Code)
