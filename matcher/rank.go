@@ -373,10 +373,12 @@ const nearScore = 0.8
 // diversify once near-duplicates are collapsed.
 const diversityKeep = 2
 
-// collapse keeps, of each group of near-duplicates among sorted, the
-// best, up to n in all, and returns for each kept profile the ids of the
-// ones it stands for.
+// collapse keeps, of each group of near-duplicates among sorted, one, up
+// to n in all, and returns for each kept profile the ids of the ones it
+// stands for. The one kept is the best whose owner can answer (it is
+// claimed), else the best.
 func collapse(sorted []candidate, n int) (kept []candidate, similar map[string][]string) {
+	swapped := false
 	for _, c := range sorted {
 		if len(kept) == n {
 			break
@@ -385,18 +387,29 @@ func collapse(sorted []candidate, n int) (kept []candidate, similar map[string][
 		// Near-duplicates score alike: look back only over the kept ones
 		// that score at most a little more.
 		for i := len(kept) - 1; i >= 0 && kept[i].score*nearScore <= c.score; i-- {
-			if k := kept[i]; sameText(k.d, c.d) {
-				if similar == nil {
-					similar = map[string][]string{}
-				}
-				similar[k.d.p.ID] = append(similar[k.d.p.ID], c.d.p.ID)
-				dup = true
-				break
+			k := kept[i]
+			if !sameText(k.d, c.d) {
+				continue
 			}
+			if similar == nil {
+				similar = map[string][]string{}
+			}
+			if c.d.p.OwnerID != 0 && k.d.p.OwnerID == 0 {
+				kept[i], swapped = c, true
+				similar[c.d.p.ID] = append(similar[k.d.p.ID], k.d.p.ID)
+				delete(similar, k.d.p.ID)
+			} else {
+				similar[k.d.p.ID] = append(similar[k.d.p.ID], c.d.p.ID)
+			}
+			dup = true
+			break
 		}
 		if !dup {
 			kept = append(kept, c)
 		}
+	}
+	if swapped {
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].better(kept[j]) })
 	}
 	return kept, similar
 }

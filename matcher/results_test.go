@@ -120,3 +120,21 @@ func scores(ms []Match) []float64 {
 	}
 	return out
 }
+
+// Of near-duplicates, the one whose owner can answer stands for the
+// others even when another scores a little higher.
+func TestClaimedDuplicateStandsForTheOthers(t *testing.T) {
+	desc := "Dissolved oxygen sensor and aerator control for fish ponds, with alarms on the phone at night."
+	listed := offerOf("listed", "Fish pond aerator controller for night oxygen", desc)
+	claimed := offerOf("claimed", "Fish pond aerator controller", desc)
+	claimed.OwnerID = 42
+	ix := NewIndex(Default())
+	ix.Upsert(listed)
+	ix.Upsert(claimed)
+	need := Profile{ID: "n1", Kind: KindNeed, Status: StatusActive, Lang: LangEN,
+		Title: "Fish die at night in our ponds", Description: "Dissolved oxygen drops at night; we need aerator control."}
+	ms := ix.Rank(Query{Profile: need})
+	if len(ms) != 1 || ms[0].Profile.ID != "claimed" || !slices.Equal(ms[0].Similar, []string{"listed"}) {
+		t.Fatalf("ranking %v, similar %v, want claimed standing for listed", ids(ms), ms[0].Similar)
+	}
+}
