@@ -90,11 +90,14 @@ func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, 
 	case aRequestIntro:
 		return e.requestIntro(ctx, s, in, b.Value, out)
 	case aNotRelevant:
-		mine, _, err := e.ownedMatch(ctx, in.UserID, b.Value)
+		mine, theirs, err := e.ownedMatch(ctx, in.UserID, b.Value)
 		if err != nil {
 			return e.refused(l, err)
 		}
-		_ = mine
+		// Declined at once; the reason asked next is optional.
+		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, "", e.now()); err != nil {
+			return "", err
+		}
 		var row1, row2 []Choice
 		for i, r := range store.FeedbackReasons {
 			c := Choice{Label: tr(l, msg("reason_"+r)), Button: Action(aReason, b.Value+"."+r)}

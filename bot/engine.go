@@ -261,7 +261,10 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 		return p, nil, nil, err
 	}
 	e.ranker.Upsert(p)
-	q := matcher.Query{Profile: p, Limit: e.MatchLimit, MinScore: matcher.ShowMinScore}
+	q, err := e.shownQuery(ctx, p, e.MatchLimit)
+	if err != nil {
+		return p, nil, nil, err
+	}
 	matches := e.ranker.Rank(q)
 	var team *matcher.Team
 	if t, ok := e.ranker.Team(q); ok {
@@ -273,7 +276,6 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 			e.log.Warn("count matches shown failed", "err", err)
 		}
 	}
-	e.notifyCounterparts(ctx, p)
 	return p, matches, team, nil
 }
 
@@ -376,3 +378,18 @@ func (e *Engine) fail(ctx context.Context, chatID int64, lang matcher.Lang, out 
 		e.log.Warn("send error notice failed", "chat_id", chatID, "err", serr)
 	}
 }
+
+// shownQuery is matcher.ShownQuery on the engine's store: what the owner
+// of p is shown, without the counterparts they declined.
+func (e *Engine) shownQuery(ctx context.Context, p matcher.Profile, limit int) (matcher.Query, error) {
+	var d matcher.Declines = noDeclines{}
+	if e.Data != nil {
+		d = e.Data
+	}
+	return matcher.ShownQuery(ctx, d, p, limit)
+}
+
+// noDeclines is the Declines of an engine without stored data.
+type noDeclines struct{}
+
+func (noDeclines) Declined(context.Context, string) (map[string]bool, error) { return nil, nil }

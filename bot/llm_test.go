@@ -2,62 +2,20 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
 	"github.com/duijie/duijie/prompts/llmfake"
+	"github.com/duijie/duijie/prompts/openaiapi"
 )
-
-var descriptionRe = regexp.MustCompile(`(?s)<description>\n(.*)\n</description>`)
-
-// mirror is a model that reads a description as the offline normalizer
-// does and answers in the model's format, so that the transcripts'
-// scripted answers fit the questions it leads to.
-func mirror(c llmfake.Call) llmfake.Reply {
-	tax := matcher.Default()
-	m := descriptionRe.FindStringSubmatch(c.User())
-	if m == nil {
-		return llmfake.Reply{Content: "{}"}
-	}
-	kind := matcher.KindNeed
-	if strings.HasPrefix(c.User(), "A technology offer") {
-		kind = matcher.KindOffer
-	}
-	a := tax.Analyze(kind, m[1])
-	var en, zh []string
-	for _, id := range a.Concepts {
-		if con, ok := tax.Concept(id); ok {
-			en, zh = append(en, con.Label(matcher.LangEN)), append(zh, con.Label(matcher.LangZH))
-		}
-	}
-	ans := map[string]any{
-		"title": a.Title, "summary": "", "statement": "A technical " + string(kind) + " about " + strings.Join(en, ", ") + ".",
-		"domains": orEmpty(a.Domains), "concepts_en": orEmpty(en), "concepts_zh": orEmpty(zh), "keywords_en": []string{}, "keywords_zh": []string{},
-		"trl": a.TRL, "ip": "unknown", "modes": a.Modes, "region": a.Region, "budget": a.Budget, "deadline": a.Deadline,
-		"missing": a.Missing, "remarks": []string{},
-	}
-	b, _ := json.Marshal(ans)
-	return llmfake.Reply{Content: string(b)}
-}
-
-func orEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
 
 // llmEngine is testEngine with the model analyzer and embeddings on a
 // fake OpenAI server behind the real go-openai client.
@@ -66,7 +24,7 @@ func llmEngine(t *testing.T, opt prompts.AnalyzerOptions) (*Engine, *llmfake.Ser
 	e, st := testEngine(t)
 	fake := llmfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	client := prompts.NewOpenAI(prompts.ClientConfig{BaseURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	client := openaiapi.New(openaiapi.Config{BaseURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
 	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: 300 * time.Millisecond, Sleep: func(context.Context, time.Duration) error { return nil }}, log)
 	if opt.Model == "" {
 		opt.Model = "test-model"
@@ -86,7 +44,7 @@ func TestTranscriptsThroughModel(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			_, sections := readTranscript(t, file)
 			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
-			fake.Chat = mirror
+			fake.Chat = llmfake.Mirror
 			rec := &recorder{}
 			intakes, publishes := 0, 0
 			play(t, e, rec, sections["input"], func(b Button) {
@@ -169,7 +127,7 @@ func TestModelFailuresInTheDialog(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e, fake := llmEngine(t, tc.opt)
 			if tc.capUsed {
-				fake.Chat = mirror
+				fake.Chat = llmfake.Mirror
 				if _, err := e.analyzer.Analyze(context.Background(), matcher.AnalysisRequest{Kind: matcher.KindNeed, Text: "Our motors overheat in summer.", User: "100"}); err != nil {
 					t.Fatal(err)
 				}
@@ -262,86 +220,12 @@ func TestRemarkQuestions(t *testing.T) {
 	}
 }
 
-// TestNoIdentityInPrompts drives an intake over Telegram with the model
-// analyzer and checks every request the model server received: no
-// Telegram id, username or name of the user (even where the user typed
-// their id or @username), and none of the contact details the user typed.
-func TestNoIdentityInPrompts(t *testing.T) {
-	fake := tgfake.New(t)
-	e, llm := llmEngine(t, prompts.AnalyzerOptions{})
-	llm.Chat = mirror
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	_, st := testEngine(t)
-	tele, err := NewTelegram(ctx, TelegramOptions{
-		Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
-		HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
-	}, e, st, st, log)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := tele.Run(ctx); err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-	})
-	const id = 918273645
-	h := &tgHarness{t: t, fake: fake, chat: id, user: id}
-	h.say("/start", "Choose your language")
-	h.press("English", "What would you like to do?")
-	h.press("🏭 I have a technical need", "Describe your technical problem")
-	h.say("I am @user918273645, chat 918273645. Our hydraulic piston rods rust within months near the sea.", "Add more")
-	h.say("Call me on +86 139 1234 5678 or 13912345678, mail test.user@example.com, WeChat: testuser_918, see https://factory.example.com", "Add more")
-	h.press("✅ Done", "Question 1 of")
-	for range DefaultMaxQuestions {
-		last, _ := h.fake.LastMessage(h.chat)
-		if strings.Contains(last.Text, "please check") {
-			break
-		}
-		h.press("Skip", "")
-		h.fake.WaitFor(t, wait, func(tgfake.Call) bool {
-			m, _ := h.fake.LastMessage(h.chat)
-			return m.MessageID != last.MessageID
-		})
-	}
-	h.press("📣 Publish", "Published")
-
-	calls := llm.Calls()
-	if len(llm.ChatCalls()) != 1 || len(llm.EmbedCalls()) != 1 {
-		t.Fatalf("%d chat and %d embedding requests, want 1 and 1", len(llm.ChatCalls()), len(llm.EmbedCalls()))
-	}
-	for _, c := range calls {
-		body := string(c.Body)
-		var decoded any
-		if err := json.Unmarshal(c.Body, &decoded); err == nil {
-			b, _ := json.Marshal(decoded) // \u escapes undone
-			body += string(b)
-		}
-		for _, secret := range []string{"918273645", "user918273645", "Test User", "139 1234 5678", "13912345678", "test.user@example.com", "testuser_918", "factory.example.com"} {
-			if strings.Contains(body, secret) {
-				t.Errorf("a request to %s carries %q", c.Path, secret)
-			}
-		}
-		if !strings.Contains(body, "piston rods rust") {
-			t.Errorf("a request to %s lacks the description", c.Path)
-		}
-	}
-}
-
 // TestPublishEmbedding: a published profile carries its embedding; when
 // the embedding fails it is published without one.
 func TestPublishEmbedding(t *testing.T) {
 	for _, fail := range []bool{false, true} {
 		e, fake := llmEngine(t, prompts.AnalyzerOptions{})
-		fake.Chat = mirror
+		fake.Chat = llmfake.Mirror
 		if fail {
 			fake.EmbedFail = 503
 		}

@@ -127,11 +127,11 @@ func (e *Engine) profileAction(ctx context.Context, s *Session, in Incoming, b B
 // showMatches ranks a stored profile's counterparts, without the ones
 // its owner declined, and shows them with their buttons.
 func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Profile, chatID int64, out Sender) error {
-	declined, err := e.Data.Declined(ctx, p.ID)
+	q, err := e.shownQuery(ctx, p, e.MatchLimit)
 	if err != nil {
 		return err
 	}
-	ms := e.ranker.Rank(matcher.Query{Profile: p, Limit: e.MatchLimit, Exclude: declined, MinScore: matcher.ShowMinScore})
+	ms := e.ranker.Rank(q)
 	rows, err := e.matchButtons(ctx, p.ID, ms, l)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -9,9 +10,12 @@ import (
 	"github.com/duijie/duijie/store"
 )
 
-// New matches: when a profile is published or edited, the owners of its
-// best counterparts hear of it — at once, in a daily digest, or not at
-// all, as they chose in /settings, and at most DailyNoticeCap times a day.
+// New matches: when a profile is stored active (published or edited in
+// the chat, imported, uploaded by an organizer), the owners of its best
+// counterparts hear of it — at once, in a daily digest, or not at all, as
+// they chose in /settings, and at most DailyNoticeCap times a day. The
+// notices follow the change stream (WatchNewMatches): publishing does not
+// wait for them.
 
 // Notices is what new-match notices need of the store.
 type Notices interface {
@@ -35,13 +39,75 @@ const (
 	DailyNoticeCap = 5
 )
 
-// notifyCounterparts tells the owners of p's counterparts that p is a new
-// match for their profile. Failures are logged: publishing succeeded.
-func (e *Engine) notifyCounterparts(ctx context.Context, p matcher.Profile) {
+// ChangeStream is the change stream of stored profiles (store.Store).
+type ChangeStream interface {
+	// Changes waits up to block for entries after seq.
+	Changes(ctx context.Context, seq string, count int64, block time.Duration) ([]store.Change, error)
+	// Profile returns a stored profile, or store.ErrNotFound.
+	Profile(ctx context.Context, id string) (matcher.Profile, error)
+}
+
+// WatchNewMatches sends the new-match notices of every profile the change
+// stream announces after seq, until ctx ends, and returns the position it
+// reached. Run one watcher among replicas; a notice is queued once per
+// recipient and pair whatever replica sends it.
+func (e *Engine) WatchNewMatches(ctx context.Context, changes ChangeStream, seq string) string {
+	const block, pause = 2 * time.Second, time.Second
+	for ctx.Err() == nil {
+		cs, err := changes.Changes(ctx, seq, 100, block)
+		if err != nil {
+			if ctx.Err() == nil {
+				e.log.Warn("new-match watcher read failed", "err", err)
+				sleepCtx(ctx, pause)
+			}
+			continue
+		}
+		for _, c := range cs {
+			if ctx.Err() != nil {
+				return seq
+			}
+			seq = c.Seq
+			if c.Op != store.OpUpsert {
+				continue
+			}
+			p, err := changes.Profile(ctx, c.ID)
+			if err != nil {
+				if !errors.Is(err, store.ErrNotFound) {
+					e.log.Warn("new-match watcher load failed", "profile_id", c.ID, "err", err)
+				}
+				continue
+			}
+			if p.Status == matcher.StatusActive {
+				e.NotifyCounterparts(ctx, p)
+			}
+		}
+	}
+	return seq
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// NotifyCounterparts tells the owners of p's counterparts that p is a new
+// match for their profile. Failures are logged.
+func (e *Engine) NotifyCounterparts(ctx context.Context, p matcher.Profile) {
 	if e.Data == nil || e.Notices == nil || e.Messenger == nil {
 		return
 	}
-	ms := e.ranker.Rank(matcher.Query{Profile: p, Limit: maxFanout, MinScore: NotifyMinScore})
+	q, err := e.shownQuery(ctx, p, maxFanout)
+	if err != nil {
+		e.log.Warn("new-match notices failed", "profile_id", p.ID, "err", err)
+		return
+	}
+	q.MinScore = NotifyMinScore
+	ms := e.ranker.Rank(q)
 	told := 0
 	for _, m := range ms {
 		c := m.Profile

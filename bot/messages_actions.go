@@ -5,14 +5,14 @@ package bot
 var actionTexts = map[msg][2]string{
 	"btn_intro":         {"🤝 %d Request intro", "🤝 %d 请求对接"},
 	"btn_not_relevant":  {"👎 %d Not relevant", "👎 %d 不相关"},
-	"why_not_relevant":  {"Why is it not relevant? It will not be shown to you again.", "为什么不相关？以后不会再向您推荐它。"},
+	"why_not_relevant":  {"It will not be shown for this profile again. Why is it not relevant? (optional)", "以后不会再为这个档案推荐它。为什么不相关？（可选）"},
 	"reason_early":      {"Too early", "技术太早期"},
 	"reason_costly":     {"Too costly", "成本太高"},
 	"reason_field":      {"Wrong field", "领域不对"},
 	"reason_competitor": {"Competitor", "竞争对手"},
 	"reason_other":      {"Other", "其他原因"},
 	"feedback_thanks":   {"Thanks", "谢谢"},
-	"feedback_noted":    {"Noted — it will not be shown again, and the ranking learns from it.", "已记录——以后不再推荐，匹配也会参考您的反馈。"},
+	"feedback_noted":    {"Noted, thank you. This match will not come back.", "已记录，谢谢。这个匹配不会再出现。"},
 	"saved":             {"Saved", "已保存"},
 	"gone_toast":        {"That is no longer available", "内容已不存在"},
 

@@ -1,9 +1,10 @@
 // Package bot owns Duijie's conversation: the dialog as a pure step from
 // (session, input) to (session, effects), the engine that performs the
 // effects against the store, the normalizer and the match index, and the
-// adapters that carry it over Telegram and a console.
+// console adapter. The Telegram adapter is bot/telegram; notification
+// delivery is bot/notify.
 //
-// Telegram SDK types stay in telegram.go; Redis is reached only through
+// It imports no Telegram or Redis client: Redis is reached only through
 // the small interfaces declared in engine.go.
 package bot
 

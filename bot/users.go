@@ -8,6 +8,11 @@ import (
 	"github.com/duijie/duijie/store"
 )
 
+// UserToucher records who wrote to the bot.
+type UserToucher interface {
+	TouchUser(ctx context.Context, u store.User) error
+}
+
 // CachedUsers records users through next, skipping a user seen within
 // touchEvery with the same name, username and language: a chat's stream
 // of messages costs one write, not one per message.

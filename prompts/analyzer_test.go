@@ -1,4 +1,4 @@
-package prompts
+package prompts_test
 
 import (
 	"context"
@@ -13,7 +13,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/prompts"
 	"github.com/duijie/duijie/prompts/llmfake"
+	"github.com/duijie/duijie/prompts/openaiapi"
 	"github.com/duijie/duijie/store"
 	"github.com/duijie/duijie/store/storetest"
 )
@@ -52,18 +54,18 @@ func (c *clock) Advance(d time.Duration) {
 // sleeps of the backoff recorded instead of slept.
 type harness struct {
 	fake   *llmfake.Server
-	an     *Analyzer
-	guard  *Guard
+	an     *prompts.Analyzer
+	guard  *prompts.Guard
 	clock  *clock
 	mu     sync.Mutex
 	sleeps []time.Duration
 }
 
 type setup struct {
-	guard    GuardOptions
-	analyzer AnalyzerOptions
-	cache    Cache
-	caps     Caps
+	guard    prompts.GuardOptions
+	analyzer prompts.AnalyzerOptions
+	cache    prompts.Cache
+	caps     prompts.Caps
 }
 
 func newHarness(t *testing.T, s setup) *harness {
@@ -82,7 +84,7 @@ func newHarness(t *testing.T, s setup) *harness {
 		return ctx.Err()
 	}
 	log := testLog(t)
-	h.guard = NewGuard(g, log)
+	h.guard = prompts.NewGuard(g, log)
 	opt := s.analyzer
 	if opt.Model == "" {
 		opt.Model = "test-model"
@@ -91,8 +93,8 @@ func newHarness(t *testing.T, s setup) *harness {
 		opt.Budget = 10 * time.Second
 	}
 	opt.Now = h.clock.Now
-	client := NewOpenAI(ClientConfig{APIKey: "sk-test", BaseURL: h.fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
-	h.an = NewAnalyzer(client, h.guard, matcher.Default(), s.cache, s.caps, opt, log)
+	client := openaiapi.New(openaiapi.Config{APIKey: "sk-test", BaseURL: h.fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	h.an = prompts.NewAnalyzer(client, h.guard, matcher.Default(), s.cache, s.caps, opt, log)
 	return h
 }
 
@@ -193,7 +195,7 @@ func TestFailures(t *testing.T) {
 			calls: 3, sleeps: 2},
 		{name: "500 then success", replies: []llmfake.Reply{llmfake.Error(500, "oops", ""), good}, calls: 2, fromModel: true, sleeps: 1},
 		{name: "hang past the deadline", replies: []llmfake.Reply{{Hang: true}, {Hang: true}, {Hang: true}},
-			setup: setup{guard: GuardOptions{Timeout: 150 * time.Millisecond}}, calls: 3, sleeps: 2},
+			setup: setup{guard: prompts.GuardOptions{Timeout: 150 * time.Millisecond}}, calls: 3, sleeps: 2},
 		{name: "400 is not retried", replies: []llmfake.Reply{llmfake.Error(400, "bad request", "messages")}, calls: 1},
 		{name: "401 is not retried", replies: []llmfake.Reply{llmfake.Error(401, "Incorrect API key provided", "")}, calls: 1},
 		{name: "404 is not retried", replies: []llmfake.Reply{llmfake.Error(404, "The model does not exist", "model")}, calls: 1},
@@ -296,7 +298,7 @@ func TestFormatFallbackSticks(t *testing.T) {
 // TestRequestShape checks what goes over the wire: the model, the strict
 // schema, the key, a token limit, and the description only as data.
 func TestRequestShape(t *testing.T) {
-	h := newHarness(t, setup{analyzer: AnalyzerOptions{Model: "qwen-plus"}})
+	h := newHarness(t, setup{analyzer: prompts.AnalyzerOptions{Model: "qwen-plus"}})
 	h.fake.Push(good)
 	h.analyze(t, matcher.KindNeed, matcher.LangZH, stripNeed+" 联系我：13912345678，微信 zhang_san88，@zhangsan_factory", "u1")
 	c := h.fake.ChatCalls()[0]
@@ -315,8 +317,8 @@ func TestRequestShape(t *testing.T) {
 	if err := json.Unmarshal(c.Body, &body); err != nil {
 		t.Fatal(err)
 	}
-	if body.Model != "qwen-plus" || body.MaxTokens != DefaultMaxTokens || !body.ResponseFormat.JSONSchema.Strict ||
-		body.ResponseFormat.JSONSchema.Name != schemaName || len(body.ResponseFormat.JSONSchema.Schema) < 100 {
+	if body.Model != "qwen-plus" || body.MaxTokens != prompts.DefaultMaxTokens || !body.ResponseFormat.JSONSchema.Strict ||
+		body.ResponseFormat.JSONSchema.Name != prompts.SchemaName || len(body.ResponseFormat.JSONSchema.Schema) < 100 {
 		t.Errorf("request = %s", c.Body)
 	}
 	if got := c.Header.Get("Authorization"); got != "Bearer sk-test" {
@@ -339,7 +341,7 @@ func TestRequestShape(t *testing.T) {
 // offline reading is used at once; after the cooldown one probe goes out,
 // and a good answer closes the breaker.
 func TestBreaker(t *testing.T) {
-	h := newHarness(t, setup{guard: GuardOptions{Attempts: 1, BreakerFailures: 2, BreakerCooldown: time.Minute}})
+	h := newHarness(t, setup{guard: prompts.GuardOptions{Attempts: 1, BreakerFailures: 2, BreakerCooldown: time.Minute}})
 	h.fake.Push(llmfake.Error(503, "down", ""), llmfake.Error(503, "down", ""), llmfake.Error(503, "still down", ""))
 	calls := func() int { return len(h.fake.ChatCalls()) }
 	for i, want := range []int{1, 2, 2} {
@@ -396,7 +398,7 @@ func TestCache(t *testing.T) {
 		t.Errorf("%d calls, want 3 (another kind and another text are not the same question)", n)
 	}
 	// Unusable answers are not cached.
-	h2 := newHarness(t, setup{cache: st, analyzer: AnalyzerOptions{Model: "other-model"}})
+	h2 := newHarness(t, setup{cache: st, analyzer: prompts.AnalyzerOptions{Model: "other-model"}})
 	h2.fake.Push(llmfake.Reply{Content: "no"}, llmfake.Reply{Content: "no"}, good)
 	h2.analyze(t, matcher.KindNeed, matcher.LangZH, stripNeed, "u1")
 	if a := h2.analyze(t, matcher.KindNeed, matcher.LangZH, stripNeed, "u1"); a.PromptVersion == "" || len(h2.fake.ChatCalls()) != 3 {
@@ -409,7 +411,7 @@ func TestCache(t *testing.T) {
 // day counts afresh.
 func TestCaps(t *testing.T) {
 	st := redisStore(t)
-	h := newHarness(t, setup{caps: st, analyzer: AnalyzerOptions{UserCap: 2, GlobalCap: 3}})
+	h := newHarness(t, setup{caps: st, analyzer: prompts.AnalyzerOptions{UserCap: 2, GlobalCap: 3}})
 	h.fake.Chat = func(llmfake.Call) llmfake.Reply { return good }
 	type res struct {
 		Model  bool
@@ -435,8 +437,8 @@ func TestCaps(t *testing.T) {
 
 func TestEmbeddings(t *testing.T) {
 	fake := llmfake.New(t)
-	guard := NewGuard(GuardOptions{Timeout: 2 * time.Second}, testLog(t))
-	emb := NewEmbeddings(NewOpenAI(ClientConfig{BaseURL: fake.URL()}), guard, "bge-m3", 2, testLog(t))
+	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: 2 * time.Second}, testLog(t))
+	emb := prompts.NewEmbeddings(openaiapi.New(openaiapi.Config{BaseURL: fake.URL()}), guard, "bge-m3", 2, testLog(t))
 	texts := []string{"laser cladding", "激光熔覆 联系 13800138000", "vibration sensors", "振动传感器", ""}
 	vs, err := emb.Embed(context.Background(), texts)
 	if err != nil {

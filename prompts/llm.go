@@ -90,7 +90,7 @@ func (e *StatusError) Error() string {
 var (
 	// ErrBadReply is a reply that is not a readable completion.
 	ErrBadReply = errors.New("unreadable reply from the model server")
-	// ErrReplyTooLarge is a reply longer than MaxReplyBytes.
+	// ErrReplyTooLarge is a reply longer than the adapter reads.
 	ErrReplyTooLarge = errors.New("reply from the model server too large")
 	// ErrBreakerOpen is returned without a call while the circuit breaker
 	// keeps the server at rest after repeated failures.

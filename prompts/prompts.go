@@ -1,11 +1,11 @@
 // Package prompts is everything Duijie asks a language model: the prompt
 // templates (embedded, parsed once, one typed render function each), the
-// JSON schema of the answer, the go-openai adapter that talks to any
-// server speaking the Chat Completions API, and the Analyzer that turns a
-// description into a validated matcher.Analysis with retries, a circuit
+// JSON schema of the answer, the Chatter and Embedder a model server is
+// reached through (implemented by openaiapi), and the Analyzer that turns
+// a description into a validated matcher.Analysis with retries, a circuit
 // breaker, a cache, daily caps and the offline normalizer as fallback.
 //
-// go-openai types stay in openai.go. Validation of what a model returns
+// No SDK types live here. Validation of what a model returns
 // lives in matcher (Analysis.Validate); this package decodes and asks
 // again. It must not import bot, store or Telegram packages.
 package prompts

@@ -18,6 +18,8 @@ type ReportSource interface {
 	// IntrosOf returns the introductions a profile takes part in, in
 	// every state; none for an unknown profile.
 	IntrosOf(ctx context.Context, profileID string) ([]store.Intro, error)
+	// Declined returns the counterparts the owner of a profile declined.
+	Declined(ctx context.Context, profileID string) (map[string]bool, error)
 }
 
 // Matcher ranks offers for a need and proposes linkage teams.
@@ -133,7 +135,10 @@ func Build(ctx context.Context, src ReportSource, m Matcher, tax *matcher.Taxono
 			return nil, err
 		}
 		nr := NeedReport{Need: p}
-		q := matcher.Query{Profile: p, Limit: TopOffers, MinScore: matcher.ShowMinScore}
+		q, err := matcher.ShownQuery(ctx, src, p, TopOffers)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
 		for _, mt := range m.Rank(q) {
 			nr.Offers = append(nr.Offers, OfferMatch{Offer: mt.Profile, Score: mt.Score,
 				Reason: tax.Explain(mt, matcher.KindNeed, r.Lang).Reason})

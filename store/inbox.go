@@ -68,16 +68,18 @@ type InboxEntry struct {
 }
 
 // ClaimInbox makes consumer the owner of every entry of the shard that
-// was handed out and not acked — by a holder of the shard's lease that
-// died. Call it after taking the lease, then read with pending set.
-func (s *Store) ClaimInbox(ctx context.Context, shard int, consumer string) error {
+// was handed out, not acked, and idle for at least minIdle — by a holder
+// of the shard's lease that died. Call it after taking the lease, with
+// the lease's TTL as minIdle, then read with pending set: an entry handed
+// out less than a lease ago may still be in the hands of a live holder.
+func (s *Store) ClaimInbox(ctx context.Context, shard int, consumer string, minIdle time.Duration) error {
 	key := s.k.inbox(shard)
 	if err := s.rdb.XGroupCreateMkStream(ctx, key, inboxGroup, "0").Err(); err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
 		return fmt.Errorf("inbox %d: create group: %w", shard, err)
 	}
 	for start := "0-0"; ; {
 		_, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: key, Group: inboxGroup, Consumer: consumer,
-			Start: start, Count: 100}).Result()
+			MinIdle: minIdle, Start: start, Count: 100}).Result()
 		if err != nil {
 			return fmt.Errorf("inbox %d: claim: %w", shard, err)
 		}

@@ -23,16 +23,26 @@ func TestInbox(t *testing.T) {
 			if _, err := s.PushUpdate(ctx, chat, 8, []byte(`{"update_id":8}`)); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.ClaimInbox(ctx, shard, "a"); err != nil {
+			if err := s.ClaimInbox(ctx, shard, "a", time.Minute); err != nil {
 				t.Fatal(err)
 			}
 			got, err := s.ReadInbox(ctx, shard, "a", 1, 100*time.Millisecond, false)
 			if err != nil || len(got) != 1 || string(got[0].Update) != `{"update_id":7}` {
 				t.Fatalf("read = %q, %v", got, err)
 			}
-			// Consumer a dies before acking; b takes the shard over and gets
-			// update 7 again, then 8, in order.
-			if err := s.ClaimInbox(ctx, shard, "b"); err != nil {
+			// b takes the lease while a may still be alive: what a was handed
+			// less than minIdle ago stays a's.
+			if err := s.ClaimInbox(ctx, shard, "b", time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if pend, err := s.ReadInbox(ctx, shard, "b", 10, 0, true); err != nil || len(pend) != 0 {
+				t.Fatalf("b claimed an entry a got just now: %q, %v", pend, err)
+			}
+			// Consumer a dies before acking; once the entry has been idle
+			// long enough b takes it over and gets update 7 again, then 8,
+			// in order.
+			time.Sleep(20 * time.Millisecond)
+			if err := s.ClaimInbox(ctx, shard, "b", 10*time.Millisecond); err != nil {
 				t.Fatal(err)
 			}
 			pend, err := s.ReadInbox(ctx, shard, "b", 10, 0, true)

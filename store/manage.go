@@ -59,15 +59,22 @@ func (s *Store) MatchToken(ctx context.Context, tok string) (mine, theirs string
 var FeedbackReasons = []string{"early", "costly", "field", "competitor", "other"}
 
 // DeclineMatch records that the owner of mine finds theirs not relevant,
-// and why: the pair never comes back to mine, and the reason is counted.
+// and why: the pair never comes back to mine, and a reason is counted.
+// An empty reason declines without one (the 👎 press itself); a reason
+// given afterwards replaces it.
 func (s *Store) DeclineMatch(ctx context.Context, mine, theirs, reason string, now time.Time) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, s.k.declined(mine), theirs)
-		p.HSet(ctx, s.k.feedback(), mine+"|"+theirs, reason)
+		if reason != "" {
+			p.HSet(ctx, s.k.feedback(), mine+"|"+theirs, reason)
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("decline %s for %s: %w", theirs, mine, err)
+	}
+	if reason == "" {
+		return nil
 	}
 	return s.Count(ctx, "feedback_"+reason, now)
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/demo"
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts"
+	"github.com/duijie/duijie/prompts/openaiapi"
 	"github.com/duijie/duijie/store"
 )
 
@@ -117,7 +119,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // openLLM connects the model server: the analyzer with the store as its
 // cache and caps, and embeddings when a model for them is named.
 func (a *App) openLLM(c LLMConfig) {
-	client := prompts.NewOpenAI(prompts.ClientConfig{APIKey: c.APIKey, BaseURL: c.BaseURL, Azure: c.Azure, APIVersion: c.APIVersion})
+	client := openaiapi.New(openaiapi.Config{APIKey: c.APIKey, BaseURL: c.BaseURL, Azure: c.Azure, APIVersion: c.APIVersion})
 	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: c.Timeout}, a.log)
 	a.llm = prompts.NewAnalyzer(client, guard, a.Tax, a.Store, a.Store, prompts.AnalyzerOptions{
 		Model: c.Model, Budget: c.Budget(), UserCap: c.UserCap, GlobalCap: c.GlobalCap,
@@ -200,6 +202,20 @@ func (a *App) embed(ctx context.Context, ps []matcher.Profile) {
 func (a *App) FollowChanges(ctx context.Context) {
 	a.Store.Follow(ctx, a.changesFrom, a.Index, a.log)
 }
+
+// WatchNewMatches sends the new-match notices of the profiles stored
+// after the index was built, until ctx ends, while replica holds the
+// notices lease.
+func (a *App) WatchNewMatches(ctx context.Context, replica string) {
+	seq := a.changesFrom
+	l := lease.Lease{Store: a.Store, Name: noticesLease, Holder: replica, Log: a.log}
+	l.Hold(ctx, func(lctx context.Context) {
+		seq = a.Engine.WatchNewMatches(lctx, a.Store, seq)
+	})
+}
+
+// noticesLease makes one replica the sender of new-match notices.
+const noticesLease = "notices"
 
 // Close disconnects from Redis and stops the embedded store.
 func (a *App) Close() {

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/bot/notify"
+	"github.com/duijie/duijie/bot/telegram"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
@@ -84,12 +86,12 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	// Notifications (new matches, introductions, contacts) go through the
 	// durable outbox and one paced broadcast sender; direct replies do not
 	// wait behind them.
-	api, err := bot.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+	api, err := telegram.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
 	if err != nil {
 		return err
 	}
-	bc := bot.NewBroadcaster(api, app.Store, bot.BroadcasterOptions{Metrics: m}, log)
-	tele, err := bot.NewTelegram(ctx, bot.TelegramOptions{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
+	bc := notify.NewBroadcaster(api, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
+	tele, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
 		Admins: cfg.AdminIDs},
 		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
@@ -97,7 +99,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		return err
 	}
 	app.Engine.Metrics = m
-	app.Engine.Messenger = bot.OutboxMessenger{Outbox: app.Store, Metrics: m}
+	app.Engine.Messenger = notify.OutboxMessenger{Outbox: app.Store, Metrics: m}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
 	if name, err := tele.Username(ctx); err == nil {
 		app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
@@ -107,10 +109,11 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go app.FollowChanges(follow)
+	go app.WatchNewMatches(follow, cfg.Replica)
 	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// A stable consumer name lets a restarted replica take back at once what
 	// it had in hand when it stopped.
-	notifier := bot.NewNotifier(app.Store, bc, bot.NotifierOptions{Consumer: cfg.Replica, Leases: app.Store, Metrics: m}, log)
+	notifier := notify.NewNotifier(app.Store, bc, notify.NotifierOptions{Consumer: cfg.Replica, Leases: app.Store, Metrics: m}, log)
 	notified := make(chan struct{})
 	go func() {
 		defer close(notified)
@@ -182,6 +185,9 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	console := bot.NewConsole(app.Engine, stdin, stdout)
 	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go app.WatchNewMatches(watch, "console")
 	return console.Run(ctx)
 }
 
@@ -356,7 +362,10 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if *lang != "" {
 		l = matcher.ParseLang(*lang)
 	}
-	q := matcher.Query{Profile: p, Limit: *top, MinScore: matcher.ShowMinScore}
+	q, err := matcher.ShownQuery(ctx, app.Store, p, *top)
+	if err != nil {
+		return err
+	}
 	matches := app.Index.Rank(q)
 	team, hasTeam := app.Index.Team(q)
 	if *asJSON {

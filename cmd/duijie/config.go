@@ -61,7 +61,7 @@ type LLMConfig struct {
 	Model          string        // OPENAI_MODEL; default DefaultLLMModel (with Azure: the deployment name)
 	EmbeddingModel string        // OPENAI_EMBEDDING_MODEL; empty: no embeddings
 	Azure          bool          // OPENAI_API_TYPE=azure
-	APIVersion     string        // OPENAI_API_VERSION, Azure only; default prompts.DefaultAzureAPIVersion
+	APIVersion     string        // OPENAI_API_VERSION, Azure only; default openaiapi.DefaultAzureAPIVersion
 	Timeout        time.Duration // LLM_TIMEOUT, one call; default prompts.DefaultTimeout
 	UserCap        int           // LLM_DAILY_USER_CAP, model calls per user and day; default DefaultLLMUserCap; 0: no cap
 	GlobalCap      int           // LLM_DAILY_GLOBAL_CAP, model calls per day in all; default DefaultLLMGlobalCap; 0: no cap

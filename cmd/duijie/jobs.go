@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/store"
 )
 
@@ -31,33 +32,34 @@ func nextDigest(t time.Time) time.Time {
 	return d
 }
 
-// runJobs runs the periodic jobs until ctx ends.
+// runJobs runs the periodic jobs until ctx ends, while this replica
+// holds the jobs lease; a job under way stops when the lease is lost.
 func runJobs(ctx context.Context, e *bot.Engine, st *store.Store, me string, ttl time.Duration, log *slog.Logger) {
 	digestAt := nextDigest(time.Now())
-	tick := time.NewTicker(time.Minute)
-	defer tick.Stop()
 	nextExpiry := time.Now()
-	for {
-		if held, err := st.Lease(ctx, jobsLease, me, jobsTTL); err == nil && held {
+	l := lease.Lease{Store: st, Name: jobsLease, Holder: me, TTL: jobsTTL, Log: log}
+	l.Hold(ctx, func(lctx context.Context) {
+		tick := time.NewTicker(time.Minute)
+		defer tick.Stop()
+		for {
 			now := time.Now()
 			if !now.Before(nextExpiry) {
-				if err := e.ExpireProfiles(ctx, ttl); err != nil && ctx.Err() == nil {
+				if err := e.ExpireProfiles(lctx, ttl); err != nil && lctx.Err() == nil {
 					log.Warn("jobs expire profiles failed", "err", err)
 				}
 				nextExpiry = now.Add(expiryEvery)
 			}
 			if !now.Before(digestAt) {
-				if err := e.SendDigests(ctx); err != nil && ctx.Err() == nil {
+				if err := e.SendDigests(lctx); err != nil && lctx.Err() == nil {
 					log.Warn("jobs digests failed", "err", err)
 				}
 				digestAt = nextDigest(now)
 			}
+			select {
+			case <-lctx.Done():
+				return
+			case <-tick.C:
+			}
 		}
-		select {
-		case <-ctx.Done():
-			st.ReleaseLease(context.WithoutCancel(ctx), jobsLease, me)
-			return
-		case <-tick.C:
-		}
-	}
+	})
 }

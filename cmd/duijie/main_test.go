@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+
+	"github.com/duijie/duijie/store"
 )
 
 // runCLI runs one subcommand against the Redis at url.
@@ -74,6 +76,23 @@ func TestImportMatchExport(t *testing.T) {
 	}
 	if len(res.Matches) == 0 || res.Matches[0].ID != "o-clad" || res.Matches[0].Reason == "" {
 		t.Errorf("match ranked %+v, want o-clad first with a reason", res.Matches)
+	}
+	// The need's owner declines o-clad (👎): match ranks as the bot does.
+	ctx := context.Background()
+	rdb, err := store.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	if err := store.New(rdb, "").DeclineMatch(ctx, "n-rust", "o-clad", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err = runCLI(t, url, "match", "--profile", "n-rust", "--json", "--top", "2")
+	if err != nil {
+		t.Fatalf("match after a decline: %v\n%s", err, errOut)
+	}
+	if strings.Contains(out, `"o-clad"`) {
+		t.Errorf("match shows the declined offer:\n%s", out)
 	}
 
 	exp := filepath.Join(dir, "all.csv")

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/duijie/duijie/internal/tgfake"
 )
@@ -175,7 +174,11 @@ func TestServeOrganizers(t *testing.T) {
 	expect(7002, 0, "is yours now")
 	fake.SendText(7003, 7003, "/start "+payload)
 	expect(7003, 0, "already used")
-	var m models.Message
+	var m struct {
+		Document *struct {
+			FileName string `json:"file_name"`
+		} `json:"document"`
+	}
 	if err := calls[n].Result(&m); err != nil || m.Document == nil || !strings.HasPrefix(m.Document.FileName, "duijie-claims-") {
 		t.Errorf("claim list sent as %+v, %v", m.Document, err)
 	}

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
 )
@@ -37,27 +38,36 @@ func startTelegram(t *testing.T) *tgHarness {
 
 // startTelegramOn runs the real bot client on engine e and store st
 // against a fake Bot API server until the test ends.
-func startTelegramOn(t testing.TB, e *Engine, st *store.Store) *tgHarness {
+func startTelegramOn(t testing.TB, e *bot.Engine, st *store.Store) *tgHarness {
 	t.Helper()
 	fake := tgfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	tele, err := NewTelegram(ctx, TelegramOptions{
+	tele, err := New(ctx, Options{
 		Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
-	}, e, st, NewCachedUsers(st), log)
+	}, e, st, bot.NewCachedUsers(st), log)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
-	e.Messenger = DirectMessenger{tele}
+	e.Messenger = bot.DirectMessenger{Sender: tele}
+	seq, err := st.LastChange(ctx)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		if err := tele.Run(ctx); err != nil {
 			t.Errorf("Run: %v", err)
 		}
+	}()
+	go func() {
+		defer wg.Done()
+		e.WatchNewMatches(ctx, st, seq)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -140,7 +150,7 @@ func TestTelegramIntake(t *testing.T) {
 		t.Fatalf("question without buttons: %q", q.Text)
 	}
 	// Skip questions until the summary card shows.
-	for i := 0; i < DefaultMaxQuestions; i++ {
+	for i := 0; i < bot.DefaultMaxQuestions; i++ {
 		last, _ := h.fake.LastMessage(h.chat)
 		if strings.Contains(last.Text, "please check") {
 			break
@@ -275,21 +285,4 @@ func TestTelegramForeignPress(t *testing.T) {
 		t.Errorf("foreign press produced %d messages", got-n)
 	}
 	h.press("English", "What would you like to do?")
-}
-
-func TestSplitText(t *testing.T) {
-	para := strings.Repeat("字", 3000)
-	text := para + "\n\n" + para + "\n\n" + strings.Repeat("😀", 3000)
-	parts := splitText(text, maxMessageUTF16)
-	if strings.Join(parts, "") != strings.ReplaceAll(text, "\n\n", "") {
-		t.Errorf("splitting lost or changed text")
-	}
-	for i, p := range parts {
-		if n := utf16Len(p); n > maxMessageUTF16 || n == 0 {
-			t.Errorf("part %d has %d UTF-16 units", i, n)
-		}
-	}
-	if len(parts) != 4 {
-		t.Errorf("got %d parts, want 4 (two paragraphs, emoji split in two)", len(parts))
-	}
 }

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/store"
 )
 
@@ -28,22 +29,13 @@ import (
 // Inbox stores webhook updates until they are handled.
 type Inbox interface {
 	PushUpdate(ctx context.Context, chatID, updateID int64, update []byte) (bool, error)
-	ClaimInbox(ctx context.Context, shard int, consumer string) error
+	ClaimInbox(ctx context.Context, shard int, consumer string, minIdle time.Duration) error
 	ReadInbox(ctx context.Context, shard int, consumer string, count int64, block time.Duration, pending bool) ([]store.InboxEntry, error)
 	AckInbox(ctx context.Context, shard int, entryID string) error
 }
 
-// Leaser hands out exclusive, renewable roles.
-type Leaser interface {
-	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	LeaseHolder(ctx context.Context, name string) (string, error)
-	ReleaseLease(ctx context.Context, name, holder string) error
-}
-
 // Timing of leases and inbox reads.
 const (
-	leaseTTL       = 15 * time.Second
-	leaseRenew     = 5 * time.Second
 	inboxBlock     = 2 * time.Second
 	inboxBatch     = 32
 	maxUpdateBytes = 1 << 20
@@ -51,7 +43,7 @@ const (
 )
 
 // replicaName names this process among replicas.
-func (t *Telegram) replicaName() string {
+func (t *Bot) replicaName() string {
 	if t.opt.Replica != "" {
 		return t.opt.Replica
 	}
@@ -60,7 +52,7 @@ func (t *Telegram) replicaName() string {
 }
 
 // WebhookHandler receives Telegram's webhook calls.
-func (t *Telegram) WebhookHandler() http.Handler {
+func (t *Bot) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -105,7 +97,7 @@ func (t *Telegram) WebhookHandler() http.Handler {
 // RunWebhook registers the webhook and the command menu, then consumes
 // the inbox shards this replica can lease until ctx ends. The caller
 // serves WebhookHandler.
-func (t *Telegram) RunWebhook(ctx context.Context) error {
+func (t *Bot) RunWebhook(ctx context.Context) error {
 	if t.opt.Inbox == nil || t.opt.Leases == nil {
 		return fmt.Errorf("webhook mode needs an inbox and leases")
 	}
@@ -139,45 +131,37 @@ func (t *Telegram) RunWebhook(ctx context.Context) error {
 }
 
 // consumeShard handles one inbox shard while this replica holds its lease.
-func (t *Telegram) consumeShard(ctx context.Context, shard int) {
-	name, me := store.InboxLease(shard), t.replicaName()
-	defer t.opt.Leases.ReleaseLease(context.WithoutCancel(ctx), name, me)
-	for ctx.Err() == nil {
-		held, err := t.opt.Leases.Lease(ctx, name, me, leaseTTL)
-		if err != nil || !held {
-			if err != nil && ctx.Err() == nil {
-				t.log.Warn("inbox lease failed", "shard", shard, "err", err)
+func (t *Bot) consumeShard(ctx context.Context, shard int) {
+	me := t.replicaName()
+	l := lease.Lease{Store: t.opt.Leases, Name: store.InboxLease(shard), Holder: me, TTL: t.opt.LeaseTTL, Log: t.log}
+	l.Hold(ctx, func(lctx context.Context) {
+		// Entries a dead holder was handed and never acked are taken
+		// over; those idle less than a lease were handed out under a
+		// lease that may still be alive.
+		if err := t.opt.Inbox.ClaimInbox(lctx, shard, me, t.opt.LeaseTTL); err != nil {
+			if lctx.Err() == nil {
+				t.log.Warn("inbox claim failed", "shard", shard, "err", err)
+				sleep(lctx, t.opt.LeaseTTL/3)
 			}
-			sleep(ctx, leaseRenew)
-			continue
+			return
 		}
-		if err := t.opt.Inbox.ClaimInbox(ctx, shard, me); err != nil {
-			t.log.Warn("inbox claim failed", "shard", shard, "err", err)
-			sleep(ctx, leaseRenew)
-			continue
-		}
-		t.drainShard(ctx, shard, name, me)
-	}
+		t.drainShard(lctx, shard)
+	})
 }
 
-// drainShard reads and handles a leased shard, renewing the lease, until
-// the lease is lost or ctx ends.
-func (t *Telegram) drainShard(ctx context.Context, shard int, name, me string) {
+// drainShard reads and handles a leased shard until lctx, the lease's
+// work context, ends. An update in hand runs to its end when shutdown
+// begins, and is cut off when the lease is lost, so that no other
+// replica handles it while this one still does.
+func (t *Bot) drainShard(lctx context.Context, shard int) {
+	me := t.replicaName()
 	pending := true // first what a dead holder (or this one) left unacked
-	renewed := time.Now()
-	for ctx.Err() == nil {
-		if time.Since(renewed) >= leaseRenew {
-			held, err := t.opt.Leases.Lease(ctx, name, me, leaseTTL)
-			if err != nil || !held {
-				return
-			}
-			renewed = time.Now()
-		}
-		entries, err := t.opt.Inbox.ReadInbox(ctx, shard, me, inboxBatch, inboxBlock, pending)
+	for lctx.Err() == nil {
+		entries, err := t.opt.Inbox.ReadInbox(lctx, shard, me, inboxBatch, inboxBlock, pending)
 		if err != nil {
-			if ctx.Err() == nil {
+			if lctx.Err() == nil {
 				t.log.Warn("inbox read failed", "shard", shard, "err", err)
-				sleep(ctx, time.Second)
+				sleep(lctx, time.Second)
 			}
 			continue
 		}
@@ -186,57 +170,29 @@ func (t *Telegram) drainShard(ctx context.Context, shard int, name, me string) {
 			continue
 		}
 		for _, e := range entries {
-			if ctx.Err() != nil {
+			if lctx.Err() != nil {
 				return // the rest stays pending for the next holder
-			}
-			if time.Since(renewed) >= leaseRenew {
-				held, err := t.opt.Leases.Lease(ctx, name, me, leaseTTL)
-				if err != nil || !held {
-					return
-				}
-				renewed = time.Now()
 			}
 			var u models.Update
 			if err := json.Unmarshal(e.Update, &u); err == nil {
-				// The update runs to its end even when shutdown begins.
-				hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opt.UpdateTimeout)
+				hctx, cancel := context.WithTimeout(context.WithoutCancel(lctx), t.opt.UpdateTimeout)
+				stop := context.AfterFunc(lctx, func() {
+					if lease.Lost(lctx) {
+						cancel()
+					}
+				})
 				t.handle(hctx, &u, false)
+				stop()
 				cancel()
+				if lease.Lost(lctx) {
+					return // not acked: the next holder handles it
+				}
 			}
-			if err := t.opt.Inbox.AckInbox(context.WithoutCancel(ctx), shard, e.ID); err != nil {
+			if err := t.opt.Inbox.AckInbox(context.WithoutCancel(lctx), shard, e.ID); err != nil {
 				t.log.Warn("inbox ack failed", "shard", shard, "err", err)
 			}
 		}
 	}
-}
-
-// holdPollerLease makes this process the only long poller of the bot
-// among those sharing the store, renewing the lease until stop is called.
-func (t *Telegram) holdPollerLease(ctx context.Context) (stop func(), err error) {
-	me := t.replicaName()
-	held, err := t.opt.Leases.Lease(ctx, pollerLease, me, leaseTTL)
-	if err != nil {
-		return nil, err
-	}
-	if !held {
-		holder, _ := t.opt.Leases.LeaseHolder(ctx, pollerLease)
-		return nil, fmt.Errorf("another instance (%s) is already polling Telegram for this bot; long polling allows one instance — stop it, or run all instances in webhook mode (WEBHOOK_URL)", holder)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for sleep(rctx, leaseRenew) {
-			if ok, err := t.opt.Leases.Lease(rctx, pollerLease, me, leaseTTL); err == nil && !ok {
-				t.log.Error("telegram poller lease lost to another instance")
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-		t.opt.Leases.ReleaseLease(context.WithoutCancel(ctx), pollerLease, me)
-	}, nil
 }
 
 // sleep waits for d or until ctx ends; it reports whether d passed.

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
 )
@@ -26,7 +27,7 @@ const testSecret = "s3cret-token_1"
 
 // replica is one bot process in webhook mode, on a shared store.
 type replica struct {
-	tele *Telegram
+	tele *Bot
 	srv  *httptest.Server
 }
 
@@ -34,24 +35,34 @@ type replica struct {
 // API server, stopped when the test ends.
 func startReplicas(t *testing.T, n int) (*tgfake.Server, []replica, *store.Store) {
 	t.Helper()
+	return startReplicasWith(t, n, 0, nil)
+}
+
+// startReplicasWith is startReplicas with leases of ttl (0: the default)
+// and users recorded through users (nil: the store).
+func startReplicasWith(t *testing.T, n int, ttl time.Duration, users bot.UserToucher) (*tgfake.Server, []replica, *store.Store) {
+	t.Helper()
 	fake := tgfake.New(t)
 	e, st := testEngine(t)
+	if users == nil {
+		users = st
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var reps []replica
 	for i := range n {
-		tele, err := NewTelegram(ctx, TelegramOptions{
+		tele, err := New(ctx, Options{
 			Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 			HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
 			WebhookURL: "https://bot.example/telegram", WebhookSecret: testSecret,
-			Inbox: st, Leases: st, Replica: fmt.Sprintf("replica-%d", i),
-		}, e, st, st, log)
+			Inbox: st, Leases: st, LeaseTTL: ttl, Replica: fmt.Sprintf("replica-%d", i),
+		}, e, st, users, log)
 		if err != nil {
 			cancel()
 			t.Fatal(err)
 		}
-		e.Messenger = DirectMessenger{tele}
+		e.Messenger = bot.DirectMessenger{Sender: tele}
 		srv := httptest.NewServer(tele.WebhookHandler())
 		t.Cleanup(srv.Close)
 		reps = append(reps, replica{tele, srv})
@@ -170,11 +181,66 @@ func TestWebhookReplicasHandleEachUpdateOnce(t *testing.T) {
 	}
 }
 
+// slowUsers records users through next, and takes hold long over the
+// user of chat slow: an update of that chat outlasts the leases.
+type slowUsers struct {
+	next  bot.UserToucher
+	slow  int64
+	hold  time.Duration
+	mu    sync.Mutex
+	calls int
+}
+
+func (s *slowUsers) TouchUser(ctx context.Context, u store.User) error {
+	if u.ID == s.slow {
+		s.mu.Lock()
+		s.calls++
+		s.mu.Unlock()
+		select {
+		case <-time.After(s.hold):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return s.next.TouchUser(ctx, u)
+}
+
+// TestWebhookSlowUpdateHandledOnce: with two replicas, an update that
+// runs several lease lifetimes is handled once: its replica renews the
+// shard's lease while it runs, so the other never takes the entry over.
+func TestWebhookSlowUpdateHandledOnce(t *testing.T) {
+	// Above the embedded server's clock tick (1 s), at which its keys
+	// age, so that only a missed renewal can expire the lease.
+	const ttl = 2 * time.Second
+	const chat = 5151
+	users := &slowUsers{slow: chat, hold: 2 * ttl}
+	fake, reps, st := startReplicasWith(t, 2, ttl, users)
+	users.next = st
+	fake.WaitFor(t, wait, func(c tgfake.Call) bool { return c.Method == "setWebhook" })
+	if code := post(t, reps[0].srv.URL, testSecret, textUpdate(900, chat, "/start")); code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	fake.WaitFor(t, wait, func(tgfake.Call) bool { return len(fake.Messages(chat)) > 0 })
+	time.Sleep(ttl) // room for a second handling to show up
+	users.mu.Lock()
+	calls := users.calls
+	users.mu.Unlock()
+	welcomes := 0
+	for _, m := range fake.Messages(chat) {
+		if strings.Contains(m.Text, "Welcome") {
+			welcomes++
+		}
+	}
+	if calls != 1 || welcomes != 1 {
+		t.Errorf("the slow update was handled %d times and answered %d times, want once", calls, welcomes)
+	}
+}
+
 func TestWebhookAnswers503WhenStoreIsDown(t *testing.T) {
 	fake := tgfake.New(t)
 	e, _ := testEngine(t)
 	down := store.New(brokenRedis(t), "")
-	tele, err := NewTelegram(context.Background(), TelegramOptions{Token: fake.Token(), APIURL: fake.URL(),
+	tele, err := New(context.Background(), Options{Token: fake.Token(), APIURL: fake.URL(),
 		WebhookSecret: testSecret, Inbox: down, Leases: down}, e, down, down, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +260,7 @@ func TestSecondPollerRefused(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatal(err)
 	}
-	tele, err := NewTelegram(context.Background(), TelegramOptions{Token: fake.Token(), APIURL: fake.URL(),
+	tele, err := New(context.Background(), Options{Token: fake.Token(), APIURL: fake.URL(),
 		PollTimeout: 2 * time.Second, Leases: st, Replica: "me"}, e, st, st, log)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -33,7 +33,7 @@ var adminMenu = map[matcher.Lang][]models.BotCommand{
 // setAdminMenus gives each admin's private chat the public commands and
 // the organizers' ones. Telegram refuses a chat that never wrote to the
 // bot, so a failure is logged, not fatal; the commands work anyway.
-func (t *Telegram) setAdminMenus(ctx context.Context) {
+func (t *Bot) setAdminMenus(ctx context.Context) {
 	for _, id := range t.opt.Admins {
 		for _, set := range []struct {
 			code string
@@ -50,7 +50,7 @@ func (t *Telegram) setAdminMenus(ctx context.Context) {
 }
 
 // Username asks Telegram for the bot's username (getMe).
-func (t *Telegram) Username(ctx context.Context) (string, error) {
+func (t *Bot) Username(ctx context.Context) (string, error) {
 	u, err := t.b.GetMe(ctx)
 	if err != nil {
 		return "", fmt.Errorf("get bot username: %s", redact(err.Error(), t.opt.Token))

@@ -1,4 +1,9 @@
-package bot
+// Package notify delivers the messages a user gets because of someone
+// else (new matches, introductions, digests): OutboxMessenger queues them
+// in the durable outbox, the Notifier sends what the outbox holds, and one
+// Broadcaster paces every send to Telegram's limits. It reaches Telegram
+// through BroadcastAPI (bot/telegram.BotAPI) and imports no Telegram client.
+package notify
 
 import (
 	"context"
@@ -10,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
 )
@@ -65,7 +72,7 @@ type NotifierOptions struct {
 	// CallTimeout + 15 s).
 	LockTTL time.Duration
 	// Leases, when set, let one notifier among replicas send at a time.
-	Leases Leaser
+	Leases lease.Store
 	// Metrics receives notification counts; nil for none.
 	Metrics *metrics.Metrics
 	// Now defaults to time.Now.
@@ -151,48 +158,15 @@ func (n *Notifier) Run(ctx context.Context) error {
 		n.consume(ctx)
 		return nil
 	}
-	for ctx.Err() == nil {
-		held, err := n.opt.Leases.Lease(ctx, notifierLease, n.opt.Consumer, leaseTTL)
-		if err != nil && ctx.Err() == nil {
-			n.log.Warn("notifier lease failed", "err", err)
-		}
-		if !held {
-			sleep(ctx, leaseRenew)
-			continue
-		}
+	l := lease.Lease{Store: n.opt.Leases, Name: notifierLease, Holder: n.opt.Consumer, Log: n.log}
+	l.Hold(ctx, func(lctx context.Context) {
 		n.log.Info("notifier holds the lease")
-		n.whileLeased(ctx, n.consume)
-	}
-	return nil
-}
-
-// whileLeased runs fn with a context that ends when ctx does or the lease
-// is lost, renewing the lease meanwhile, and releases it afterwards.
-func (n *Notifier) whileLeased(ctx context.Context, fn func(context.Context)) {
-	lctx, cancel := context.WithCancel(ctx)
-	renewed := make(chan struct{})
-	go func() {
-		defer close(renewed)
-		for sleep(lctx, leaseRenew) {
-			held, err := n.opt.Leases.Lease(lctx, notifierLease, n.opt.Consumer, leaseTTL)
-			if lctx.Err() != nil {
-				return
-			}
-			if err != nil || !held {
-				n.log.Warn("notifier lease lost; standing by", "err", err)
-				cancel()
-				return
-			}
+		n.consume(lctx)
+		if lease.Lost(lctx) {
+			n.log.Warn("notifier lease lost; standing by")
 		}
-	}()
-	fn(lctx)
-	cancel()
-	<-renewed
-	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer rcancel()
-	if err := n.opt.Leases.ReleaseLease(rctx, notifierLease, n.opt.Consumer); err != nil {
-		n.log.Warn("notifier lease release failed", "err", err)
-	}
+	})
+	return nil
 }
 
 // consume claims and delivers until ctx ends, then waits for the workers.
@@ -357,7 +331,7 @@ func (n *Notifier) deliver(ctx context.Context, d store.Delivery) {
 		n.skipped.Add(1)
 		n.opt.Metrics.Notification("skipped")
 		log.Info("notifier chat unreachable; skipped")
-	case errors.Is(err, ErrRejected):
+	case errors.Is(err, bot.ErrRejected):
 		n.deadLetter(ctx, log, d, err.Error())
 	case ctx.Err() != nil:
 		// Stopping: the entry stays pending for the next holder.
@@ -428,14 +402,14 @@ type OutboxMessenger struct {
 	Metrics *metrics.Metrics // counts "queued"; nil for none
 }
 
-var _ Messenger = OutboxMessenger{}
+var _ bot.Messenger = OutboxMessenger{}
 
 // Notify queues r for chatID under key. A text longer than one message is
 // queued as parts keyed key#1, key#2…, the buttons with the last; parts
 // usually arrive in order (one chat gets one message a second) but
 // nothing guarantees it.
-func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r Reply) error {
-	parts := splitText(r.Text, maxMessageUTF16)
+func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r bot.Reply) error {
+	parts := bot.SplitText(r.Text, bot.MaxMessageUTF16)
 	for i, part := range parts {
 		n := store.Notification{To: chatID, Key: key, Text: part}
 		if len(parts) > 1 {
@@ -457,7 +431,7 @@ func (m OutboxMessenger) Notify(ctx context.Context, chatID int64, key string, r
 
 // NotificationButtons turns rows of dialog buttons into the plain
 // label/data buttons a notification carries.
-func NotificationButtons(rows [][]Choice) [][]store.Button {
+func NotificationButtons(rows [][]bot.Choice) [][]store.Button {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -470,4 +444,14 @@ func NotificationButtons(rows [][]Choice) [][]store.Button {
 		out = append(out, r)
 	}
 	return out
+}
+
+// sleep waits d or until ctx ends, and reports whether it waited d.
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

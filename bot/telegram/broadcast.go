@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/store"
 )
 
@@ -22,8 +23,6 @@ import (
 type BotAPI struct {
 	b *tg.Bot
 }
-
-var _ BroadcastAPI = (*BotAPI)(nil)
 
 // NewBotAPI returns a client for token on apiURL (empty for
 // api.telegram.org). client defaults to one with a 20 s timeout. It does
@@ -74,17 +73,17 @@ func classifySend(err error) error {
 	var op *net.OpError
 	switch {
 	case errors.As(err, &flood):
-		return &FloodError{RetryAfter: time.Duration(flood.RetryAfter) * time.Second, Err: err}
+		return &bot.FloodError{RetryAfter: time.Duration(flood.RetryAfter) * time.Second, Err: err}
 	case errors.Is(err, tg.ErrorForbidden):
-		return fmt.Errorf("%w: %v", ErrBlocked, err)
+		return fmt.Errorf("%w: %v", bot.ErrBlocked, err)
 	case errors.Is(err, tg.ErrorBadRequest), errors.As(err, &migrate):
-		return fmt.Errorf("%w: %v", ErrRejected, err)
+		return fmt.Errorf("%w: %v", bot.ErrRejected, err)
 	case errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound), errors.Is(err, tg.ErrorConflict),
 		// The client's only words for other error answers (5xx).
 		strings.HasPrefix(err.Error(), "error response from telegram"):
-		return fmt.Errorf("%w: %v", ErrNotSent, err)
+		return fmt.Errorf("%w: %v", bot.ErrNotSent, err)
 	case errors.As(err, &op) && op.Op == "dial":
-		return fmt.Errorf("%w: %v", ErrNotSent, err)
+		return fmt.Errorf("%w: %v", bot.ErrNotSent, err)
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -15,11 +15,13 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/report"
 	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/store/storetest"
 )
 
 // adminID is the organizer of the tests below.
@@ -31,12 +33,12 @@ const adminID = 9001
 // without an owner.
 type testImporter struct {
 	st  *store.Store
-	e   *Engine
-	now time.Time
+	tax *matcher.Taxonomy
+	ix  *matcher.Index
 }
 
-func (ti testImporter) Import(ctx context.Context, rows []dataset.Row, tag string, progress func(done, total int)) (ImportResult, error) {
-	var res ImportResult
+func (ti testImporter) Import(ctx context.Context, rows []dataset.Row, tag string, progress func(done, total int)) (bot.ImportResult, error) {
+	var res bot.ImportResult
 	var ps []matcher.Profile
 	ids := make([]string, 0, len(rows))
 	for _, r := range rows {
@@ -48,14 +50,14 @@ func (ti testImporter) Import(ctx context.Context, rows []dataset.Row, tag strin
 	}
 	for i, r := range rows {
 		p := r.Profile
-		if tag != "" && !hasTag(p, tag) {
+		if tag != "" && !slices.ContainsFunc(p.Tags, func(t string) bool { return strings.EqualFold(t, tag) }) {
 			p.Tags = append(slices.Clip(p.Tags), tag)
 		}
 		if err := p.Validate(); err != nil {
 			res.Rejected = append(res.Rejected, dataset.RowError{Line: r.Line, ID: p.ID, Err: err})
 			continue
 		}
-		an := ti.e.dialog.Tax.Analyze(p.Kind, p.Text())
+		an := ti.tax.Analyze(p.Kind, p.Text())
 		an.Apply(&p)
 		if o, ok := old[p.ID]; ok {
 			p.CreatedAt = o.CreatedAt
@@ -73,7 +75,7 @@ func (ti testImporter) Import(ctx context.Context, rows []dataset.Row, tag strin
 	res.Created, res.Updated = created, len(ps)-created
 	var free []string
 	for _, p := range ps {
-		ti.e.ranker.Upsert(p)
+		ti.ix.Upsert(p)
 		if p.OwnerID == 0 {
 			free = append(free, p.ID)
 		}
@@ -87,21 +89,23 @@ func (ti testImporter) Import(ctx context.Context, rows []dataset.Row, tag strin
 
 // startOrganized runs the bot with adminID as organizer; set changes the
 // organizers' options before it starts.
-func startOrganized(t *testing.T, set func(*Organizers)) *tgHarness {
+func startOrganized(t *testing.T, set func(*bot.Organizers)) *tgHarness {
 	h, _ := startOrganizedEngine(t, set)
 	return h
 }
 
-func startOrganizedEngine(t *testing.T, set func(*Organizers)) (*tgHarness, *Engine) {
+// startOrganizedEngine is startOrganized that also returns the engine's index.
+func startOrganizedEngine(t *testing.T, set func(*bot.Organizers)) (*tgHarness, *matcher.Index) {
 	t.Helper()
-	e, st := testEngine(t)
-	o := &Organizers{Admins: map[int64]bool{adminID: true}, Store: st, BotUsername: "duijie_test_bot",
-		Importer: testImporter{st: st, e: e}}
+	st, _ := storetest.New(t)
+	e, ix := demoEngine(t, st, nil)
+	o := &bot.Organizers{Admins: map[int64]bool{adminID: true}, Store: st, BotUsername: "duijie_test_bot",
+		Importer: testImporter{st: st, tax: matcher.Default(), ix: ix}}
 	if set != nil {
 		set(o)
 	}
 	e.Organizers = o
-	return startTelegramOn(t, e, st), e
+	return startTelegramOn(t, e, st), ix
 }
 
 // upload sends a file as the harness's user and waits for a reply containing want.
@@ -137,7 +141,7 @@ bad2,need,,"A row without a title.",Y,,en,
 // summary counts and lists them, the good rows are matched, progress is
 // one edited message, and the same upload again only updates.
 func TestAdminImport(t *testing.T) {
-	h := startOrganized(t, func(o *Organizers) { o.ProgressFrom, o.ProgressEvery = 1, 5*time.Millisecond })
+	h := startOrganized(t, func(o *bot.Organizers) { o.ProgressFrom, o.ProgressEvery = 1, 5*time.Millisecond })
 	admin := h.as(adminID)
 	sum := admin.upload("list.csv", listCSV, "📥")
 	for _, want := range []string{"list.csv: 4 rows read", "2 imported: 2 new, 0 updated", "2 rejected", "line 4 (bad1):", "line 5 (bad2):", "2 profiles have no owner yet"} {
@@ -234,7 +238,7 @@ func claimCodes(t *testing.T, h *tgHarness) map[string]string {
 		t.Fatalf("no claim list among %v", names)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(files[names[len(names)-1]].Files["document"])).ReadAll()
-	if err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != strings.Join(ClaimColumns, ",") {
+	if err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != strings.Join(bot.ClaimColumns, ",") {
 		t.Fatalf("claim list %v, %v", rows, err)
 	}
 	out := map[string]string{}
@@ -321,7 +325,7 @@ func TestClaimFlow(t *testing.T) {
 // TestStatsAndReportInChat: /stats and /report deliver what the report
 // package computes from the same store, with the scenario's counts.
 func TestStatsAndReportInChat(t *testing.T) {
-	h, e := startOrganizedEngine(t, nil)
+	h, ix := startOrganizedEngine(t, nil)
 	admin := h.as(adminID)
 	admin.upload("list.csv", listCSV, "📥")
 	a, b := h.as(7701), h.as(7702)
@@ -355,7 +359,7 @@ func TestStatsAndReportInChat(t *testing.T) {
 	if !slices.Contains(names, mdName) || !slices.Contains(names, csvName) {
 		t.Fatalf("report files %v", names)
 	}
-	r, err := report.Build(ctx, h.st, e.ranker, matcher.Default(), report.Options{Tag: "expo", Lang: matcher.LangEN, Now: fixedNow})
+	r, err := report.Build(ctx, h.st, ix, matcher.Default(), report.Options{Tag: "expo", Lang: matcher.LangEN, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +382,7 @@ func TestStatsAndReportInChat(t *testing.T) {
 // an approval, a rejection reaches no one, and approval delivers the
 // message as it would have gone.
 func TestBrokerMode(t *testing.T) {
-	h := startOrganized(t, func(o *Organizers) {
+	h := startOrganized(t, func(o *bot.Organizers) {
 		o.Broker = true
 		o.Admins[9002] = true
 	})
@@ -476,7 +480,7 @@ func (f *fileRecorder) Fetch(_ context.Context, id string, max int64) ([]byte, e
 		return nil, fmt.Errorf("no file %s", id)
 	}
 	if int64(len(b)) > max {
-		return nil, ErrFileTooBig
+		return nil, bot.ErrFileTooBig
 	}
 	return b, nil
 }
@@ -485,26 +489,27 @@ func (f *fileRecorder) Fetch(_ context.Context, id string, max int64) ([]byte, e
 // (the event tag), sizes above the limit, many bad rows, a chat that
 // carries no files, and the refusal in Chinese.
 func TestImportDetails(t *testing.T) {
-	e, st := testEngine(t)
-	e.Organizers = &Organizers{Admins: map[int64]bool{1: true}, Store: st, Importer: testImporter{st: st, e: e}}
+	st, _ := storetest.New(t)
+	e, ix := demoEngine(t, st, nil)
+	e.Organizers = &bot.Organizers{Admins: map[int64]bool{1: true}, Store: st, Importer: testImporter{st: st, tax: matcher.Default(), ix: ix}}
 	ctx := context.Background()
 	var bad strings.Builder
 	bad.WriteString("id,kind,title,description\n")
 	for i := range 25 {
 		fmt.Fprintf(&bad, "b%d,client,T,D\n", i)
 	}
-	out := &fileRecorder{files: map[string][]byte{"list": listCSV, "bad": []byte(bad.String()), "huge": make([]byte, MaxFetchBytes+1)}}
-	doc := func(user int64, f FileRef, caption string, lang matcher.Lang) string {
+	out := &fileRecorder{files: map[string][]byte{"list": listCSV, "bad": []byte(bad.String()), "huge": make([]byte, bot.MaxFetchBytes+1)}}
+	doc := func(user int64, f bot.FileRef, caption string, lang matcher.Lang) string {
 		t.Helper()
 		out.b.Reset()
-		_, err := e.Handle(ctx, Incoming{ChatID: user, UserID: user, Input: Input{Kind: InDocument, Text: caption, File: &f, LangHint: lang}}, out)
+		_, err := e.Handle(ctx, bot.Incoming{ChatID: user, UserID: user, Input: bot.Input{Kind: bot.InDocument, Text: caption, File: &f, LangHint: lang}}, out)
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
 		return out.b.String()
 	}
 
-	got := doc(1, FileRef{ID: "list", Name: "list.csv", Size: int64(len(listCSV))}, " Expo-2026 ", "")
+	got := doc(1, bot.FileRef{ID: "list", Name: "list.csv", Size: int64(len(listCSV))}, " Expo-2026 ", "")
 	if !strings.Contains(got, "Event tag: Expo-2026") || !strings.Contains(got, "2 imported: 2 new") {
 		t.Errorf("import with a caption:\n%s", got)
 	}
@@ -513,31 +518,31 @@ func TestImportDetails(t *testing.T) {
 	}
 
 	fetched := out.fetched
-	if got := doc(1, FileRef{ID: "huge", Name: "big.xlsx", Size: 25 << 20}, "", ""); !strings.Contains(got, "big.xlsx has 25.0 MB; a bot can fetch at most 20 MB") {
+	if got := doc(1, bot.FileRef{ID: "huge", Name: "big.xlsx", Size: 25 << 20}, "", ""); !strings.Contains(got, "big.xlsx has 25.0 MB; a bot can fetch at most 20 MB") {
 		t.Errorf("oversized file:\n%s", got)
 	}
 	if out.fetched != fetched {
 		t.Error("a file announced above the limit was fetched")
 	}
-	if got := doc(1, FileRef{ID: "huge", Name: "big.csv"}, "", ""); !strings.Contains(got, "a bot can fetch at most 20 MB") {
+	if got := doc(1, bot.FileRef{ID: "huge", Name: "big.csv"}, "", ""); !strings.Contains(got, "a bot can fetch at most 20 MB") {
 		t.Errorf("file found too big while fetching:\n%s", got)
 	}
 
-	got = doc(1, FileRef{ID: "bad", Name: "bad.csv", Size: int64(bad.Len())}, "", "")
+	got = doc(1, bot.FileRef{ID: "bad", Name: "bad.csv", Size: int64(bad.Len())}, "", "")
 	if !strings.Contains(got, "25 rejected") || !strings.Contains(got, "and 5 more") || !strings.Contains(got, "[document bad-rejected.csv") {
 		t.Errorf("many bad rows:\n%s", got)
 	}
-	if n := strings.Count(got, "must be offer or need"); n != maxListedRejects {
-		t.Errorf("summary lists %d rows, want %d", n, maxListedRejects)
+	if n := strings.Count(got, "must be offer or need"); n != 20 {
+		t.Errorf("summary lists %d rows, want 20 (the rest go in the file)", n)
 	}
 
-	if got := doc(5, FileRef{ID: "list", Name: "list.csv"}, "", matcher.LangZH); !strings.Contains(got, "只有组织方可以上传档案清单") {
+	if got := doc(5, bot.FileRef{ID: "list", Name: "list.csv"}, "", matcher.LangZH); !strings.Contains(got, "只有组织方可以上传档案清单") {
 		t.Errorf("refusal in Chinese:\n%s", got)
 	}
 
 	// A chat without files (the console).
 	rec := &recorder{}
-	if _, err := e.Handle(ctx, Incoming{ChatID: 1, UserID: 1, Input: Input{Kind: InDocument, File: &FileRef{ID: "list", Name: "list.csv"}}}, rec); err != nil {
+	if _, err := e.Handle(ctx, bot.Incoming{ChatID: 1, UserID: 1, Input: bot.Input{Kind: bot.InDocument, File: &bot.FileRef{ID: "list", Name: "list.csv"}}}, rec); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(rec.b.String(), "Files cannot be imported here") {
@@ -545,7 +550,7 @@ func TestImportDetails(t *testing.T) {
 	}
 	// Admin commands work on any chat: the console's user is an admin here.
 	rec.b.Reset()
-	e.Handle(ctx, Incoming{ChatID: 1, UserID: 1, Input: Input{Kind: InCommand, Command: "report"}}, rec)
+	e.Handle(ctx, bot.Incoming{ChatID: 1, UserID: 1, Input: bot.Input{Kind: bot.InCommand, Command: "report"}}, rec)
 	if !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.md") || !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.csv") {
 		t.Errorf("/report on the console:\n%s", rec.b.String())
 	}
@@ -557,7 +562,7 @@ func TestAdminMenu(t *testing.T) {
 	fake := tgfake.New(t)
 	e, st := testEngine(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	tele, err := NewTelegram(ctx, TelegramOptions{Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
+	tele, err := New(ctx, Options{Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second, Admins: []int64{adminID}},
 		e, st, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -596,7 +601,7 @@ func TestAdminMenu(t *testing.T) {
 // back while the first request waits for approval connects nobody; the
 // organizer's approval lets the request through, and an Accept connects.
 func TestBrokerHoldsMutualRequests(t *testing.T) {
-	h := startOrganized(t, func(o *Organizers) { o.Broker = true })
+	h := startOrganized(t, func(o *bot.Organizers) { o.Broker = true })
 	admin := h.as(adminID)
 	a, b := h.as(7701), h.as(7702)
 	b.publish("🎓 I offer a technology", offerText)
@@ -623,4 +628,21 @@ func TestBrokerHoldsMutualRequests(t *testing.T) {
 	b.pressOn(req, "✅ Accept", "")
 	a.expect(0, "Connected")
 	b.expect(0, "Connected")
+}
+
+// TestImportNotifiesOwners: a need an organizer uploads is a new match for
+// an offer a user published, and its owner hears of it, as if the need
+// had been published in the chat.
+func TestImportNotifiesOwners(t *testing.T) {
+	h := startOrganized(t, nil)
+	owner := h.as(7310)
+	owner.publish("🎓 I offer a technology", offerText)
+	n := len(h.fake.Messages(owner.chat))
+	list := "id,kind,title,description,org,region,lang,tags\n" +
+		`n-rods,need,Piston rods rust near the sea,"` + needText + `",Port Works,Ningbo,en,expo` + "\n"
+	h.as(adminID).upload("rods.csv", []byte(list), "1 imported")
+	notice := owner.expect(n, "New match for your")
+	if !strings.Contains(notice.Text, "Piston rods rust near the sea") {
+		t.Errorf("the notice does not name the imported need:\n%s", notice.Text)
+	}
 }

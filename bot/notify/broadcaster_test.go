@@ -1,4 +1,4 @@
-package bot
+package notify
 
 import (
 	"context"
@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/bot/telegram"
 
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
@@ -160,7 +163,7 @@ func TestBroadcasterPacing(t *testing.T) {
 func TestBroadcasterFloodPausesEverything(t *testing.T) {
 	b, api, _, _ := simBroadcaster(func(n int, _ int64) error {
 		if n == 1 {
-			return &FloodError{RetryAfter: 3 * time.Second}
+			return &bot.FloodError{RetryAfter: 3 * time.Second}
 		}
 		return nil
 	}, BroadcasterOptions{})
@@ -192,7 +195,7 @@ func TestBroadcasterFloodPausesEverything(t *testing.T) {
 func TestBroadcasterBlocked(t *testing.T) {
 	b, api, _, reach := simBroadcaster(func(_ int, chat int64) error {
 		if chat == 7 {
-			return fmt.Errorf("%w: Forbidden: bot was blocked by the user", ErrBlocked)
+			return fmt.Errorf("%w: Forbidden: bot was blocked by the user", bot.ErrBlocked)
 		}
 		return nil
 	}, BroadcasterOptions{})
@@ -209,7 +212,7 @@ func TestBroadcasterBlocked(t *testing.T) {
 	if err := b.Send(ctx, Broadcast{ChatID: 7, Text: "x"}); !errors.Is(err, ErrUnreachable) || len(api.calls) != 1 {
 		t.Errorf("marked chat: %v after %d calls; want ErrUnreachable without a call", err, len(api.calls))
 	}
-	b.heard(ctx, 7) // the user writes to the bot
+	b.Heard(ctx, 7) // the user writes to the bot
 	api.fail = nil
 	if err := b.Send(ctx, Broadcast{ChatID: 7, Text: "x"}); err != nil || len(api.calls) != 2 {
 		t.Errorf("after the user wrote: %v, %d calls", err, len(api.calls))
@@ -220,7 +223,7 @@ func TestBroadcasterBlocked(t *testing.T) {
 }
 
 func TestBroadcasterRetries(t *testing.T) {
-	notSent := fmt.Errorf("%w: 502 Bad Gateway", ErrNotSent)
+	notSent := fmt.Errorf("%w: 502 Bad Gateway", bot.ErrNotSent)
 	for _, tc := range []struct {
 		name           string
 		fail           func(int, int64) error
@@ -234,8 +237,8 @@ func TestBroadcasterRetries(t *testing.T) {
 			}
 			return nil
 		}, nil, 3, 2, 1500 * time.Millisecond, 4500 * time.Millisecond},
-		{"gives up", func(int, int64) error { return notSent }, ErrNotSent, 3, 3, 1500 * time.Millisecond, 4500 * time.Millisecond},
-		{"rejected", func(int, int64) error { return fmt.Errorf("%w: chat not found", ErrRejected) }, ErrRejected, 1, 1, 0, 0},
+		{"gives up", func(int, int64) error { return notSent }, bot.ErrNotSent, 3, 3, 1500 * time.Millisecond, 4500 * time.Millisecond},
+		{"rejected", func(int, int64) error { return fmt.Errorf("%w: chat not found", bot.ErrRejected) }, bot.ErrRejected, 1, 1, 0, 0},
 		{"in doubt", func(int, int64) error { return errors.New("read: connection reset") }, ErrInDoubt, 1, 0, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -258,7 +261,7 @@ func TestBroadcasterRetries(t *testing.T) {
 func TestBroadcasterLeavesRoomForDirectReplies(t *testing.T) {
 	b, api, clock, reach := simBroadcaster(nil, BroadcasterOptions{})
 	ctx := context.Background()
-	b.observeDirect(ctx, 7, nil) // a reply to chat 7 went out just now
+	b.ObserveDirect(ctx, 7, nil) // a reply to chat 7 went out just now
 	at := clock.Now()
 	if err := b.Send(ctx, Broadcast{ChatID: 7, Text: "x"}); err != nil {
 		t.Fatal(err)
@@ -266,25 +269,25 @@ func TestBroadcasterLeavesRoomForDirectReplies(t *testing.T) {
 	if d := api.calls[0].at.Sub(at); d < time.Second {
 		t.Errorf("broadcast to chat 7 %v after a direct reply", d)
 	}
-	b.observeDirect(ctx, 8, &FloodError{RetryAfter: 5 * time.Second})
+	b.ObserveDirect(ctx, 8, &bot.FloodError{RetryAfter: 5 * time.Second})
 	at = clock.Now()
 	b.Send(ctx, Broadcast{ChatID: 9, Text: "x"})
 	if d := api.calls[1].at.Sub(at); d < 5*time.Second {
 		t.Errorf("broadcast %v after a direct reply's 429 (retry_after 5 s)", d)
 	}
-	b.observeDirect(ctx, 10, fmt.Errorf("%w: blocked", ErrBlocked))
+	b.ObserveDirect(ctx, 10, fmt.Errorf("%w: blocked", bot.ErrBlocked))
 	if un, _ := reach.Unreachable(ctx, 10); !un {
 		t.Error("a 403 on a direct reply did not mark the chat")
 	}
 	var nilB *Broadcaster
-	nilB.observeDirect(ctx, 1, nil) // no broadcaster configured: no-op
-	nilB.heard(ctx, 1)
+	nilB.ObserveDirect(ctx, 1, nil) // no broadcaster configured: no-op
+	nilB.Heard(ctx, 1)
 }
 
 // TestClassifySend checks how the real client's failures are classified.
 func TestClassifySend(t *testing.T) {
 	fake := tgfake.New(t)
-	api, err := NewBotAPI(fake.Token(), fake.URL(), &http.Client{Timeout: 5 * time.Second})
+	api, err := telegram.NewBotAPI(fake.Token(), fake.URL(), &http.Client{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,11 +295,11 @@ func TestClassifySend(t *testing.T) {
 	defer cancel()
 	fake.FailNext("sendMessage", tgfake.Failure{Code: 429, RetryAfter: 7}, tgfake.Failure{Code: 403},
 		tgfake.Failure{Code: 400}, tgfake.Failure{Code: 500}, tgfake.Failure{Code: 502})
-	var flood *FloodError
+	var flood *bot.FloodError
 	if err := api.SendMessage(ctx, 1, "x", nil); !errors.As(err, &flood) || flood.RetryAfter != 7*time.Second {
 		t.Errorf("429 → %v", err)
 	}
-	for _, want := range []error{ErrBlocked, ErrRejected, ErrNotSent, ErrNotSent} {
+	for _, want := range []error{bot.ErrBlocked, bot.ErrRejected, bot.ErrNotSent, bot.ErrNotSent} {
 		if err := api.SendMessage(ctx, 1, "x", nil); !errors.Is(err, want) {
 			t.Errorf("got %v, want %v", err, want)
 		}
@@ -313,8 +316,8 @@ func TestClassifySend(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	closed := "http://" + l.Addr().String()
 	l.Close()
-	down, _ := NewBotAPI(fake.Token(), closed, nil)
-	if err := down.SendMessage(ctx, 1, "x", nil); !errors.Is(err, ErrNotSent) {
+	down, _ := telegram.NewBotAPI(fake.Token(), closed, nil)
+	if err := down.SendMessage(ctx, 1, "x", nil); !errors.Is(err, bot.ErrNotSent) {
 		t.Errorf("connection refused → %v, want ErrNotSent", err)
 	}
 	// A server that takes the request and never answers: in doubt.
@@ -324,9 +327,9 @@ func TestClassifySend(t *testing.T) {
 	l, _ = net.Listen("tcp", "127.0.0.1:0")
 	go srv.Serve(l)
 	defer srv.Close()
-	slow, _ := NewBotAPI(fake.Token(), "http://"+l.Addr().String(), &http.Client{Timeout: 200 * time.Millisecond})
+	slow, _ := telegram.NewBotAPI(fake.Token(), "http://"+l.Addr().String(), &http.Client{Timeout: 200 * time.Millisecond})
 	err = slow.SendMessage(ctx, 1, "x", nil)
-	if err == nil || errors.Is(err, ErrNotSent) || errors.Is(err, ErrRejected) || errors.Is(err, ErrBlocked) {
+	if err == nil || errors.Is(err, bot.ErrNotSent) || errors.Is(err, bot.ErrRejected) || errors.Is(err, bot.ErrBlocked) {
 		t.Errorf("no answer → %v, want an unclassified error", err)
 	}
 }

@@ -1,4 +1,9 @@
-package prompts
+// Package openaiapi is the adapter to servers speaking the OpenAI Chat
+// Completions and Embeddings APIs (OpenAI, Azure OpenAI, DeepSeek, Qwen,
+// Ollama, vLLM). It is the only package that imports go-openai: it turns
+// prompts' requests into the SDK's and the SDK's answers and errors back
+// into prompts' types. It must not import bot, store or Telegram packages.
+package openaiapi
 
 import (
 	"context"
@@ -11,10 +16,9 @@ import (
 	"strings"
 
 	"github.com/sashabaranov/go-openai"
-)
 
-// This file is the only one that knows go-openai: it converts Duijie's
-// requests to the SDK's and the SDK's answers and errors back.
+	"github.com/duijie/duijie/prompts"
+)
 
 // DefaultAzureAPIVersion is the Azure OpenAI API version used when none
 // is configured; json_schema needs 2024-08-01 or later.
@@ -23,8 +27,8 @@ const DefaultAzureAPIVersion = "2024-10-21"
 // MaxReplyBytes caps the size of one HTTP reply read from the server.
 const MaxReplyBytes = 1 << 20
 
-// ClientConfig says how to reach an OpenAI-compatible server.
-type ClientConfig struct {
+// Config says how to reach an OpenAI-compatible server.
+type Config struct {
 	APIKey  string // empty sends no Authorization header (Ollama, vLLM)
 	BaseURL string // e.g. https://api.deepseek.com/v1 or http://localhost:11434/v1; empty: OpenAI
 	// Azure selects Azure OpenAI: BaseURL is the resource endpoint and
@@ -36,19 +40,19 @@ type ClientConfig struct {
 	HTTPClient *http.Client
 }
 
-// OpenAI is a model server speaking the OpenAI Chat Completions and
+// Client is a model server speaking the OpenAI Chat Completions and
 // Embeddings APIs.
-type OpenAI struct {
+type Client struct {
 	c *openai.Client
 }
 
 var (
-	_ Chatter  = (*OpenAI)(nil)
-	_ Embedder = (*OpenAI)(nil)
+	_ prompts.Chatter  = (*Client)(nil)
+	_ prompts.Embedder = (*Client)(nil)
 )
 
-// NewOpenAI returns a client for the server cfg names.
-func NewOpenAI(cfg ClientConfig) *OpenAI {
+// New returns a client for the server cfg names.
+func New(cfg Config) *Client {
 	var oc openai.ClientConfig
 	if cfg.Azure {
 		oc = openai.DefaultAzureConfig(cfg.APIKey, cfg.BaseURL)
@@ -73,11 +77,11 @@ func NewOpenAI(cfg ClientConfig) *OpenAI {
 	}
 	hc.Transport = limitTransport{base: base, max: MaxReplyBytes}
 	oc.HTTPClient = &hc
-	return &OpenAI{c: openai.NewClientWithConfig(oc)}
+	return &Client{c: openai.NewClientWithConfig(oc)}
 }
 
 // Chat sends one chat completion request.
-func (o *OpenAI) Chat(ctx context.Context, req ChatRequest) (ChatReply, error) {
+func (o *Client) Chat(ctx context.Context, req prompts.ChatRequest) (prompts.ChatReply, error) {
 	r := openai.ChatCompletionRequest{Model: req.Model}
 	for _, m := range req.Messages {
 		r.Messages = append(r.Messages, openai.ChatCompletionMessage{Role: string(m.Role), Content: m.Content})
@@ -90,25 +94,25 @@ func (o *OpenAI) Chat(ctx context.Context, req ChatRequest) (ChatReply, error) {
 		r.Temperature = req.Temperature
 	}
 	switch req.Format {
-	case FormatSchema:
+	case prompts.FormatSchema:
 		r.ResponseFormat = &openai.ChatCompletionResponseFormat{
 			Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
 			JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{
 				Name: req.SchemaName, Schema: req.Schema, Strict: true,
 			},
 		}
-	case FormatJSON:
+	case prompts.FormatJSON:
 		r.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
 	}
 	res, err := o.c.CreateChatCompletion(ctx, r)
 	if err != nil {
-		return ChatReply{}, convertError(err, req.Format != FormatText)
+		return prompts.ChatReply{}, convertError(err, req.Format != prompts.FormatText)
 	}
 	if len(res.Choices) == 0 {
-		return ChatReply{}, fmt.Errorf("%w: no choices", ErrBadReply)
+		return prompts.ChatReply{}, fmt.Errorf("%w: no choices", prompts.ErrBadReply)
 	}
 	ch := res.Choices[0]
-	return ChatReply{
+	return prompts.ChatReply{
 		Content:   ch.Message.Content,
 		Refusal:   ch.Message.Refusal,
 		Truncated: ch.FinishReason == openai.FinishReasonLength,
@@ -117,20 +121,20 @@ func (o *OpenAI) Chat(ctx context.Context, req ChatRequest) (ChatReply, error) {
 }
 
 // Embed returns one vector per text, in the order of texts.
-func (o *OpenAI) Embed(ctx context.Context, model string, texts []string) ([][]float32, error) {
+func (o *Client) Embed(ctx context.Context, model string, texts []string) ([][]float32, error) {
 	res, err := o.c.CreateEmbeddings(ctx, openai.EmbeddingRequest{Input: texts, Model: openai.EmbeddingModel(model)})
 	if err != nil {
 		return nil, convertError(err, false)
 	}
 	if len(res.Data) != len(texts) {
-		return nil, fmt.Errorf("%w: %d vectors for %d texts", ErrBadReply, len(res.Data), len(texts))
+		return nil, fmt.Errorf("%w: %d vectors for %d texts", prompts.ErrBadReply, len(res.Data), len(texts))
 	}
 	data := res.Data
 	sort.SliceStable(data, func(i, j int) bool { return data[i].Index < data[j].Index })
 	out := make([][]float32, len(data))
 	for i, d := range data {
 		if d.Index != i || len(d.Embedding) == 0 {
-			return nil, fmt.Errorf("%w: vector %d missing", ErrBadReply, i)
+			return nil, fmt.Errorf("%w: vector %d missing", prompts.ErrBadReply, i)
 		}
 		out[i] = d.Embedding
 	}
@@ -151,7 +155,7 @@ func reasoningModel(model string) bool {
 // network and context errors pass through. RequestError is checked
 // first: it may wrap an APIError that carries no status.
 func convertError(err error, askedFormat bool) error {
-	var se *StatusError
+	var se *prompts.StatusError
 	var reqErr *openai.RequestError
 	var apiErr *openai.APIError
 	switch {
@@ -160,9 +164,9 @@ func convertError(err error, askedFormat bool) error {
 		if errors.As(reqErr.Err, &apiErr) && apiErr.Message != "" {
 			msg = apiErr.Message
 		}
-		se = &StatusError{Status: reqErr.HTTPStatusCode, Message: clipBytes(msg, 300)}
+		se = &prompts.StatusError{Status: reqErr.HTTPStatusCode, Message: clipBytes(msg, 300)}
 	case errors.As(err, &apiErr):
-		se = &StatusError{Status: apiErr.HTTPStatusCode, Message: clipBytes(apiErr.Message, 300)}
+		se = &prompts.StatusError{Status: apiErr.HTTPStatusCode, Message: clipBytes(apiErr.Message, 300)}
 		if apiErr.Param != nil {
 			se.Param = *apiErr.Param
 		}
@@ -174,14 +178,14 @@ func convertError(err error, askedFormat bool) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &syn) || errors.As(err, &typ) {
-		return fmt.Errorf("%w: %v", ErrBadReply, err)
+		return fmt.Errorf("%w: %v", prompts.ErrBadReply, err)
 	}
 	return err
 }
 
 // formatRejection tells whether a 400 or 422 answer complains about the
 // response format (a server without json_schema, or without JSON mode).
-func formatRejection(se *StatusError) bool {
+func formatRejection(se *prompts.StatusError) bool {
 	if se.Status != http.StatusBadRequest && se.Status != http.StatusUnprocessableEntity {
 		return false
 	}
@@ -202,7 +206,7 @@ func clipBytes(s string, n int) string {
 }
 
 // limitTransport cuts every reply body at max bytes: a reply that goes on
-// fails with ErrReplyTooLarge instead of filling memory.
+// fails with prompts.ErrReplyTooLarge instead of filling memory.
 type limitTransport struct {
 	base http.RoundTripper
 	max  int64
@@ -228,7 +232,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 		if n, err := b.rc.Read(one[:]); n == 0 && err != nil {
 			return 0, err // the body ended right at the limit
 		}
-		return 0, ErrReplyTooLarge
+		return 0, prompts.ErrReplyTooLarge
 	}
 	if int64(len(p)) > b.left {
 		p = p[:b.left]

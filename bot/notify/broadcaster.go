@@ -1,4 +1,4 @@
-package bot
+package notify
 
 import (
 	"context"
@@ -10,51 +10,27 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
 )
 
 // Broadcasts are the messages the bot sends on its own initiative
 // (notifications, an introduction request to the other side), as opposed
-// to direct replies to what a user just did, which Telegram.Send delivers
+// to direct replies to what a user just did, which the Telegram adapter sends
 // at once. Every broadcast goes through one Broadcaster, which keeps to
 // Telegram's limits: about 30 messages a second overall, one a second per
 // chat, 20 a minute per group; it pauses all broadcasts for retry_after on
 // a 429, marks a chat unreachable on a 403, and retries other failures
 // with jittered backoff.
 
-// BroadcastAPI sends one message to Telegram: BotAPI, or a fake in tests.
-// A failure is a *FloodError, or wraps ErrBlocked, ErrRejected or
-// ErrNotSent; any other error leaves it unknown whether the message
+// BroadcastAPI sends one message to Telegram: telegram.BotAPI, or a fake
+// in tests. A failure is a *bot.FloodError, or wraps bot.ErrBlocked,
+// bot.ErrRejected or bot.ErrNotSent; any other error leaves it unknown whether the message
 // arrived.
 type BroadcastAPI interface {
 	SendMessage(ctx context.Context, chatID int64, text string, buttons [][]store.Button) error
 }
-
-// Failures of a send, as BroadcastAPI reports them.
-var (
-	// ErrBlocked: Telegram refused the chat (403): the user blocked the
-	// bot, or the bot is no longer in the group.
-	ErrBlocked = errors.New("telegram: chat refuses the bot")
-	// ErrRejected: Telegram refused the request itself (400); sending it
-	// again cannot succeed.
-	ErrRejected = errors.New("telegram: request rejected")
-	// ErrNotSent: the message certainly did not arrive (an error answer
-	// from Telegram, or no connection); it may be tried again.
-	ErrNotSent = errors.New("telegram: message not sent")
-)
-
-// FloodError is Telegram's 429: wait RetryAfter before sending anything.
-type FloodError struct {
-	RetryAfter time.Duration
-	Err        error
-}
-
-func (e *FloodError) Error() string {
-	return fmt.Sprintf("telegram: too many requests, retry after %v: %v", e.RetryAfter, e.Err)
-}
-
-func (e *FloodError) Unwrap() error { return e.Err }
 
 // Errors of Broadcaster.Send.
 var (
@@ -269,22 +245,22 @@ func (s *Broadcaster) Send(ctx context.Context, m Broadcast) error {
 			s.sent.Add(1)
 			return nil
 		}
-		var flood *FloodError
+		var flood *bot.FloodError
 		switch {
 		case errors.As(err, &flood):
 			s.abort(ctx, m)
 			s.pause(flood.RetryAfter)
 			s.log.Warn("broadcast 429: all broadcasts pause", "chat_id", m.ChatID, "retry_after", flood.RetryAfter)
 			continue // the same try, after the pause
-		case errors.Is(err, ErrBlocked):
+		case errors.Is(err, bot.ErrBlocked):
 			s.abort(ctx, m)
 			s.blocked.Add(1)
 			s.markUnreachable(ctx, m.ChatID)
 			return fmt.Errorf("send to %d: %w: %v", m.ChatID, ErrUnreachable, err)
-		case errors.Is(err, ErrRejected):
+		case errors.Is(err, bot.ErrRejected):
 			s.abort(ctx, m)
 			return fmt.Errorf("send to %d: %w", m.ChatID, err)
-		case errors.Is(err, ErrNotSent):
+		case errors.Is(err, bot.ErrNotSent):
 			s.abort(ctx, m)
 			if try >= s.opt.Attempts {
 				return fmt.Errorf("send to %d: %d tries: %w", m.ChatID, try, err)
@@ -453,15 +429,15 @@ func (s *Broadcaster) prune(now time.Time) {
 	}
 }
 
-// observeDirect is told about a direct reply Telegram.Send made outside
+// ObserveDirect is told about a direct reply the Telegram adapter made outside
 // the queue, with its classified outcome, so that broadcasts leave room
 // for it: it takes a turn (without waiting), and a 429 pauses broadcasts,
 // a 403 marks the chat. Safe on a nil Broadcaster.
-func (s *Broadcaster) observeDirect(ctx context.Context, chatID int64, err error) {
+func (s *Broadcaster) ObserveDirect(ctx context.Context, chatID int64, err error) {
 	if s == nil {
 		return
 	}
-	var flood *FloodError
+	var flood *bot.FloodError
 	switch {
 	case err == nil:
 		s.mu.Lock()
@@ -473,15 +449,15 @@ func (s *Broadcaster) observeDirect(ctx context.Context, chatID int64, err error
 		s.mu.Unlock()
 	case errors.As(err, &flood):
 		s.pause(flood.RetryAfter)
-	case errors.Is(err, ErrBlocked):
+	case errors.Is(err, bot.ErrBlocked):
 		s.blocked.Add(1)
 		s.markUnreachable(ctx, chatID)
 	}
 }
 
-// heard is told that a chat wrote to the bot: it is reachable again.
+// Heard is told that a chat wrote to the bot: it is reachable again.
 // Safe on a nil Broadcaster.
-func (s *Broadcaster) heard(ctx context.Context, chatID int64) {
+func (s *Broadcaster) Heard(ctx context.Context, chatID int64) {
 	if s == nil || s.reach == nil {
 		return
 	}

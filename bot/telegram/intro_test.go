@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -178,7 +178,7 @@ func TestNotRelevantNeverComesBack(t *testing.T) {
 	title := strings.TrimSpace(strings.SplitN(strings.TrimPrefix(first, "1. "), " [demo]", 2)[0])
 	a.pressOn(matches, "👎 1 Not relevant", "Why is it not relevant")
 	reasons, _ := h.fake.LastMessage(a.chat)
-	a.pressOn(reasons, "Too costly", "will not be shown again")
+	a.pressOn(reasons, "Too costly", "will not come back")
 	a.say("/my", "active")
 	card, _ := h.fake.LastMessage(a.chat)
 	a.pressOn(card, "Matches", "for your need")

@@ -1,4 +1,10 @@
-package bot
+// Package telegram carries the dialog over the Telegram Bot API: it turns
+// updates into bot.Input and bot.Reply into messages, keeps one ordered
+// queue per chat, receives updates by long polling or by a webhook whose
+// inbox lives in Redis, fetches files, sends broadcasts, and sets the
+// command menus. It is the only package that imports go-telegram/bot;
+// its types stop here.
+package telegram
 
 import (
 	"bytes"
@@ -10,11 +16,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf16"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
@@ -26,14 +33,24 @@ type Deduper interface {
 	FirstDelivery(ctx context.Context, updateID int64) (bool, error)
 }
 
-// UserToucher records who wrote to the bot.
-type UserToucher interface {
-	TouchUser(ctx context.Context, u store.User) error
+// DirectObserver learns what happens in chats outside broadcasts
+// (notify.Broadcaster).
+type DirectObserver interface {
+	// ObserveDirect is told of a direct reply and its classified outcome.
+	ObserveDirect(ctx context.Context, chatID int64, err error)
+	// Heard is told that a chat wrote to the bot.
+	Heard(ctx context.Context, chatID int64)
 }
 
-// TelegramOptions configure the Telegram adapter. Zero values take the
+// noObserver is the DirectObserver of a bot without broadcasts.
+type noObserver struct{}
+
+func (noObserver) ObserveDirect(context.Context, int64, error) {}
+func (noObserver) Heard(context.Context, int64)                {}
+
+// Options configure the Telegram adapter. Zero values take the
 // defaults named below.
-type TelegramOptions struct {
+type Options struct {
 	Token  string
 	APIURL string // another Bot API server; empty for api.telegram.org
 	// PollTimeout is the long-polling timeout (default 30 s).
@@ -56,7 +73,11 @@ type TelegramOptions struct {
 	Inbox Inbox
 	// Leases make roles exclusive across replicas: the long poller, and
 	// the consumer of each inbox shard. Nil: no coordination (one process).
-	Leases Leaser
+	Leases lease.Store
+	// LeaseTTL is how long those leases last without renewal (default
+	// lease.DefaultTTL); an inbox entry is taken over from another
+	// replica only when it has been idle this long.
+	LeaseTTL time.Duration
 	// Replica names this process among replicas (default: host and pid).
 	Replica string
 	// Metrics receives counts and timings; nil for none.
@@ -66,27 +87,27 @@ type TelegramOptions struct {
 	// Broadcasts, when set, is the broadcast sender: it learns of direct
 	// replies (their turns, 429s and 403s) so broadcasts leave them room,
 	// and of chats that write, which are reachable again.
-	Broadcasts *Broadcaster
+	Broadcasts DirectObserver
 }
 
-// Defaults of TelegramOptions.
+// Defaults of Options.
 const (
 	DefaultPollTimeout   = 30 * time.Second
 	DefaultWorkers       = 16
 	DefaultUpdateTimeout = 60 * time.Second
 	DefaultShutdownGrace = 20 * time.Second
-	maxMessageUTF16      = 4096 // Telegram's limit on one message's text
 	maxCaptionUTF16      = 1024 // and on a document's caption
 	maxRetryAfter        = 10 * time.Second
 )
 
-// Telegram carries the dialog over the Telegram Bot API by long polling.
-type Telegram struct {
-	opt    TelegramOptions
+// Bot carries the dialog over the Telegram Bot API, by long polling or
+// by webhook.
+type Bot struct {
+	opt    Options
 	b      *tg.Bot
-	engine *Engine
+	engine *bot.Engine
 	dedup  Deduper
-	users  UserToucher
+	users  bot.UserToucher
 	log    *slog.Logger
 	now    func() time.Time
 
@@ -96,19 +117,25 @@ type Telegram struct {
 
 // Alive reports whether the bot is polling or consuming its inbox, for
 // the health check.
-func (t *Telegram) Alive(context.Context) error {
+func (t *Bot) Alive(context.Context) error {
 	if !t.running.Load() {
 		return errors.New("telegram loop not running")
 	}
 	return nil
 }
 
-var _ Sender = (*Telegram)(nil)
+var _ bot.Sender = (*Bot)(nil)
 
-// NewTelegram creates the adapter and checks the token with getMe.
-func NewTelegram(ctx context.Context, opt TelegramOptions, e *Engine, dedup Deduper, users UserToucher, log *slog.Logger) (*Telegram, error) {
+// New creates the adapter and checks the token with getMe.
+func New(ctx context.Context, opt Options, e *bot.Engine, dedup Deduper, users bot.UserToucher, log *slog.Logger) (*Bot, error) {
 	if opt.PollTimeout <= 0 {
 		opt.PollTimeout = DefaultPollTimeout
+	}
+	if opt.Broadcasts == nil {
+		opt.Broadcasts = noObserver{}
+	}
+	if opt.LeaseTTL <= 0 {
+		opt.LeaseTTL = lease.DefaultTTL
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = DefaultWorkers
@@ -122,7 +149,7 @@ func NewTelegram(ctx context.Context, opt TelegramOptions, e *Engine, dedup Dedu
 	if opt.HTTPClient == nil {
 		opt.HTTPClient = &http.Client{Timeout: opt.PollTimeout + 15*time.Second}
 	}
-	t := &Telegram{opt: opt, engine: e, dedup: dedup, users: users, log: log, now: time.Now}
+	t := &Bot{opt: opt, engine: e, dedup: dedup, users: users, log: log, now: time.Now}
 	opts := []tg.Option{
 		tg.WithHTTPClient(opt.PollTimeout, opt.HTTPClient),
 		tg.WithDefaultHandler(t.dispatch),
@@ -187,14 +214,31 @@ var commands = map[matcher.Lang][]models.BotCommand{
 
 // Run registers the command menu and polls for updates until ctx ends,
 // then lets queued updates finish within ShutdownGrace.
-func (t *Telegram) Run(ctx context.Context) error {
-	if t.opt.Leases != nil {
-		stop, err := t.holdPollerLease(ctx)
-		if err != nil {
-			return err
-		}
-		defer stop()
+func (t *Bot) Run(ctx context.Context) error {
+	if t.opt.Leases == nil {
+		return t.poll(ctx)
 	}
+	var err error
+	l := lease.Lease{Store: t.opt.Leases, Name: pollerLease, Holder: t.replicaName(), TTL: t.opt.LeaseTTL, Log: t.log}
+	held, lerr := l.Do(ctx, func(lctx context.Context) {
+		err = t.poll(lctx)
+		if lease.Lost(lctx) {
+			err = fmt.Errorf("telegram poller lease lost to another instance; long polling allows one instance")
+		}
+	})
+	if lerr != nil {
+		return fmt.Errorf("poller lease: %w", lerr)
+	}
+	if !held {
+		holder, _ := t.opt.Leases.LeaseHolder(ctx, pollerLease)
+		return fmt.Errorf("another instance (%s) is already polling Telegram for this bot; long polling allows one instance — stop it, or run all instances in webhook mode (WEBHOOK_URL)", holder)
+	}
+	return err
+}
+
+// poll receives updates by long polling until ctx ends, then lets queued
+// updates finish within the shutdown grace.
+func (t *Bot) poll(ctx context.Context) error {
 	err := t.setUp(ctx)
 	if err == nil {
 		// Long polling fails while a webhook is set.
@@ -224,7 +268,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 }
 
 // setUp registers the command menu in each language, and the admins'.
-func (t *Telegram) setUp(ctx context.Context) error {
+func (t *Bot) setUp(ctx context.Context) error {
 	for _, set := range []struct {
 		lang string
 		cmds []models.BotCommand
@@ -238,7 +282,7 @@ func (t *Telegram) setUp(ctx context.Context) error {
 }
 
 // dispatch is called by the poller for every update, in order.
-func (t *Telegram) dispatch(ctx context.Context, _ *tg.Bot, u *models.Update) {
+func (t *Bot) dispatch(ctx context.Context, _ *tg.Bot, u *models.Update) {
 	chatID := updateChatID(u)
 	if chatID == 0 {
 		return
@@ -268,7 +312,7 @@ func updateChatID(u *models.Update) int64 {
 
 // handle processes one update: de-duplicate (unless the inbox already
 // did), convert, run the engine, answer the button press.
-func (t *Telegram) handle(ctx context.Context, u *models.Update, dedupe bool) {
+func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 	start := time.Now()
 	in, from, callbackID := convert(u)
 	kind := in.Kind.String()
@@ -300,9 +344,9 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update, dedupe bool) {
 		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: lang, SeenAt: t.now()}); err != nil {
 		t.log.Warn("telegram touch user failed", "user_id", from.ID, "err", err)
 	}
-	t.opt.Broadcasts.heard(ctx, chatID)
+	t.opt.Broadcasts.Heard(ctx, chatID)
 	t.log.Info("telegram update", "update_id", u.ID, "chat_id", chatID, "kind", in.Kind)
-	res, err := t.engine.Handle(ctx, Incoming{ChatID: chatID, UserID: from.ID, Input: in}, t)
+	res, err := t.engine.Handle(ctx, bot.Incoming{ChatID: chatID, UserID: from.ID, Input: in}, t)
 	if err != nil {
 		t.opt.Metrics.Error("handle")
 		t.log.Warn("telegram update failed", "update_id", u.ID, "chat_id", chatID, "err", err)
@@ -315,36 +359,36 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update, dedupe bool) {
 }
 
 // convert turns an update into the dialog's input.
-func convert(u *models.Update) (in Input, from *models.User, callbackID string) {
+func convert(u *models.Update) (in bot.Input, from *models.User, callbackID string) {
 	if q := u.CallbackQuery; q != nil {
-		b, ok := ParseButton(q.Data)
+		b, ok := bot.ParseButton(q.Data)
 		if !ok {
 			// Data we did not write: a nonce no session has, so the dialog
 			// answers it as a stale button.
-			b = Button{Nonce: -2, Action: "?"}
+			b = bot.Button{Nonce: -2, Action: "?"}
 		}
-		return Input{Kind: InButton, Button: b}, &q.From, q.ID
+		return bot.Input{Kind: bot.InButton, Button: b}, &q.From, q.ID
 	}
 	m := u.Message
 	if m == nil || m.From == nil {
-		return Input{}, nil, ""
+		return bot.Input{}, nil, ""
 	}
 	if d := m.Document; d != nil {
-		return Input{Kind: InDocument, Text: m.Caption, File: &FileRef{ID: d.FileID, Name: d.FileName, Size: d.FileSize}}, m.From, ""
+		return bot.Input{Kind: bot.InDocument, Text: m.Caption, File: &bot.FileRef{ID: d.FileID, Name: d.FileName, Size: d.FileSize}}, m.From, ""
 	}
 	if m.Text == "" {
-		return Input{Kind: InUnsupported}, m.From, ""
+		return bot.Input{Kind: bot.InUnsupported}, m.From, ""
 	}
-	if cmd, arg, ok := ParseCommand(m.Text); ok {
-		return Input{Kind: InCommand, Command: cmd, Arg: arg}, m.From, ""
+	if cmd, arg, ok := bot.ParseCommand(m.Text); ok {
+		return bot.Input{Kind: bot.InCommand, Command: cmd, Arg: arg}, m.From, ""
 	}
-	return Input{Kind: InText, Text: m.Text}, m.From, ""
+	return bot.Input{Kind: bot.InText, Text: m.Text}, m.From, ""
 }
 
 // Send delivers a reply, split into several messages when it is longer
 // than Telegram allows; the buttons go with the last part.
-func (t *Telegram) Send(ctx context.Context, chatID int64, r Reply) error {
-	parts := splitText(r.Text, maxMessageUTF16)
+func (t *Bot) Send(ctx context.Context, chatID int64, r bot.Reply) error {
+	parts := bot.SplitText(r.Text, bot.MaxMessageUTF16)
 	for i, part := range parts {
 		params := &tg.SendMessageParams{ChatID: chatID, Text: part}
 		if i == len(parts)-1 && len(r.Buttons) > 0 {
@@ -359,10 +403,10 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, r Reply) error {
 
 // sendMessage sends once, and once more after a short flood wait. The
 // broadcast sender hears of each outcome.
-func (t *Telegram) sendMessage(ctx context.Context, p *tg.SendMessageParams) error {
+func (t *Bot) sendMessage(ctx context.Context, p *tg.SendMessageParams) error {
 	chatID, _ := p.ChatID.(int64)
 	_, err := t.b.SendMessage(ctx, p)
-	t.opt.Broadcasts.observeDirect(ctx, chatID, classifySend(err))
+	t.opt.Broadcasts.ObserveDirect(ctx, chatID, classifySend(err))
 	var flood *tg.TooManyRequestsError
 	if errors.As(err, &flood) {
 		t.opt.Metrics.TooManyRequests()
@@ -376,12 +420,12 @@ func (t *Telegram) sendMessage(ctx context.Context, p *tg.SendMessageParams) err
 			return ctx.Err()
 		}
 		_, err = t.b.SendMessage(ctx, p)
-		t.opt.Broadcasts.observeDirect(ctx, chatID, classifySend(err))
+		t.opt.Broadcasts.ObserveDirect(ctx, chatID, classifySend(err))
 	}
 	return err
 }
 
-func keyboard(rows [][]Choice) *models.InlineKeyboardMarkup {
+func keyboard(rows [][]bot.Choice) *models.InlineKeyboardMarkup {
 	kb := &models.InlineKeyboardMarkup{}
 	for _, row := range rows {
 		var r []models.InlineKeyboardButton
@@ -394,9 +438,9 @@ func keyboard(rows [][]Choice) *models.InlineKeyboardMarkup {
 }
 
 // SendDocument sends a file.
-func (t *Telegram) SendDocument(ctx context.Context, chatID int64, d Document) error {
+func (t *Bot) SendDocument(ctx context.Context, chatID int64, d bot.Document) error {
 	caption := d.Caption
-	if utf16Len(caption) > maxCaptionUTF16 {
+	if bot.UTF16Len(caption) > maxCaptionUTF16 {
 		caption = ""
 	}
 	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: caption,
@@ -405,59 +449,8 @@ func (t *Telegram) SendDocument(ctx context.Context, chatID int64, d Document) e
 }
 
 // Typing shows "typing…" in the chat while the bot works.
-func (t *Telegram) Typing(ctx context.Context, chatID int64) {
+func (t *Bot) Typing(ctx context.Context, chatID int64) {
 	if _, err := t.b.SendChatAction(ctx, &tg.SendChatActionParams{ChatID: chatID, Action: models.ChatActionTyping}); err != nil {
 		t.log.Debug("telegram typing failed", "chat_id", chatID, "err", err)
 	}
-}
-
-// splitText cuts text into parts of at most max UTF-16 code units (how
-// Telegram counts), preferring paragraph, then line, then word breaks.
-func splitText(text string, max int) []string {
-	if utf16Len(text) <= max {
-		return []string{text}
-	}
-	var parts []string
-	for utf16Len(text) > max {
-		cut := cutPoint(text, max)
-		parts = append(parts, strings.TrimRight(text[:cut], " \n"))
-		text = strings.TrimLeft(text[cut:], " \n")
-	}
-	if text != "" {
-		parts = append(parts, text)
-	}
-	return parts
-}
-
-// cutPoint returns a byte offset ≤ the first max UTF-16 units of text at
-// the best break.
-func cutPoint(text string, max int) int {
-	limit, units := 0, 0
-	for i, r := range text {
-		n := len(utf16.Encode([]rune{r}))
-		if units+n > max {
-			break
-		}
-		units += n
-		limit = i + len(string(r))
-	}
-	head := text[:limit]
-	for _, sep := range []string{"\n\n", "\n", "。", ". ", " "} {
-		if i := strings.LastIndex(head, sep); i > limit/2 {
-			return i + len(sep)
-		}
-	}
-	return limit
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
 }

@@ -1,4 +1,4 @@
-package bot
+package notify
 
 import (
 	"context"
@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/bot/telegram"
+
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
 	"github.com/duijie/duijie/store/storetest"
@@ -24,12 +27,17 @@ import (
 // API server and the outbox on the test Redis, and judge pacing and
 // exactly-once delivery from the calls the fake server recorded.
 
+var (
+	_ BroadcastAPI            = (*telegram.BotAPI)(nil)
+	_ telegram.DirectObserver = (*Broadcaster)(nil)
+)
+
 // notifyEnv is a fake Bot API server, a store and a client for it.
 type notifyEnv struct {
 	t    *testing.T
 	fake *tgfake.Server
 	st   *store.Store
-	api  *BotAPI
+	api  *telegram.BotAPI
 	log  *slog.Logger
 }
 
@@ -37,7 +45,7 @@ func newNotifyEnv(t *testing.T) *notifyEnv {
 	t.Helper()
 	fake := tgfake.New(t)
 	st, _ := storetest.New(t)
-	api, err := NewBotAPI(fake.Token(), fake.URL(), &http.Client{Timeout: 5 * time.Second})
+	api, err := telegram.NewBotAPI(fake.Token(), fake.URL(), &http.Client{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,13 +503,13 @@ func TestOutboxMessenger(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	m := OutboxMessenger{Outbox: e.st}
-	r := Reply{Text: "New match", Buttons: [][]Choice{{{Label: "Request intro", Button: Action(aRequestIntro, "t1")}}}}
+	r := bot.Reply{Text: "New match", Buttons: [][]bot.Choice{{{Label: "Request intro", Button: bot.Action("ri", "t1")}}}}
 	for range 2 {
 		if err := m.Notify(ctx, 41, "p1>p2", r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	long := Reply{Text: strings.Repeat("长文本 ", 1500), Buttons: r.Buttons}
+	long := bot.Reply{Text: strings.Repeat("长文本 ", 1500), Buttons: r.Buttons}
 	if err := m.Notify(ctx, 42, "digest:2026-11-20", long); err != nil {
 		t.Fatal(err)
 	}
@@ -512,7 +520,7 @@ func TestOutboxMessenger(t *testing.T) {
 	e.fake.WaitCount(t, 10*time.Second, "sendMessage", 3)
 	stop()
 	got := e.fake.Messages(41)
-	if len(got) != 1 || got[0].Text != "New match" || len(got[0].Buttons) != 1 || got[0].Buttons[0][0].Data != Action(aRequestIntro, "t1").Encode() {
+	if len(got) != 1 || got[0].Text != "New match" || len(got[0].Buttons) != 1 || got[0].Buttons[0][0].Data != bot.Action("ri", "t1").Encode() {
 		t.Errorf("chat 41 got %+v", got)
 	}
 	parts := e.fake.Messages(42)
