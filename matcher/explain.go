@@ -79,31 +79,33 @@ type Explanation struct {
 const maxReasonConcepts = 3
 
 // Explain puts m into words in lang for the owner of a profile of kind
-// reader (the side that asked).
+// reader (the side that asked). The reason quotes evidence both profiles
+// hold: the concepts both texts contain, else the words they share (a
+// Chinese word counting by its English meaning), else their common field;
+// never a concept neither text names.
 func (t *Taxonomy) Explain(m Match, reader Kind, lang Lang) Explanation {
 	var e Explanation
 	names := t.ConceptLabels(m.Concepts, lang, maxReasonConcepts)
-	related := t.ConceptLabels(m.Related, lang, maxReasonConcepts-len(names))
 	sep := listSep(lang)
+	terms := m.Terms
+	if len(names) > 0 && len(terms) > maxReasonConcepts-len(names) {
+		terms = terms[:max(0, maxReasonConcepts-len(names))]
+	}
 	switch {
 	case len(names) > 0 && lang == LangZH:
 		e.Reason = "共同点：" + strings.Join(names, sep)
-		if len(related) > 0 {
-			e.Reason += "；相关：" + strings.Join(related, sep)
+		if len(terms) > 0 {
+			e.Reason += "；相同关键词：" + strings.Join(terms, sep)
 		}
 	case len(names) > 0:
 		e.Reason = "Shared: " + strings.Join(names, sep)
-		if len(related) > 0 {
-			e.Reason += "; related: " + strings.Join(related, sep)
+		if len(terms) > 0 {
+			e.Reason += "; common terms: " + strings.Join(terms, sep)
 		}
-	case len(related) > 0 && lang == LangZH:
-		e.Reason = "相关技术点：" + strings.Join(related, sep)
-	case len(related) > 0:
-		e.Reason = "Related topics: " + strings.Join(related, sep)
-	case len(m.Terms) > 0 && lang == LangZH:
-		e.Reason = "相同关键词：" + strings.Join(m.Terms, sep)
-	case len(m.Terms) > 0:
-		e.Reason = "Common terms: " + strings.Join(m.Terms, sep)
+	case len(terms) > 0 && lang == LangZH:
+		e.Reason = "相同关键词：" + strings.Join(terms, sep)
+	case len(terms) > 0:
+		e.Reason = "Common terms: " + strings.Join(terms, sep)
 	case lang == LangZH:
 		e.Reason = "领域相同：" + t.DomainsLabel(m.Domains, lang)
 	default:

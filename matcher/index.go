@@ -111,7 +111,8 @@ func kindIndex(k Kind) int {
 // analysis is a profile read for the index, before its terms have ids.
 type analysis struct {
 	tokens   map[string]int
-	keys     []string // tokens, sorted
+	keys     []string          // tokens, sorted
+	source   map[string]string // a term the text holds only by a Chinese word's meaning → that word
 	length   int
 	concepts map[int32]int
 	soft     []conceptWeight
@@ -123,16 +124,36 @@ type analysis struct {
 
 // analyze reads a profile's text; it needs no lock.
 func (ix *Index) analyze(p *Profile) *analysis {
-	a := &analysis{tokens: map[string]int{}, concepts: map[int32]int{}, province: -1}
+	a := &analysis{tokens: map[string]int{}, source: map[string]string{}, concepts: map[int32]int{}, province: -1}
 	text := p.Text()
-	for _, tok := range Tokens(text) {
-		a.tokens[tok]++
-		a.length++
-	}
-	// Titles are dense: a term there counts twice.
-	for _, tok := range Tokens(p.Title) {
-		a.tokens[tok]++
-		a.length++
+	// The lexical signal reads words; the soft concepts read the character
+	// bigrams their Chinese terms are indexed by. Both take in the English
+	// terms of the Chinese words.
+	bigrams := map[string]int{}
+	lexicon := defaultLexicon()
+	// Titles are dense, and so are the canonical keywords a model gives
+	// (in both languages, often terms no concept holds): a term there
+	// counts twice.
+	dense := strings.Join(append([]string{p.Title}, p.Keywords...), "\n")
+	for _, part := range []string{text, dense} {
+		own, bridged := lexicon.terms(part, ix.tax.terms)
+		for _, tok := range own {
+			a.tokens[tok]++
+			a.length++
+		}
+		for _, b := range bridged {
+			a.tokens[b.term]++
+			bigrams[b.term]++
+			if _, ok := a.source[b.term]; !ok {
+				a.source[b.term] = b.word
+			}
+		}
+		for _, tok := range Tokens(part) {
+			bigrams[tok]++
+		}
+		for _, tok := range own {
+			a.source[tok] = "" // a word of the text itself
+		}
 	}
 	for c, n := range ix.tax.terms.find(text) {
 		a.concepts[ix.tax.index[c.ID]] += n
@@ -146,7 +167,7 @@ func (ix *Index) analyze(p *Profile) *analysis {
 		}
 	}
 	a.keys = sortedKeys(a.tokens)
-	a.soft = ix.tax.soft.project(a.tokens, a.keys)
+	a.soft = ix.tax.soft.project(bigrams, sortedKeys(bigrams))
 	for _, code := range p.Domains {
 		if i, ok := ix.tax.domainBy[code]; ok {
 			a.domains |= 1 << i

@@ -1,9 +1,3 @@
-// Package matcher is Duijie's domain: profiles of technology offers and
-// needs, their validation, the bilingual taxonomy, the offline normalizer
-// and the ranking of counterparts with the reasons behind each score.
-//
-// It must not import Redis, Telegram or OpenAI packages; adapters convert
-// to and from these types.
 package matcher
 
 import (

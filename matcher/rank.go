@@ -2,8 +2,8 @@ package matcher
 
 import (
 	"math"
-	"math/bits"
 	"sort"
+	"strings"
 )
 
 // Query asks for the counterparts of one profile.
@@ -12,6 +12,7 @@ type Query struct {
 	Limit    int             // at most this many matches; 0 means DefaultLimit
 	Exclude  map[string]bool // profile ids never to return (declined pairs)
 	MinScore float64         // drop matches scoring below this (0..1)
+	Offset   int             // skip this many of the best matches: the next page ("more")
 }
 
 // DefaultLimit is the number of counterparts shown when a query gives none.
@@ -34,11 +35,18 @@ func (ix *Index) Rank(q Query) []Match {
 	defer ix.mu.RUnlock()
 	r := ix.newRanker(&q, a)
 	defer r.release()
+	offset := max(q.Offset, 0)
 	// Keep a few more than asked so diversity has room to choose.
-	picked := diversify(r.top(limit*diversityPool), limit)
+	kept, similar := collapse(r.top((offset+limit)*diversityPool), (offset+limit)*diversityKeep)
+	picked := diversify(kept, offset+limit)
+	if offset >= len(picked) {
+		return nil
+	}
+	picked = picked[offset:]
 	out := make([]Match, len(picked))
 	for i, c := range picked {
 		out[i] = r.match(c)
+		out[i].Similar = similar[c.d.p.ID]
 	}
 	return out
 }
@@ -83,7 +91,8 @@ type ranker struct {
 	soft      []conceptWeight
 	domains   uint32
 	modes     uint8
-	self      int32 // the query's own slot in this shard, or -1
+	self      int32     // the query's own slot in this shard, or -1
+	weights   []float64 // of signals, for this query
 }
 
 func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
@@ -106,6 +115,7 @@ func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
 	sc.heap = sc.heap[:0]
 	r.sc = sc
 	r.accumulate()
+	r.weights = signalWeights(len(r.qConcepts))
 	return r
 }
 
@@ -209,45 +219,27 @@ func (r *ranker) accumulate() {
 // bound is an upper bound of the content score of the profile in slot,
 // from the accumulators and its meta alone; 0 when nothing joins them.
 func (r *ranker) bound(slot int32, m *meta) float64 {
+	var ub float64
+	for i, sg := range signals {
+		ub += r.weights[i] * sg.bound(r, slot, m)
+	}
+	return ub
+}
+
+// disjoint reports whether the profile in slot shares nothing with the
+// query: no signal can be above zero.
+func (r *ranker) disjoint(slot int32, m *meta) bool {
 	sc := r.sc
-	var domain float64
-	if both := r.domains & m.domains; both != 0 {
-		domain = float64(bits.OnesCount32(both)) / float64(bits.OnesCount32(r.domains|m.domains))
-	}
-	if sc.dCov[slot] == 0 && sc.soft[slot] == 0 && sc.lex[slot] == 0 && domain == 0 {
-		return 0
-	}
-	var concept, lexical float64
-	if r.qTotal > 0 {
-		concept = math.Min(1, 2*float64(sc.qCov[slot])/r.qTotal) // harmonic(a, b) ≤ 2a
-	}
-	if r.qSelf > 0 {
-		lexical = math.Min(1, float64(sc.lex[slot])/r.qSelf)
-	}
-	return wConcept*concept + wSoft*float64(sc.soft[slot]) + wLexical*lexical + wDomain*domain
+	return sc.dCov[slot] == 0 && sc.soft[slot] == 0 && sc.lex[slot] == 0 && r.domains&m.domains == 0
 }
 
 // content is what two profiles say in common, before the fit of their
 // structured fields.
 func (r *ranker) content(slot int32, d *doc, m *meta) float64 {
-	sc := r.sc
-	var concept float64
-	if r.qTotal > 0 && sc.dCov[slot] > 0 {
-		var dTotal float64
-		for _, c := range d.concepts {
-			dTotal += r.conceptWeight(c.id(), c.val())
-		}
-		concept = harmonic(float64(sc.qCov[slot])/r.qTotal, float64(sc.dCov[slot])/dTotal)
+	var c float64
+	for i, sg := range signals {
+		c += r.weights[i] * sg.value(r, slot, d, m)
 	}
-	var lexical float64
-	if r.qSelf > 0 {
-		lexical = math.Min(1, float64(sc.lex[slot])/r.qSelf)
-	}
-	var domain float64
-	if both := r.domains & m.domains; both != 0 {
-		domain = float64(bits.OnesCount32(both)) / float64(bits.OnesCount32(r.domains|m.domains))
-	}
-	c := wConcept*concept + wSoft*float64(sc.soft[slot]) + wLexical*lexical + wDomain*domain
 	if len(r.a.embed) > 0 && len(r.a.embed) == len(d.embed) {
 		c = (1-wEmbedding)*c + wEmbedding*math.Max(0, dot32(r.a.embed, d.embed))
 	}
@@ -274,15 +266,18 @@ func (r *ranker) fit(m *meta) (factor, bonus float64) {
 		needTRL, offerTRL = offerTRL, needTRL
 	}
 	factor = 1
+	if m.owner != 0 {
+		bonus = claimedBonus // someone will read an introduction request
+	}
 	if needTRL > 0 && offerTRL > 0 && offerTRL < needTRL {
 		factor = math.Max(0.3, 1-trlGapPenalty*float64(needTRL-offerTRL))
 	}
 	if r.a.province >= 0 && m.province >= 0 {
 		switch provinceFit(int(r.a.province), int(m.province)) {
 		case RegionSame:
-			bonus = regionSame
+			bonus += regionSame
 		case RegionNear:
-			bonus = regionNear
+			bonus += regionNear
 		}
 	}
 	return factor, bonus
@@ -297,7 +292,7 @@ func (r *ranker) top(k int) []candidate {
 	withEmbedding := len(r.a.embed) > 0
 	for i := range r.s.meta {
 		slot, m := int32(i), &r.s.meta[i]
-		if r.gated(slot, m) {
+		if r.gated(slot, m) || r.disjoint(slot, m) {
 			continue
 		}
 		ub := r.bound(slot, m)
@@ -305,7 +300,7 @@ func (r *ranker) top(k int) []candidate {
 			continue
 		}
 		if !withEmbedding {
-			ub = math.Min(1, ub*(1+regionSame))
+			ub = math.Min(1, ub*(1+maxBonus))
 			if ub < r.q.MinScore || len(h) == k && ub < h[0].score {
 				continue
 			}
@@ -366,6 +361,85 @@ func siftDown(h []candidate, i int) {
 	}
 }
 
+// nearDuplicate is the share of lexical terms two profiles must have in
+// common to be shown as one: the same listing posted twice, or one
+// result in several near-identical variants.
+const nearDuplicate = 0.7
+
+// nearScore is how close, as a ratio, near-duplicates' scores are.
+const nearScore = 0.8
+
+// diversityKeep is how many candidates per requested match are left for
+// diversify once near-duplicates are collapsed.
+const diversityKeep = 2
+
+// collapse keeps, of each group of near-duplicates among sorted, one, up
+// to n in all, and returns for each kept profile the ids of the ones it
+// stands for. The one kept is the best whose owner can answer (it is
+// claimed), else the best.
+func collapse(sorted []candidate, n int) (kept []candidate, similar map[string][]string) {
+	swapped := false
+	for _, c := range sorted {
+		if len(kept) == n {
+			break
+		}
+		dup := false
+		// Near-duplicates score alike: look back only over the kept ones
+		// that score at most a little more.
+		for i := len(kept) - 1; i >= 0 && kept[i].score*nearScore <= c.score; i-- {
+			k := kept[i]
+			if !sameText(k.d, c.d) {
+				continue
+			}
+			if similar == nil {
+				similar = map[string][]string{}
+			}
+			if c.d.p.OwnerID != 0 && k.d.p.OwnerID == 0 {
+				kept[i], swapped = c, true
+				similar[c.d.p.ID] = append(similar[k.d.p.ID], k.d.p.ID)
+				delete(similar, k.d.p.ID)
+			} else {
+				similar[k.d.p.ID] = append(similar[k.d.p.ID], c.d.p.ID)
+			}
+			dup = true
+			break
+		}
+		if !dup {
+			kept = append(kept, c)
+		}
+	}
+	if swapped {
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].better(kept[j]) })
+	}
+	return kept, similar
+}
+
+// sameText reports whether two profiles are near-duplicates: the same
+// title, or terms that overlap by nearDuplicate or more (Jaccard).
+func sameText(a, b *doc) bool {
+	if a.p.Title != "" && strings.EqualFold(a.p.Title, b.p.Title) {
+		return true
+	}
+	if na, nb := len(a.tokens), len(b.tokens); float64(min(na, nb)) < nearDuplicate*float64(max(na, nb)) {
+		return false // the overlap cannot reach nearDuplicate
+	}
+	both := 0
+	for i, j := 0, 0; i < len(a.tokens) && j < len(b.tokens); {
+		switch x, y := a.tokens[i].id(), b.tokens[j].id(); {
+		case x == y:
+			both++
+			i++
+			j++
+		case x < y:
+			i++
+		default:
+			j++
+		}
+	}
+	union := len(a.tokens) + len(b.tokens) - both
+	return union > 0 && float64(both) >= nearDuplicate*float64(union)
+}
+
 // maxPerOrg keeps one organisation from filling the top of a list.
 const maxPerOrg = 2
 
@@ -399,6 +473,27 @@ func diversify(sorted []candidate, limit int) []candidate {
 	return out
 }
 
+// weighted is a reason with the weight of its evidence.
+type weighted struct {
+	key string
+	w   float64
+}
+
+// dedupe merges the entries of xs with the same key, adding their weights.
+func dedupe(xs []weighted) []weighted {
+	at := map[string]int{}
+	var out []weighted
+	for _, x := range xs {
+		if i, ok := at[x.key]; ok {
+			out[i].w += x.w
+			continue
+		}
+		at[x.key] = len(out)
+		out = append(out, x)
+	}
+	return out
+}
+
 // match explains a picked candidate: the concepts and terms both
 // profiles share and the field-by-field fit.
 func (r *ranker) match(c candidate) Match {
@@ -411,10 +506,6 @@ func (r *ranker) match(c candidate) Match {
 	m.Fit = fitOf(need, offer)
 	tax := r.ix.tax
 
-	type weighted struct {
-		key string
-		w   float64
-	}
 	byWeight := func(xs []weighted, max int) []string {
 		sort.Slice(xs, func(i, j int) bool {
 			if xs[i].w != xs[j].w {
@@ -459,10 +550,15 @@ func (r *ranker) match(c candidate) Match {
 			continue
 		}
 		if tf := find(d.tokens, int32(id)); tf > 0 {
+			// A term the query holds by a Chinese word's meaning is named
+			// by that word, as its reader wrote it.
+			if w := r.a.source[tok]; w != "" {
+				tok = w
+			}
 			terms = append(terms, weighted{tok, r.qTokens[id] * bm25TF(float64(tf), float64(d.length), r.avgLen)})
 		}
 	}
-	m.Terms = byWeight(terms, maxTerms)
+	m.Terms = byWeight(dedupe(terms), maxTerms)
 	for i, dom := range tax.domains {
 		if r.domains&r.s.meta[c.slot].domains&(1<<i) != 0 {
 			m.Domains = append(m.Domains, dom.Code)

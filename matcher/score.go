@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -8,11 +9,12 @@ import (
 // Match is one counterpart with its score and what produced it.
 type Match struct {
 	Profile  Profile  `json:"-"`
-	Score    float64  `json:"score"`    // 0..1, reciprocal
-	Concepts []string `json:"concepts"` // shared concept ids, strongest first
-	Related  []string `json:"related"`  // concepts both sides lean on without naming them, strongest first
-	Terms    []string `json:"terms"`    // shared lexical terms, strongest first
-	Domains  []string `json:"domains"`  // shared taxonomy domains
+	Score    float64  `json:"score"`             // 0..1; users see it as Band and Percent
+	Concepts []string `json:"concepts"`          // shared concept ids, strongest first
+	Related  []string `json:"related"`           // concepts both sides lean on without naming them, strongest first; scoring detail, never a reason
+	Terms    []string `json:"terms"`             // shared lexical terms, strongest first
+	Domains  []string `json:"domains"`           // shared taxonomy domains
+	Similar  []string `json:"similar,omitempty"` // ids of near-duplicates this match stands for, not listed
 	Fit      []Fit    `json:"fit"`
 }
 
@@ -42,6 +44,11 @@ const (
 	wLexical = 0.15
 	wDomain  = 0.10
 
+	// The lexical weight rises by up to lexicalBoost for a query with
+	// fewer than fullConcepts concepts (see signalWeights).
+	lexicalBoost = 0.55
+	fullConcepts = 12
+
 	relatedCredit = 0.4 // a related concept counts this much of a shared one
 	wEmbedding    = 0.3 // share of the embedding cosine when both sides have one
 
@@ -55,6 +62,8 @@ const (
 	trlGapPenalty = 0.08 // per TRL level an offer is below the need's minimum
 	regionSame    = 0.04
 	regionNear    = 0.02
+	claimedBonus  = 0.03 // an owner who can answer wins among near-equal scores
+	maxBonus      = regionSame + claimedBonus
 )
 
 func dot32(a, b []float32) float64 {
@@ -130,4 +139,86 @@ func budgetFit(budget, price string) Fit {
 		}
 	}
 	return f
+}
+
+// One scale. A score is read the same way wherever it is shown: by its
+// band in words first, and by its percent, which every caller takes from
+// Match.Percent so that a list, a card and a notice show the same number
+// for the same pair.
+
+// Band names how good a match is, for a user.
+type Band string
+
+const (
+	BandStrong   Band = "strong"   // the counterpart answers the profile directly
+	BandGood     Band = "good"     // it answers a large part of it
+	BandPossible Band = "possible" // worth a look
+	BandWeak     Band = "weak"     // below MatchThreshold: no good match yet
+)
+
+// Score limits of the bands. On the labelled sets (testdata) nine in ten
+// of the pairs judged a direct answer score at least MatchThreshold, and
+// nine in ten of the unjudged pairs ranked in a top ten score below it;
+// half the direct answers reach goodScore and a quarter strongScore.
+const (
+	MatchThreshold = 0.10
+	goodScore      = 0.18
+	strongScore    = 0.30
+)
+
+// BandOf returns the band of a score.
+func BandOf(score float64) Band {
+	switch {
+	case score >= strongScore:
+		return BandStrong
+	case score >= goodScore:
+		return BandGood
+	case score >= MatchThreshold:
+		return BandPossible
+	}
+	return BandWeak
+}
+
+// percentScale maps scores to percents so that the bands read as a user
+// expects: possible from 40, good from 60, strong from 80.
+var percentScale = [][2]float64{{0, 0}, {MatchThreshold, 40}, {goodScore, 60}, {strongScore, 80}, {0.5, 100}}
+
+// Percent returns a score on the 0–100 scale users see.
+func Percent(score float64) int {
+	for i := 1; i < len(percentScale); i++ {
+		lo, hi := percentScale[i-1], percentScale[i]
+		if score < hi[0] {
+			// Rounded down, so that a percent never reads as the band above.
+			return int(math.Floor(lo[1] + (math.Max(score, 0)-lo[0])/(hi[0]-lo[0])*(hi[1]-lo[1]) + 1e-9))
+		}
+	}
+	return 100
+}
+
+// Band returns the band of m's score.
+func (m Match) Band() Band { return BandOf(m.Score) }
+
+// Percent returns m's score on the 0–100 scale users see.
+func (m Match) Percent() int { return Percent(m.Score) }
+
+// Good reports whether any of ms is at least MatchThreshold: when none
+// is, a user is told there is no good match yet (and that they will hear
+// when one arrives), and may still browse the weak ones.
+func Good(ms []Match) bool {
+	for _, m := range ms {
+		if m.Score >= MatchThreshold {
+			return true
+		}
+	}
+	return false
+}
+
+// BandLabel names a band in lang.
+func BandLabel(b Band, lang Lang) string {
+	zh := map[Band]string{BandStrong: "高度匹配", BandGood: "较好匹配", BandPossible: "可能相关", BandWeak: "暂无合适匹配"}
+	en := map[Band]string{BandStrong: "strong match", BandGood: "good match", BandPossible: "possible match", BandWeak: "no good match yet"}
+	if lang == LangZH {
+		return zh[b]
+	}
+	return en[b]
 }

@@ -150,10 +150,17 @@ func Tokens(text string) []string {
 			}
 			continue
 		}
-		for _, w := range s.words {
-			if len(w) > 1 && !enStop[w] && !allDigits(w) {
-				out = append(out, w)
-			}
+		out = appendWords(out, s.words)
+	}
+	return out
+}
+
+// appendWords appends the stemmed words that are terms: not stopwords,
+// numbers or single letters.
+func appendWords(out, words []string) []string {
+	for _, w := range words {
+		if len(w) > 1 && !enStop[w] && !allDigits(w) {
+			out = append(out, w)
 		}
 	}
 	return out
@@ -234,9 +241,10 @@ type hit struct {
 // find returns the concepts whose terms occur in text, each with its
 // number of occurrences. A term inside a longer matched term does not
 // count ("电池" inside "燃料电池").
+// Words in negation or background scope find none.
 func (m *termMatcher) find(text string) map[*Concept]int {
 	var hits []hit
-	for si, s := range segments(text) {
+	for si, s := range segments(outOfScope(text)) {
 		if s.han {
 			runes := []rune(s.text)
 			for i := range runes {

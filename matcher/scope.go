@@ -1,0 +1,58 @@
+package matcher
+
+import "regexp"
+
+// Negation and background scope. Owners name what they do not want, what
+// they had before and what their problem is unlike: "不想用含甲醛的胶",
+// "跟普通茶园不一样", "without formaldehyde glues", "instead of manual
+// sorting". The words in such a scope say nothing about what the profile
+// is about, so they make no concepts. A scope runs from its cue to the end
+// of the clause (punctuation, or a word that turns the sentence such as
+// "but" or "但"), at most a few words in English.
+
+// scopeCues open a scope that runs to the end of the clause.
+var scopeCues = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)\b(?:without|instead of|rather than|unlike|besides|apart from|other than|no longer|(?:do not|don't|does not|doesn't|did not|didn't) (?:want|wish|like|use|need)(?: to use)?|not(?: \w+ly)?(?: a| an| the)?)\s+` +
+		`((?:[\w'-]+\s*){1,6})`),
+	regexp.MustCompile(`(?:不想用|不想要|不想|不要|不用|不使用|不含|不需要|无需|不像|不同于|而不是|而非|不是|除了|代替|取代|替代)` +
+		`([^，。；！？、,.;!?\n但而]{1,16})`),
+}
+
+// comparisonScope is "跟/和/与 X 不一样/不同": X is what the profile is not.
+var comparisonScope = regexp.MustCompile(`(?:跟|和|与|同)([^，。；！？、,.;!?\n]{1,16}?)(?:不一样|不同|不太一样)`)
+
+// clauseTurn ends an English scope early: the words after it are the
+// profile's own again.
+var clauseTurn = regexp.MustCompile(`(?i)\b(?:but|while|whereas|so|because|which|that|we|our|and we|to)\b`)
+
+// notOnly marks "not only", "not just": no negation.
+var notOnly = regexp.MustCompile(`(?i)^not (?:only|just|merely)\b`)
+
+// outOfScope returns text with the words in negation or background scope
+// replaced by line breaks, which end every phrase.
+func outOfScope(text string) string {
+	b := []byte(text)
+	blank := func(start, end int) {
+		for i := start; i < end; i++ {
+			if b[i] != ' ' {
+				b[i] = '\n'
+			}
+		}
+	}
+	for _, re := range scopeCues {
+		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			if notOnly.MatchString(text[m[0]:m[1]]) {
+				continue
+			}
+			start, end := m[2], m[3]
+			if t := clauseTurn.FindStringIndex(text[start:end]); t != nil {
+				end = start + t[0]
+			}
+			blank(start, end)
+		}
+	}
+	for _, m := range comparisonScope.FindAllStringSubmatchIndex(text, -1) {
+		blank(m[2], m[3])
+	}
+	return string(b)
+}
