@@ -81,7 +81,7 @@ type Server struct {
 	pollGen      int64                     // bumped by each getUpdates
 
 	calls    []Call
-	counts   map[string]int // calls per lower-cased method, kept by record
+	counts   map[string]int       // calls per lower-cased method, kept by record
 	failures map[string][]Failure // by lower-case method name
 
 	chats     map[int64]*chatState
