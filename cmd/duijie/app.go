@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/demo"
@@ -28,7 +26,7 @@ type App struct {
 	cfg      Config
 	log      *slog.Logger
 	embedded *store.Embedded
-	rdb      redis.UniversalClient
+	rdb      io.Closer // the Redis client beneath Store
 	Store    *store.Store
 	Tax      *matcher.Taxonomy
 	Index    *matcher.Index
@@ -64,15 +62,15 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		if err != nil {
 			return nil, err
 		}
-		a.embedded, a.rdb = e, e.Client()
+		rdb := e.Client()
+		a.embedded, a.rdb, a.Store = e, rdb, store.New(rdb, "")
 	} else {
 		rdb, err := store.Connect(ctx, cfg.RedisURL)
 		if err != nil {
 			return nil, err
 		}
-		a.rdb = rdb
+		a.rdb, a.Store = rdb, store.New(rdb, "")
 	}
-	a.Store = store.New(a.rdb, "")
 	if a.embedded != nil && !cfg.NoDemo {
 		ps, err := demo.Profiles(time.Now())
 		if err != nil {

@@ -185,9 +185,8 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	console := bot.NewConsole(app.Engine, stdin, stdout)
 	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
-	watch, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go app.WatchNewMatches(watch, "console")
+	// New-match notices are sent by the serving replicas, which follow
+	// the change stream; the console sends none of its own.
 	return console.Run(ctx)
 }
 

@@ -66,14 +66,18 @@ func (l Lease) Do(ctx context.Context, work func(ctx context.Context)) (bool, er
 		return false, err
 	}
 	wctx, cancel := context.WithCancelCause(ctx)
+	// Renewal goes on until work returns, even after ctx ends: work that
+	// finishes what it holds on shutdown keeps the lease meanwhile.
+	rctx, stopRenewing := context.WithCancel(context.WithoutCancel(ctx))
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
-		l.renew(wctx, cancel)
+		l.renew(rctx, cancel)
 	}()
 	defer func() {
-		cancel(context.Canceled)
+		stopRenewing()
 		<-renewed
+		cancel(context.Canceled)
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 		defer rcancel()
 		if err := l.Store.ReleaseLease(rctx, l.Name, l.Holder); err != nil {
@@ -102,9 +106,9 @@ func (l Lease) Hold(ctx context.Context, work func(ctx context.Context)) {
 }
 
 // renew renews the lease every third of the TTL until ctx ends, and
-// cancels ctx with ErrLost when another holder has it or when it could
-// not be renewed before it may have run out.
-func (l Lease) renew(ctx context.Context, cancel context.CancelCauseFunc) {
+// calls lost with ErrLost when another holder has it or when it could not
+// be renewed before it may have run out.
+func (l Lease) renew(ctx context.Context, lost context.CancelCauseFunc) {
 	ttl := l.ttl()
 	every := ttl / 3
 	last := time.Now()
@@ -117,11 +121,11 @@ func (l Lease) renew(ctx context.Context, cancel context.CancelCauseFunc) {
 			last = time.Now()
 		case err == nil:
 			l.log().Warn("lease lost to another holder")
-			cancel(ErrLost)
+			lost(ErrLost)
 			return
 		case time.Since(last)+every >= ttl:
 			l.log().Warn("lease lost: not renewed in time", "err", err)
-			cancel(ErrLost)
+			lost(ErrLost)
 			return
 		default:
 			l.log().Warn("lease renewal failed; trying again", "err", err)

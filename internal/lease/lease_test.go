@@ -135,3 +135,20 @@ func TestDoEndsWithParent(t *testing.T) {
 		t.Error("a cancelled parent counted as a lost lease")
 	}
 }
+
+// TestDoRenewsUntilWorkReturns: work that finishes what it holds after
+// its parent ended keeps the lease meanwhile.
+func TestDoRenewsUntilWorkReturns(t *testing.T) {
+	st := &memStore{}
+	ctx, cancel := context.WithCancel(context.Background())
+	Lease{Store: st, Name: "inbox:1", Holder: "a", TTL: 30 * time.Millisecond, Log: quiet()}.Do(ctx, func(wctx context.Context) {
+		cancel()
+		<-wctx.Done()
+		for from := st.count(); st.count() < from+3; {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if h, _ := st.LeaseHolder(context.Background(), "inbox:1"); h != "a" {
+			t.Errorf("holder %q while the work still runs", h)
+		}
+	})
+}
