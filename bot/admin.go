@@ -106,6 +106,8 @@ type ClaimStore interface {
 	LookupClaim(ctx context.Context, code string) (string, store.ClaimState, error)
 	UseClaim(ctx context.Context, code string) (string, store.ClaimState, error)
 	AddressIntros(ctx context.Context, profileID string, owner int64, now time.Time) ([]store.Intro, error)
+	// Contact is the private contact a list gave a profile (store.ErrNotFound: none).
+	Contact(ctx context.Context, profileID string) (dataset.Contact, error)
 }
 
 // HeldStore keeps the messages held for approval in broker mode (see store.HoldMessage).

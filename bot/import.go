@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"path"
@@ -139,12 +138,14 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 		return nil
 	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := dataset.NewSheetCSV(&b)
 	w.Write([]string{"line", "id", "reason"})
 	for _, r := range res.Rejected {
 		w.Write([]string{strconv.Itoa(r.Line), r.ID, r.Err.Error()})
 	}
-	w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
 	name := strings.TrimSuffix(f.Name, path.Ext(f.Name)) + "-rejected.csv"
 	return out.SendDocument(ctx, in.ChatID, Document{Name: name, Data: b.Bytes(), Caption: dialog.Tr(l, "import_rejected_file", len(res.Rejected))})
 }

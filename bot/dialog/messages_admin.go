@@ -54,6 +54,12 @@ var adminTexts = map[Msg][2]string{
 	"report_workbook":        {"The report as a workbook: summary, needs with their best offers, connections, gaps, claims.", "报告工作簿：摘要、需求及最佳匹配、已达成对接、覆盖缺口、待认领档案。"},
 	"import_progress_failed": {"⚠️ Import of %s stopped after %d of %d rows.", "⚠️ %s 导入中断，已读取 %d/%d 行。"},
 
+	"list_contact_name":  {"Contact person (from the organizer's list): %s", "联系人（来自组织方清单）：%s"},
+	"list_contact_phone": {"Phone: %s", "电话：%s"},
+	"list_contact_email": {"Email: %s", "邮箱：%s"},
+	"intro_list_contact": {"“%s” has not been claimed on Duijie yet, so nobody can accept in the bot. The organizer's list gives this contact:\n%s\n\nThe organizers are told, and the owner will see your request once they join.", "“%s”尚未在「对接」认领，暂时无人能在机器人中回应。组织方清单中的联系方式如下：\n%s\n\n已同时告知组织方；所有者加入后也会看到您的请求。"},
+	"org_contact_given":  {"📇 Someone asked to meet the owner of “%s” (%s), not claimed yet, about “%s”; they were given the list's contact. /claims gives its claim code to hand out.", "📇 有用户请求与尚未认领的“%s”（%s）对接（对方档案：“%s”），已向其提供清单中的联系方式。发送 /claims 可获取认领码转交给所有者。"},
+
 	"claim_usage":               {"Send /claim followed by the code the organizer gave you, or open the link they sent.", "请发送 /claim 加组织方给您的认领码，或直接打开对方发来的链接。"},
 	"claim_wrong":               {"This claim code is not valid. Check it with the organizer who gave it to you.", "认领码无效。请与提供认领码的组织方核对。"},
 	"claim_used":                {"This claim code was already used. If the profile is yours, ask the organizer.", "该认领码已被使用。如果该档案属于您，请联系组织方。"},

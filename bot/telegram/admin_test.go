@@ -240,7 +240,11 @@ func claimCodes(t *testing.T, h *tgHarness) map[string]string {
 	if len(names) == 0 || !strings.HasPrefix(names[len(names)-1], "duijie-claims") {
 		t.Fatalf("no claim list among %v", names)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(files[names[len(names)-1]].Files["document"])).ReadAll()
+	b := files[names[len(names)-1]].Files["document"]
+	if !bytes.HasPrefix(b, []byte("\ufeff")) {
+		t.Error("the claim list has no byte order mark; Chinese Excel would show mojibake")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
 	if err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != strings.Join(bot.ClaimColumns, ",") {
 		t.Fatalf("claim list %v, %v", rows, err)
 	}
