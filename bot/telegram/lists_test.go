@@ -156,7 +156,7 @@ func TestListContactForUnclaimed(t *testing.T) {
 			t.Errorf("contact lacks %q:\n%s", want, got.Text)
 		}
 	}
-	admin.expect(0, "已向对方提供清单中的联系方式")
+	admin.expect(0, "已向其提供清单中的联系方式")
 }
 
 // TestListCannotOverwriteChatProfile: a list whose 序号 are the ids the bot

@@ -159,6 +159,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	} else {
 		err = tele.Run(ctx)
 	}
+	// An import an organizer confirmed finishes, so that it is never half applied.
+	app.Engine.Organizers.Wait()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
