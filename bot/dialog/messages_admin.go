@@ -40,7 +40,7 @@ var adminTexts = map[Msg][2]string{
 	"import_started_toast":   {"Importing…", "正在导入……"},
 	"list_importing":         {"⏳ Importing %s: %d profiles to write…", "⏳ 正在导入 %s：待写入 %d 条……"},
 	"list_busy":              {"⚠️ Another import is running; %s was not imported yet. Press the button again in a minute.", "⚠️ 另一个导入正在进行，%s 尚未导入。请稍等一分钟后再按下按钮。"},
-	"list_failed":            {"❌ Import of %s failed; nothing of it was kept. Try again, or ask the operator to look at the log.", "❌ %s 导入失败，未保留任何改动。请重试，或请运维人员查看日志。"},
+	"list_failed":            {"❌ Import of %s failed. Send the file again to retry; if it fails again, ask the operator to look at the log.", "❌ %s 导入失败。请重新发送文件再试；如仍失败，请运维人员查看日志。"},
 	"list_done":              {"✅ %s imported: %d new, %d updated.", "✅ %s 已导入：新增 %d，更新 %d。"},
 	"list_undo_hint":         {"/undo_import or the button below reverts it (for %d days).", "发送 /undo_import 或按下方按钮可撤销本次导入（%d 天内有效）。"},
 	"btn_undo_import":        {"↩️ Undo import", "↩️ 撤销导入"},
