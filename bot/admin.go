@@ -364,7 +364,7 @@ func (e *Engine) templateCommand(ctx context.Context, l matcher.Lang, in Incomin
 		return err
 	}
 	return out.SendDocument(ctx, in.ChatID, Document{Name: dialog.Tr(l, "template_file"), Data: b,
-		Caption: dialog.Tr(l, "template_caption") + "\n" + dataset.Limits(l)})
+		Caption: dialog.Tr(l, "template_caption") + "\n" + chatLimits(l)})
 }
 
 // Pictures is a Sender that can send a picture shown in the chat

@@ -287,13 +287,13 @@ func (e *Engine) planList(ctx context.Context, l matcher.Lang, in Incoming, name
 	var fe *dataset.FileError
 	if errors.As(err, &fe) {
 		e.log.Info("list unreadable", "chat_id", in.ChatID, "file", name, "err", fe)
-		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "list_unreadable", fe.Message(l), dataset.Limits(l))})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "list_unreadable", fe.Message(l), chatLimits(l))})
 	}
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", name, err)
 	}
 	e.log.Info("list planned", "chat_id", in.ChatID, "file", name, "new", pi.Plan.New, "updated", pi.Plan.Updated, "problems", pi.Plan.Problems)
-	r := dialog.Reply{Text: pi.Preview(l) + "\n\n" + dataset.Limits(l)}
+	r := dialog.Reply{Text: pi.Preview(l) + "\n\n" + chatLimits(l)}
 	if len(pi.Plan.Rows) == 0 {
 		return out.Send(ctx, in.ChatID, r)
 	}
@@ -402,6 +402,12 @@ func (e *Engine) undoImport(ctx context.Context, l matcher.Lang, in Incoming, ou
 	}
 	e.log.Info("import undone", "chat_id", in.ChatID, "import", res.Import.ID, "restored", res.Restored, "removed", res.Removed)
 	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "undo_done", res.Import.List, res.Restored, res.Removed, len(res.Kept))})
+}
+
+// chatLimits states the limits of a list sent in chat: Telegram lets a
+// bot fetch less than a list may hold (dataset.Limits).
+func chatLimits(l matcher.Lang) string {
+	return dialog.Tr(l, "list_limits", min(MaxFetchBytes, dataset.MaxFileBytes)>>20, dataset.MaxListRows)
 }
 
 // orDash is s, or "-" when empty (a button's value is never empty).

@@ -30,6 +30,7 @@ var adminTexts = map[Msg][2]string{
 	"import_progress":        {"⏳ Importing %s: %d of %d rows read (%d%%)…", "⏳ 正在导入 %s：已读取 %d/%d 行（%d%%）……"},
 	"import_progress_done":   {"✅ %s: all %d rows read.", "✅ %s：%d 行已全部读取。"},
 	"import_export_format":   {"%s is in the export's format (id, kind, title, description), which is imported with `duijie import FILE` on the server. Send an organizer's list instead, see /template.", "%s 是导出格式（id, kind, title, description），请在服务器上用 `duijie import 文件` 导入。如要在这里导入，请发送组织方清单，格式见 /template。"},
+	"list_limits":            {"Lists sent here: up to %d MB and %d rows.", "在这里发送的清单：不超过 %d MB、%d 行。"},
 	"list_unreadable":        {"This list cannot be imported: %s\n%s", "这份清单无法导入：%s\n%s"},
 	"list_confirm":           {"Import it? The preview stays valid for %d minutes.", "确认导入吗？预览 %d 分钟内有效。"},
 	"btn_import":             {"✅ Import", "✅ 确认导入"},

@@ -49,7 +49,8 @@ func TestListImportInChat(t *testing.T) {
 	h, admin := startWithLists(t)
 
 	pv := admin.upload("成果需求汇总.xlsx", readList(t, "成果需求汇总.xlsx"), "新增")
-	for _, want := range []string{"其中", "行有问题", "文件不超过", "确认导入吗"} {
+	t.Log("\n" + pv.Text)
+	for _, want := range []string{"其中", "行有问题", "不超过 20 MB", "确认导入吗"} {
 		if !strings.Contains(pv.Text, want) {
 			t.Errorf("preview lacks %q:\n%s", want, pv.Text)
 		}
@@ -82,7 +83,7 @@ func TestListImportInChat(t *testing.T) {
 	}
 
 	bomb := admin.upload("bomb.xlsx", readList(t, "bomb.xlsx"), "无法导入")
-	if !strings.Contains(bomb.Text, "文件不超过") {
+	if !strings.Contains(bomb.Text, "不超过 20 MB") {
 		t.Errorf("the refusal does not state the limits:\n%s", bomb.Text)
 	}
 }
@@ -116,6 +117,7 @@ func TestEventLinkCounted(t *testing.T) {
 	a.publish("🏭 I have a technical need", needText)
 
 	sum := admin.say("/report qxwq2026", "对接报告")
+	t.Log("\n" + sum.Text)
 	if !strings.Contains(sum.Text, "通过活动链接来的用户 1 人，发布 1 条") {
 		t.Errorf("the event's report does not count the arrival:\n%s", sum.Text)
 	}
