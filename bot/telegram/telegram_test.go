@@ -37,16 +37,28 @@ func startTelegram(t *testing.T) *tgHarness {
 }
 
 // startTelegramOn runs the real bot client on engine e and store st
-// against a fake Bot API server until the test ends.
+// against a fake Bot API server until the test ends. Polled updates go
+// through the store's inbox, as in serve.
 func startTelegramOn(t testing.TB, e *bot.Engine, st *store.Store) *tgHarness {
+	t.Helper()
+	return startTelegramWith(t, e, st, nil)
+}
+
+// startTelegramWith is startTelegramOn with options changed by opt.
+func startTelegramWith(t testing.TB, e *bot.Engine, st *store.Store, opt func(*Options)) *tgHarness {
 	t.Helper()
 	fake := tgfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	tele, err := New(ctx, Options{
+	o := Options{
 		Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
-	}, e, st, bot.NewCachedUsers(st), log)
+		Inbox: st, Leases: st, Replica: "test",
+	}
+	if opt != nil {
+		opt(&o)
+	}
+	tele, err := New(ctx, o, e, st, bot.NewCachedUsers(st), log)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
