@@ -124,7 +124,7 @@ func (e *Engine) action(ctx context.Context, s *Session, in Incoming, b Button, 
 		return e.profileAction(ctx, s, in, b, out)
 	case aNotify:
 		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
-			return "", err
+			return e.refused(l, err)
 		}
 		return tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
 	case aLang:
@@ -151,10 +151,13 @@ func validReason(r string) bool {
 	return false
 }
 
-// refused turns a failed ownership check into the toast for the press;
-// other errors go up.
+// refused turns a failed ownership check, or a value the bot never
+// offered, into the toast for the press; other errors go up.
 func (e *Engine) refused(l matcher.Lang, err error) (string, error) {
+	e.log.Debug("button refused", "err", err)
 	switch {
+	case errors.Is(err, matcher.ErrInvalid): // data the bot did not write
+		return tr(l, "stale_toast"), nil
 	case errors.Is(err, errNotYours):
 		return tr(l, "not_yours"), nil
 	case errors.Is(err, store.ErrNotFound):

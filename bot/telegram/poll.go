@@ -83,13 +83,13 @@ func (t *Bot) getUpdates(ctx context.Context, offset int64) ([]json.RawMessage, 
 	url := t.apiURL() + "/bot" + t.opt.Token + "/getUpdates"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("getUpdates: %s", redact(err.Error(), t.opt.Token))
+		return nil, fmt.Errorf("getUpdates: %s", hideToken(err.Error(), t.opt.Token))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := t.opt.HTTPClient.Do(req)
 	if err != nil {
 		// The error quotes the URL, which holds the token.
-		return nil, fmt.Errorf("getUpdates: %s", redact(err.Error(), t.opt.Token))
+		return nil, fmt.Errorf("getUpdates: %s", hideToken(err.Error(), t.opt.Token))
 	}
 	defer resp.Body.Close()
 	var r struct {

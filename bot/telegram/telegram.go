@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
+	"github.com/duijie/duijie/redact"
 	"github.com/duijie/duijie/store"
 )
 
@@ -162,7 +164,7 @@ func New(ctx context.Context, opt Options, e *bot.Engine, dedup Deduper, users b
 	// Replies that meet a 5xx or a dropped connection are sent again, a
 	// few times with backoff.
 	client := *opt.HTTPClient
-	client.Transport = httpretry.New(client.Transport, httpretry.Options{})
+	client.Transport = rewindable{httpretry.New(client.Transport, httpretry.Options{})}
 	opt.HTTPClient = &client
 	t := &Bot{opt: opt, engine: e, dedup: dedup, users: users, log: log, now: time.Now, queue: newChatQueue(opt.Workers)}
 	// The bot polls by itself (poll.go); the client only sends.
@@ -173,14 +175,36 @@ func New(ctx context.Context, opt Options, e *bot.Engine, dedup Deduper, users b
 	b, err := tg.New(opt.Token, opts...)
 	if err != nil {
 		// The library's error may quote the request URL, which holds the token.
-		return nil, fmt.Errorf("connect to Telegram: %s", redact(err.Error(), opt.Token))
+		return nil, fmt.Errorf("connect to Telegram: %s", hideToken(err.Error(), opt.Token))
 	}
 	t.b = b
 	return t, nil
 }
 
-// redact removes a secret from a text meant for logs.
-func redact(s, secret string) string {
+// rewindable reads a request's body into memory before next sees it, so
+// that next may send it again: the client streams its multipart bodies
+// through a pipe, which can be read once. Those bodies are built from
+// data already in memory (a document included).
+type rewindable struct{ next http.RoundTripper }
+
+func (r rewindable) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
+		return r.next.RoundTrip(req)
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	req = req.Clone(req.Context())
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = int64(len(body))
+	return r.next.RoundTrip(req)
+}
+
+// hideToken removes a secret from a text meant for logs.
+func hideToken(s, secret string) string {
 	if secret == "" {
 		return s
 	}
@@ -419,6 +443,11 @@ func convert(u *models.Update) (in bot.Input, from *models.User, callbackID stri
 	}
 	if cmd, arg, ok := bot.ParseCommand(m.Text); ok {
 		return bot.Input{Kind: bot.InCommand, Command: cmd, Arg: arg}, m.From, ""
+	}
+	if redact.Blank(m.Text) {
+		// Zero-width and bidi characters alone show nothing: the dialog
+		// gets the empty text it refuses.
+		return bot.Input{Kind: bot.InText}, m.From, ""
 	}
 	return bot.Input{Kind: bot.InText, Text: m.Text}, m.From, ""
 }

@@ -106,7 +106,7 @@ func (t *Bot) RunWebhook(ctx context.Context) error {
 		_, err = t.b.SetWebhook(ctx, &tg.SetWebhookParams{URL: t.opt.WebhookURL, SecretToken: t.opt.WebhookSecret,
 			AllowedUpdates: []string{"message", "callback_query"}})
 		if err != nil {
-			err = fmt.Errorf("set webhook: %s", redact(err.Error(), t.opt.Token))
+			err = fmt.Errorf("set webhook: %s", hideToken(err.Error(), t.opt.Token))
 		}
 	}
 	if err != nil {
