@@ -238,7 +238,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 	if err != nil {
 		return "", err
 	}
-	switch outcome {
+	switch store.Resume(outcome, intro) { // a retry finishes what a failure left owed (owed.go)
 	case store.OutcomeRequested:
 		e.Metrics.Intro("requested")
 		if theirs.OwnerID == 0 {
@@ -248,6 +248,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *Session, in Incoming, tok 
 		if err != nil {
 			return "", err
 		}
+		e.delivered(ctx, intro)
 		if held {
 			return tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_held", theirs.Title)})
 		}
@@ -337,7 +338,7 @@ func (e *Engine) answerIntro(ctx context.Context, s *Session, in Incoming, id st
 	if err != nil {
 		return "", err
 	}
-	switch outcome {
+	switch store.Resume(outcome, intro) { // a retry finishes what a failure left owed (owed.go)
 	case store.OutcomeNotYours:
 		return tr(l, "not_yours"), nil
 	case store.OutcomeConnected:
@@ -349,9 +350,8 @@ func (e *Engine) answerIntro(ctx context.Context, s *Session, in Incoming, id st
 		return tr(l, "intro_connected_toast"), e.connect(ctx, intro, from, to)
 	case store.OutcomeDeclined:
 		e.Metrics.Intro("declined")
-		if to, err := e.Data.Profile(ctx, intro.To); err == nil {
-			fl := e.langOf(ctx, intro.FromOwner, matcher.LangEN)
-			e.Messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, Reply{Text: tr(fl, "intro_declined_notice", to.Title)})
+		if err := e.tellDeclined(ctx, intro); err != nil {
+			return "", err
 		}
 		return "", out.Send(ctx, in.ChatID, Reply{Text: tr(l, "intro_you_declined")})
 	case store.OutcomeAlreadyDecided:
@@ -381,6 +381,7 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 			return err
 		}
 	}
+	e.delivered(ctx, intro)
 	return nil
 }
 

@@ -47,6 +47,13 @@ func startTelegramOn(t testing.TB, e *bot.Engine, st *store.Store) *tgHarness {
 // startTelegramWith is startTelegramOn with options changed by opt.
 func startTelegramWith(t testing.TB, e *bot.Engine, st *store.Store, opt func(*Options)) *tgHarness {
 	t.Helper()
+	return startTelegramWrapped(t, e, st, opt, nil)
+}
+
+// startTelegramWrapped is startTelegramWith whose engine delivers
+// notifications through wrap's messenger, when wrap is set.
+func startTelegramWrapped(t testing.TB, e *bot.Engine, st *store.Store, opt func(*Options), wrap func(bot.Messenger) bot.Messenger) *tgHarness {
+	t.Helper()
 	fake := tgfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -64,6 +71,9 @@ func startTelegramWith(t testing.TB, e *bot.Engine, st *store.Store, opt func(*O
 		t.Fatal(err)
 	}
 	e.Messenger = bot.DirectMessenger{Sender: tele}
+	if wrap != nil {
+		e.Messenger = wrap(e.Messenger)
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
