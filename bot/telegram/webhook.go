@@ -222,6 +222,11 @@ func (t *Bot) drainShard(lctx context.Context, shard int) {
 				ack(e.ID)
 			}
 		}
+		if pending {
+			// Reading pending entries again returns those not yet acked:
+			// let these finish first.
+			inHand.Wait()
+		}
 	}
 }
 
