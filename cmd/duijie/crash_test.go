@@ -121,20 +121,26 @@ func TestFinding2IntroSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var need, offer matcher.Profile
+	// Two pairs: one introduced directly, one in broker mode.
+	const need2Owner, offer2Owner, admin = 7003, 7004, 9001
+	var needs, offers []matcher.Profile
 	for _, p := range ps {
-		switch {
-		case p.Kind == matcher.KindNeed && need.ID == "":
-			need = p
-		case p.Kind == matcher.KindOffer && offer.ID == "":
-			offer = p
+		if p.Kind == matcher.KindNeed {
+			needs = append(needs, p)
+		} else {
+			offers = append(offers, p)
 		}
 	}
-	need.OwnerID, offer.OwnerID = needOwner, offerOwner
-	if _, err := st.SaveProfiles(ctx, []matcher.Profile{need, offer}); err != nil {
+	needs[0].OwnerID, offers[0].OwnerID = needOwner, offerOwner
+	needs[1].OwnerID, offers[1].OwnerID = need2Owner, offer2Owner
+	if _, err := st.SaveProfiles(ctx, []matcher.Profile{needs[0], offers[0], needs[1], offers[1]}); err != nil {
 		t.Fatal(err)
 	}
-	toks, err := st.MatchTokens(ctx, need.ID, []string{offer.ID})
+	toks, err := st.MatchTokens(ctx, needs[0].ID, []string{offers[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks2, err := st.MatchTokens(ctx, needs[1].ID, []string{offers[1].ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +157,7 @@ func TestFinding2IntroSurvivesSIGKILL(t *testing.T) {
 	}
 	// killAt starts serve, arms the proxy, does the step and kills serve
 	// when the step's first message is about to be queued.
-	killAt := func(pattern string, step func()) {
+	killAt := func(env []string, pattern string, step func()) {
 		t.Helper()
 		child := startServe(t, env)
 		cut := proxy.arm(pattern)
@@ -168,7 +174,7 @@ func TestFinding2IntroSurvivesSIGKILL(t *testing.T) {
 	const request, contact = "Someone would like to talk", "Contact:"
 
 	// Step 1: the request. Killed before B is told; after the restart B is.
-	killAt("intro:", func() { fake.SendCallback(needOwner, needOwner, 1, "a/ri/"+toks[0]) })
+	killAt(env, ":intro:", func() { fake.SendCallback(needOwner, needOwner, 1, "a/ri/"+toks[0]) })
 	if has(offerOwner, request) {
 		t.Fatal("B was told of the request before the kill")
 	}
@@ -177,27 +183,65 @@ func TestFinding2IntroSurvivesSIGKILL(t *testing.T) {
 	t.Log("request step: B told after the restart")
 	restarted.Process.Kill()
 	restarted.Wait()
-	var accept string
-	for _, m := range fake.Messages(offerOwner) {
-		for _, row := range m.Buttons {
-			for _, b := range row {
-				if strings.HasPrefix(b.Data, "a/ia/") {
-					accept = b.Data
+	button := func(chat int64, prefix string) string {
+		for _, m := range fake.Messages(chat) {
+			for _, row := range m.Buttons {
+				for _, b := range row {
+					if strings.HasPrefix(b.Data, prefix) {
+						return b.Data
+					}
 				}
 			}
 		}
+		return ""
 	}
+	accept := button(offerOwner, "a/ia/")
 	if accept == "" {
 		t.Fatal("the request has no Accept button")
 	}
 
 	// Step 2: the accept. Killed before either side gets contacts; after
 	// the restart both do.
-	killAt("connected:", func() { fake.SendCallback(offerOwner, offerOwner, 1, accept) })
+	killAt(env, ":connected:", func() { fake.SendCallback(offerOwner, offerOwner, 1, accept) })
 	if has(needOwner, contact) || has(offerOwner, contact) {
 		t.Fatal("contacts went out before the kill")
 	}
-	startServe(t, env)
+	restarted = startServe(t, env)
 	fake.WaitFor(t, 2*time.Minute, func(tgfake.Call) bool { return has(needOwner, contact) && has(offerOwner, contact) })
 	t.Log("accept step: both sides told after the restart")
+	time.Sleep(time.Second) // room for a duplicate to show
+	for _, chat := range []int64{needOwner, offerOwner} {
+		n := 0
+		for _, m := range fake.Messages(chat) {
+			if strings.Contains(m.Text, contact) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("chat %d got the contacts %d times, want once", chat, n)
+		}
+	}
+	restarted.Process.Kill()
+	restarted.Wait()
+
+	// Broker mode. Step 1: the request, killed before the organizer sees
+	// it; after the restart the organizer does (the sweep holds it again).
+	broker := append(append([]string(nil), env...), "ADMIN_IDS=9001", "BROKER_MODE=true")
+	killAt(broker, ":held:", func() { fake.SendCallback(need2Owner, need2Owner, 1, "a/ri/"+toks2[0]) })
+	restarted = startServe(t, broker)
+	fake.WaitFor(t, 2*time.Minute, func(tgfake.Call) bool { return button(admin, "a/ad/ok.") != "" })
+	t.Log("broker request step: the organizer told after the restart")
+	restarted.Process.Kill()
+	restarted.Wait()
+	if button(offer2Owner, "a/ia/") != "" {
+		t.Fatal("B was told before the organizer approved")
+	}
+	// Step 2: the approval, killed before B is told; after the restart B is.
+	killAt(broker, ":intro:", func() { fake.SendCallback(admin, admin, 1, button(admin, "a/ad/ok.")) })
+	if button(offer2Owner, "a/ia/") != "" {
+		t.Fatal("B was told of the approved request before the kill")
+	}
+	restarted = startServe(t, broker)
+	fake.WaitFor(t, 2*time.Minute, func(tgfake.Call) bool { return button(offer2Owner, "a/ia/") != "" })
+	t.Log("broker approve step: B told after the restart")
 }
