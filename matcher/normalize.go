@@ -120,14 +120,13 @@ func mergeStrings(have, more []string) []string {
 const (
 	maxConcepts = 24
 	maxDomains  = 3
-	titleRunes  = 60
 )
 
 // Analyze reads a description without any external service: concepts and
 // domains from the taxonomy, maturity, cooperation modes, region, budget
 // and deadline from patterns in English and Chinese.
 func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
-	a := Analysis{Title: firstSentence(text, titleRunes)}
+	a := Analysis{Title: t.Title(kind, text)}
 	counts := t.terms.find(text)
 
 	type scored struct {

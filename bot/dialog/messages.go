@@ -51,7 +51,7 @@ var dialogTexts = map[Msg][2]string{
 	"cancel":            {"Cancel", "取消"},
 	"new_profile":       {"➕ New profile", "➕ 新建档案"},
 	"switch_lang":       {"🌐 中文", "🌐 English"},
-	"edit_prompt":       {"Send the new description; it replaces the old one. Your answers to the questions are kept.", "请发送新的描述，它会替换原来的描述；您对问题的回答会保留。"},
+	"edit_prompt":       {"Send the new description; it replaces the old one. Your other answers are kept.", "请把新的描述发给我，它会替换原来那段；其他回答都保留。"},
 	"answer_kept":       {"Noted.", "已记录。"},
 	"help": {
 		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/my — your profiles, their matches; edit, pause, delete\n/settings — language and notifications of new matches\n/export — everything stored about you, as a file\n/delete — delete everything about you\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons. Tap 🤝 to ask for an introduction: contacts are exchanged only when the other side accepts.",
@@ -59,7 +59,7 @@ var dialogTexts = map[Msg][2]string{
 	},
 
 	// Follow-up questions.
-	"q_domain":        {"Which field is it closest to?", "它最接近哪个领域？"},
+	"q_domain":        {"Which field is it closest to?", "属于哪个行业？选一个最接近的。"},
 	"q_trl_need":      {"How mature must a solution be?", "您需要的技术成熟到什么程度？"},
 	"q_trl_offer":     {"How mature is the technology now?", "这项技术目前成熟到什么程度？"},
 	"trl_lab":         {"Lab result (TRL 3)", "实验室成果 (TRL 3)"},
@@ -86,7 +86,35 @@ var dialogTexts = map[Msg][2]string{
 	"q_clarify_need":  {"To find the right counterparts: in one or two sentences, what exactly should a solution do, and for which product or process? Type it, or skip.", "为了匹配准确，请用一两句话说明：具体需要解决什么问题，用在什么产品或工序上？请直接输入，或跳过。"},
 	"q_clarify_offer": {"To find the right counterparts: in one or two sentences, what exactly does your technology do, and for which products or processes? Type it, or skip.", "为了匹配准确，请用一两句话说明：您的技术具体能做什么，适用于哪些产品或工序？请直接输入，或跳过。"},
 	"llm_cap":         {"You have reached today's limit of detailed readings, so I read this one with the basic reader. Please check the summary carefully; tomorrow the detailed reading is back.", "今天的智能解析次数已用完，这次使用基础解析。请仔细核对摘要；明天即可恢复智能解析。"},
-	"trl_unclear":     {"Please pick one of the buttons, or type a level from 1 to 9.", "请点选一个按钮，或输入 1–9 的成熟度等级。"},
+
+	// Asked again when a typed answer cannot be read, one per matcher.AnswerProblem.
+	"reask_empty":              {"I did not catch an answer. Type it, tap a button, or Skip.", "没看到内容。请直接输入、点按钮，或者跳过。"},
+	"reask_no_place":           {"I could not find a city or province in that. Type one, for example Ningbo or Zhejiang, or Skip.", "没看出是哪个地方。写个城市或省份就行，比如“宁波”“浙江”；也可以跳过。"},
+	"reask_no_amount":          {"I could not read an amount. Type one, for example 200k CNY, or \"negotiable\"; or Skip.", "没看出金额。写个大概数就行，比如“20万”“二三十万”，或者“面议”；也可以跳过。"},
+	"reask_unit_price":         {"That looks like a price per piece. What is the budget for the whole project, for example 200k CNY? Or Skip.", "这像是单价。整个项目大概打算投入多少？比如“20万”。也可以跳过。"},
+	"reask_no_date":            {"I could not read a date. For example: within 3 months, by June, by the end of the year, or \"no rush\".", "没看出时间。可以写“三个月内”“六月前”“年底前”，或者“不急”。"},
+	"reask_no_maturity":        {"Please pick one of the buttons, or type the stage, for example prototype or pilot, or a level from 1 to 9.", "请点一个按钮，或者写现在到了哪一步，比如“样机”“中试”，也可以写 1–9 的等级。"},
+	"reask_no_domain":          {"I could not tell the field from that. Tap the closest one below, or Skip.", "没看出是哪个行业。请在下面点一个最接近的，或者跳过。"},
+	"reask_no_mode":            {"Please tap a form of cooperation, or type one, for example licence, joint development or consulting.", "请点一种合作方式，或者直接写，比如“转让”“合作开发”“技术咨询”。"},
+	"reask_not_in_description": {"I could not find that in your description. Could you type it here?", "描述里没找到这一项，麻烦在这里直接写一下。"},
+
+	// Changing one part of the summary card.
+	"change_which":   {"What would you like to change?", "要改哪一项？"},
+	"change_text":    {"📝 Description", "📝 描述"},
+	"field_domain":   {"Field", "行业"},
+	"field_trl":      {"Maturity", "成熟度"},
+	"field_success":  {"Result", "效果"},
+	"field_region":   {"Region", "地区"},
+	"field_modes":    {"Cooperation", "合作方式"},
+	"field_budget":   {"Budget", "预算"},
+	"field_deadline": {"Deadline", "期限"},
+
+	// Small talk and search outside an interview.
+	"hello":           {"Hello! I find technologies for enterprises' problems, and enterprises for technologies.", "您好！我帮企业找技术，也帮技术成果找企业。"},
+	"you_are_welcome": {"You're welcome!", "不客气！"},
+	"search_usage":    {"Send /search and what you are looking for, for example: /search pond aerator", "请在 /search 后面写上要找的内容，比如：/search 增氧机"},
+	"search_for":      {"🔎 %s", "🔎 %s"},
+	"group_only":      {"I work in private chats only: open a chat with me to use me.", "我只在私聊里工作，请单独给我发消息。"},
 
 	// Summary card.
 	"card_need":          {"📝 Your need — please check", "📝 您的需求——请确认"},
