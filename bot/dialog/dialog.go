@@ -251,6 +251,9 @@ func (d *Dialog) text(s *Session, in Input, now time.Time, e *Effects) {
 		s.State, s.Prev = s.Prev, ""
 		d.text(s, in, now, e)
 	case StateRole:
+		if len(s.Texts) == 0 && d.smallTalk(s, matcher.ClassifyMessage(text), e) {
+			return
+		}
 		if !d.appendText(s, text, e) {
 			return
 		}
@@ -576,7 +579,10 @@ func (d *Dialog) search(s *Session, query string, e *Effects) {
 
 // searched shows the results of a search.
 func (d *Dialog) searched(s *Session, in Input, e *Effects) {
-	text := Tr(s.Lang, "search_for", in.Text) + "\n" + RenderMatches(d.Tax, s.Lang, matcher.KindNeed, in.Matches)
+	text := Tr(s.Lang, "search_none", in.Text)
+	if len(in.Matches) > 0 {
+		text = Tr(s.Lang, "search_for", in.Text) + "\n" + RenderMatches(d.Tax, s.Lang, matcher.KindNeed, in.Matches)
+	}
 	s.Nonce++
 	e.say(text, []Choice{d.choice(s, "role_need", actRole, string(matcher.KindNeed))})
 }

@@ -114,6 +114,7 @@ var dialogTexts = map[Msg][2]string{
 	"you_are_welcome": {"You're welcome!", "不客气！"},
 	"search_usage":    {"Send /search and what you are looking for, for example: /search pond aerator", "请在 /search 后面写上要找的内容，比如：/search 增氧机"},
 	"search_for":      {"🔎 %s", "🔎 %s"},
+	"search_none":     {"🔎 Nothing found for \"%s\" yet. Describe your need and publish it: counterparts who come later will find you.", "🔎 暂时没找到和“%s”相关的。把需求发布出来，以后有合适的对接方会找到您。"},
 	"group_only":      {"I work in private chats only: open a chat with me to use me.", "我只在私聊里工作，请单独给我发消息。"},
 
 	// Summary card.
