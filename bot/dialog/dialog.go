@@ -102,12 +102,12 @@ func (d *Dialog) command(s *Session, in Input, e *Effects) {
 			return
 		}
 		s.Reset()
-		e.say(Tr(s.Lang, "welcome"))
 		if !s.LangSet && in.LangHint == "" {
+			e.say(Tr(s.Lang, "welcome"))
 			d.enter(s, StateLang, e)
 			return
 		}
-		d.enter(s, StateRole, e)
+		d.enterAfter(s, StateRole, Tr(s.Lang, "welcome")+"\n\n", e)
 	case "new":
 		s.Reset()
 		d.enter(s, StateRole, e)
@@ -245,7 +245,6 @@ func (d *Dialog) text(s *Session, in Input, now time.Time, e *Effects) {
 		}
 		s.Reset()
 		s.Texts = []string{text}
-		e.say(Tr(s.Lang, "text_first"))
 		d.enter(s, StateRole, e)
 	case StateResume:
 		s.State, s.Prev = s.Prev, ""
@@ -257,7 +256,6 @@ func (d *Dialog) text(s *Session, in Input, now time.Time, e *Effects) {
 		if !d.appendText(s, text, e) {
 			return
 		}
-		e.say(Tr(s.Lang, "text_first"))
 		e.Replies = append(e.Replies, d.Prompt(s))
 	case StateDescribe:
 		if !d.appendText(s, text, e) {
@@ -434,6 +432,13 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 	e.say(renderTeam(d.Tax, s.Lang, in.Team), newProfile)
 }
 
+// enterAfter is enter with lead put before the prompt, in one message.
+func (d *Dialog) enterAfter(s *Session, state State, lead string, e *Effects) {
+	d.enter(s, state, e)
+	r := &e.Replies[len(e.Replies)-1]
+	r.Text = lead + r.Text
+}
+
 // enter moves to state and shows its prompt with fresh buttons.
 func (d *Dialog) enter(s *Session, state State, e *Effects) {
 	s.State = state
@@ -455,7 +460,11 @@ func (d *Dialog) Prompt(s *Session) Reply {
 			{Label: "English", Button: Button{Nonce: s.Nonce, Action: actLang, Value: string(matcher.LangEN)}},
 		}}}
 	case StateRole:
-		return Reply{Text: Tr(l, "choose_role"), Buttons: [][]Choice{
+		key := Msg("choose_role")
+		if len(s.Texts) > 0 {
+			key = "text_first"
+		}
+		return Reply{Text: Tr(l, key), Buttons: [][]Choice{
 			{d.choice(s, "role_need", actRole, string(matcher.KindNeed))},
 			{d.choice(s, "role_offer", actRole, string(matcher.KindOffer))},
 			{d.choice(s, "switch_lang", actSwitchLang, "")},
@@ -556,13 +565,11 @@ func (d *Dialog) smallTalk(s *Session, r matcher.Reading, e *Effects) bool {
 		e.say(Tr(s.Lang, "help"))
 		d.enter(s, StateRole, e)
 	case matcher.IntentThanks:
-		e.say(Tr(s.Lang, "you_are_welcome"))
-		d.enter(s, StateRole, e)
+		d.enterAfter(s, StateRole, Tr(s.Lang, "you_are_welcome")+"\n", e)
 	case matcher.IntentStart:
 		d.enter(s, StateRole, e)
 	default:
-		e.say(Tr(s.Lang, "hello"))
-		d.enter(s, StateRole, e)
+		d.enterAfter(s, StateRole, Tr(s.Lang, "hello")+"\n", e)
 	}
 	return true
 }

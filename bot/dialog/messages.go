@@ -13,7 +13,7 @@ type Msg string
 var dialogTexts = map[Msg][2]string{
 	"welcome": {
 		"Welcome to Duijie (对接) — a matchmaker between technical needs of enterprises and research results of universities. Describe what you need or what you offer in your own words; I will turn it into a profile and show you ranked counterparts with the reasons.",
-		"欢迎使用「对接」——连接企业技术需求与高校科研成果的撮合助手。用您自己的话描述需求或成果，我会整理成结构化档案，并马上给出排好序的对接方和理由。",
+		"欢迎使用「对接」！我帮企业找能解决技术难题的科研成果，也帮科研成果找到用得上的企业。直接用大白话说说您的需求或成果就行，我来整理，马上推荐合适的对接方，并告诉您为什么合适。",
 	},
 	"choose_lang": {"Choose your language / 请选择语言:", "请选择语言 / Choose your language:"},
 	"lang_set":    {"Language: English.", "语言已切换为中文。"},
