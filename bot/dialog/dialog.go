@@ -21,6 +21,9 @@ const (
 	DefaultMaxQuestions = 4
 	minDescribeRunes    = 12 // shorter descriptions get a request for more
 	maxAnswerRunes      = 300
+	// minStrayDescribeRunes: a short message that is no small talk starts
+	// a description from this length on.
+	minStrayDescribeRunes = 5
 )
 
 // maxRemarkQuestions caps the questions that quality remarks add.
@@ -557,6 +560,11 @@ func (d *Dialog) smallTalk(s *Session, r matcher.Reading, e *Effects) bool {
 	switch r.Intent {
 	case matcher.IntentDescription:
 		return false
+	case matcher.IntentStray:
+		if utf8.RuneCountInString(r.Text) >= minStrayDescribeRunes {
+			return false // "茶厂，做绿茶的": a short start of a description
+		}
+		d.enterAfter(s, StateRole, Tr(s.Lang, "hello")+"\n", e) // "嗯", "ok"
 	case matcher.IntentSearch:
 		d.search(s, r.Query, e)
 	case matcher.IntentCommand:

@@ -228,6 +228,10 @@ func TestSmallTalkAndCommands(t *testing.T) {
 		}
 	}
 	st := newStepper(t, matcher.LangZH)
+	if st.say("茶厂，做绿茶的"); len(st.s.Texts) != 1 {
+		t.Errorf("a short description was dropped: texts %q", st.s.Texts)
+	}
+	st = newStepper(t, matcher.LangZH)
 	if e := st.say("能不能搜一下有没有做增氧机的"); e.Search == nil || e.Search.Query != "增氧机" {
 		t.Errorf("search request: %+v", e.Search)
 	}
