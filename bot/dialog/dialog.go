@@ -421,11 +421,15 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 		return
 	}
 	kind := in.Profile.Kind
+	done := Msg("published")
+	if s.Draft != nil && s.Draft.ID != "" {
+		done = "updated"
+	}
 	s.Published = in.Profile.ID
 	s.Reset()
 	s.State = StateIdle
 	s.Nonce++
-	e.say(Tr(s.Lang, "published", in.Profile.ID))
+	e.say(Tr(s.Lang, done))
 	newProfile := []Choice{d.choice(s, "new_profile", actNew, "")}
 	if in.Team == nil {
 		e.say(RenderMatches(d.Tax, s.Lang, kind, in.Matches), append(in.MatchButtons, newProfile)...)

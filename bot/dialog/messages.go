@@ -136,7 +136,8 @@ var dialogTexts = map[Msg][2]string{
 	"card_footer":        {"Publish it to see your matches now.", "发布后立即为您匹配。"},
 
 	// Results.
-	"published":     {"✅ Published (profile %s).", "✅ 已发布（档案 %s）。"},
+	"published":     {"✅ Published.", "✅ 已发布。"},
+	"updated":       {"✅ Updated; it is still the same profile.", "✅ 已更新，还是原来那份档案。"},
 	"matches_need":  {"Best technologies for your need:", "最适合您需求的技术成果："},
 	"matches_offer": {"Enterprises that need your technology:", "需要您这项技术的企业："},
 	"no_matches":    {"No counterpart matches yet. Your profile stays published and others will find it.", "暂时没有合适的对接方。您的档案已发布，对方可以找到您。"},
