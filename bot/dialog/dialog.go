@@ -425,7 +425,7 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 	if s.Draft != nil && s.Draft.ID != "" {
 		done = "updated"
 	}
-	s.Published = in.Profile.ID
+	s.Published, s.PublishedKind = in.Profile.ID, kind
 	s.Reset()
 	s.State = StateIdle
 	s.Nonce++
@@ -593,15 +593,28 @@ func (d *Dialog) search(s *Session, query string, e *Effects) {
 		e.say(Tr(s.Lang, "search_usage"))
 		return
 	}
-	e.Search = &SearchRequest{Query: clip(query, maxAnswerRunes), Kind: matcher.KindNeed}
+	e.Search = &SearchRequest{Query: clip(query, maxAnswerRunes), Kind: s.searchKind()}
+}
+
+// searchKind is the side a search looks from: that of the last profile
+// published, else a need looking for technologies.
+func (s *Session) searchKind() matcher.Kind {
+	if s.PublishedKind == matcher.KindOffer {
+		return matcher.KindOffer
+	}
+	return matcher.KindNeed
 }
 
 // searched shows the results of a search.
 func (d *Dialog) searched(s *Session, in Input, e *Effects) {
 	text := Tr(s.Lang, "search_none", in.Text)
 	if len(in.Matches) > 0 {
-		text = Tr(s.Lang, "search_for", in.Text) + "\n" + RenderMatches(d.Tax, s.Lang, matcher.KindNeed, in.Matches)
+		text = Tr(s.Lang, "search_for", in.Text) + "\n" + RenderMatches(d.Tax, s.Lang, s.searchKind(), in.Matches)
 	}
 	s.Nonce++
-	e.say(text, []Choice{d.choice(s, "role_need", actRole, string(matcher.KindNeed))})
+	role := Msg("role_need")
+	if s.searchKind() == matcher.KindOffer {
+		role = "role_offer"
+	}
+	e.say(text, []Choice{d.choice(s, role, actRole, string(s.searchKind()))})
 }

@@ -235,7 +235,12 @@ func TestSmallTalkAndCommands(t *testing.T) {
 	if e := st.say("能不能搜一下有没有做增氧机的"); e.Search == nil || e.Search.Query != "增氧机" {
 		t.Errorf("search request: %+v", e.Search)
 	}
-	if cmd, arg, ok := ParseCommand("／start claim_x"); !ok || cmd != "start" || arg != "claim_x" {
+	st = newStepper(t, matcher.LangEN)
+	st.s.PublishedKind = matcher.KindOffer
+	if e := st.do(Input{Kind: InCommand, Command: "search", Arg: "kiln control"}); e.Search == nil || e.Search.Kind != matcher.KindOffer {
+		t.Errorf("search after publishing an offer: %+v, want one for needs", e.Search)
+	}
+		if cmd, arg, ok := ParseCommand("／start claim_x"); !ok || cmd != "start" || arg != "claim_x" {
 		t.Errorf("ParseCommand(／start claim_x) = %q, %q, %v", cmd, arg, ok)
 	}
 }

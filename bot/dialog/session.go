@@ -48,8 +48,9 @@ type Session struct {
 	Asked     int              `json:"asked,omitempty"`     // questions answered or skipped in this round
 	Payload   string           `json:"payload,omitempty"`   // deep-link payload of the last /start
 
-	Published string    `json:"published,omitempty"` // id of the last published profile
-	UpdatedAt time.Time `json:"updated_at"`
+	Published     string       `json:"published,omitempty"`      // id of the last published profile
+	PublishedKind matcher.Kind `json:"published_kind,omitempty"` // its kind: a search looks for its counterparts
+	UpdatedAt     time.Time    `json:"updated_at"`
 }
 
 // UseLangHint takes the language of the user's client, when known,
