@@ -11,6 +11,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -146,7 +147,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 	}
 	s, err := e.load(ctx, in)
 	if err != nil {
-		e.fail(ctx, in.ChatID, matcher.LangEN, out, err)
+		e.fail(ctx, in.ChatID, cmp.Or(in.Input.LangHint, matcher.LangEN), out, err)
 		return Outcome{}, err
 	}
 	s.UseLangHint(in.Input.LangHint)

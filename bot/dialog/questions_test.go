@@ -240,7 +240,7 @@ func TestSmallTalkAndCommands(t *testing.T) {
 	if e := st.do(Input{Kind: InCommand, Command: "search", Arg: "kiln control"}); e.Search == nil || e.Search.Kind != matcher.KindOffer {
 		t.Errorf("search after publishing an offer: %+v, want one for needs", e.Search)
 	}
-		if cmd, arg, ok := ParseCommand("／start claim_x"); !ok || cmd != "start" || arg != "claim_x" {
+	if cmd, arg, ok := ParseCommand("／start claim_x"); !ok || cmd != "start" || arg != "claim_x" {
 		t.Errorf("ParseCommand(／start claim_x) = %q, %q, %v", cmd, arg, ok)
 	}
 }
