@@ -59,7 +59,7 @@ var dialogTexts = map[Msg][2]string{
 	},
 
 	// Follow-up questions.
-	"q_domain":        {"Which field is it closest to?", "属于哪个行业？选一个最接近的。"},
+	"q_domain":        {"Which field is it in? Type it in a word or two (for example: ceramics, fish farming), or pick the closest below.", "属于哪个行业？直接写一两个词就行，比如“陶瓷”“水产养殖”，也可以在下面选最接近的。"},
 	"q_trl_need":      {"How mature must a solution be?", "您需要的技术成熟到什么程度？"},
 	"q_trl_offer":     {"How mature is the technology now?", "这项技术目前成熟到什么程度？"},
 	"trl_lab":         {"Lab result (TRL 3)", "实验室成果 (TRL 3)"},

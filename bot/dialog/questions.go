@@ -56,7 +56,7 @@ var questions = []question{
 			for _, dom := range d.Tax.Domains() {
 				cs = append(cs, Choice{Label: dom.Name(s.Lang), Button: Button{Nonce: s.Nonce, Action: actAnswer, Value: dom.Code}})
 			}
-			return inRows(cs, 2)
+			return inRows(cs, 3) // many fields: three to a row keeps the list short on a phone
 		},
 		pressed: func(_ matcher.Lang, a *Answers, v string) bool { a.Domain = v; return v != "" },
 		typed:   func(a *Answers, r matcher.Answer) { a.Domain = r.Domain },
