@@ -29,7 +29,7 @@ var dialogTexts = map[Msg][2]string{
 		"请介绍您的技术成果：能做什么、创新点、已经验证到什么程度和规模、成熟度，以及适合哪些企业。可以分几条发送，说完后点「完成」。",
 	},
 	"got_text":          {"Got it (%d characters so far). Add more, or tap Done.", "收到（目前共 %d 字）。可以继续补充，或点「完成」。"},
-	"text_first":        {"Thanks — I kept your text. First, is it a need or an offer?", "已记下您的文字。请先选择：这是需求还是成果？"},
+	"text_first":        {"Got it. Is this a problem you need solved, or a technology you offer?", "收到！这是您遇到的技术难题，还是您手里的技术成果？"},
 	"too_short":         {"That is a bit short to find good matches. Please add a sentence or two: what exactly, where, how much.", "内容有点少，不好匹配。请再补充一两句：具体是什么、用在哪里、规模多大。"},
 	"too_long":          {"That message has %d characters; a profile can hold up to %d. Please shorten it or send the most important part — nothing you sent before is lost.", "这条消息有 %d 字，档案最多 %d 字。请精简后再发，或只发最重要的部分——之前发送的内容都还在。"},
 	"empty_text":        {"That message is empty. Please write in words.", "消息是空的，请用文字描述。"},
