@@ -246,6 +246,9 @@ func (d *Dialog) text(s *Session, in Input, now time.Time, e *Effects) {
 		if d.smallTalk(s, matcher.ClassifyMessage(text), e) {
 			return
 		}
+		if l := matcher.DetectLang(text); !s.LangSet && l != s.Lang {
+			s.Lang, s.LangSet = l, true // a description in the other language says which one the user reads
+		}
 		s.Reset()
 		s.Texts = []string{text}
 		d.enter(s, StateRole, e)

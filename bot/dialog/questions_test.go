@@ -257,4 +257,10 @@ func TestLanguageHint(t *testing.T) {
 	if s.Lang != matcher.LangEN {
 		t.Errorf("lang %s, want the chosen en", s.Lang)
 	}
+	st := &stepper{t: t, d: &Dialog{Tax: matcher.Default()}, s: &Session{}}
+	st.do(Input{Kind: InText, Text: "我们是做家具的，在东莞，喷漆房废气味道大", LangHint: matcher.LangEN})
+	st.do(Input{Kind: InCommand, Command: "help", LangHint: matcher.LangEN})
+	if st.s.Lang != matcher.LangZH {
+		t.Errorf("lang %s after a Chinese description from an English client, want zh", st.s.Lang)
+	}
 }
