@@ -84,7 +84,7 @@ var errNotYours = errors.New("not yours")
 
 // action performs an action button. It returns the toast for the press.
 func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
-	if e.Data == nil {
+	if e.data == nil {
 		return dialog.Tr(s.Lang, "stale_toast"), nil
 	}
 	l := s.Lang
@@ -97,7 +97,7 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 			return e.refused(l, err)
 		}
 		// Declined at once; the reason asked next is optional.
-		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, "", e.now()); err != nil {
+		if err := e.data.DeclineMatch(ctx, mine.ID, theirs, "", e.now()); err != nil {
 			return "", err
 		}
 		var row1, row2 []dialog.Choice
@@ -119,7 +119,7 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		if !validReason(reason) {
 			return dialog.Tr(l, "stale_toast"), nil
 		}
-		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, reason, e.now()); err != nil {
+		if err := e.data.DeclineMatch(ctx, mine.ID, theirs, reason, e.now()); err != nil {
 			return "", err
 		}
 		return dialog.Tr(l, "feedback_thanks"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "feedback_noted")})
@@ -128,7 +128,7 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 	case aMatches, aEdit, aPause, aResume, aDelete, aDeleteYes, aKeep:
 		return e.profileAction(ctx, s, in, b, out)
 	case aNotify:
-		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
+		if err := e.data.SetNotify(ctx, in.UserID, b.Value); err != nil {
 			return e.refused(l, err)
 		}
 		return dialog.Tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
@@ -174,7 +174,7 @@ func (e *Engine) refused(l matcher.Lang, err error) (string, error) {
 // ownedMatch resolves a match token and checks that user owns its first
 // profile.
 func (e *Engine) ownedMatch(ctx context.Context, user int64, tok string) (matcher.Profile, string, error) {
-	mineID, theirs, err := e.Data.MatchToken(ctx, tok)
+	mineID, theirs, err := e.data.MatchToken(ctx, tok)
 	if err != nil {
 		return matcher.Profile{}, "", err
 	}
@@ -184,7 +184,7 @@ func (e *Engine) ownedMatch(ctx context.Context, user int64, tok string) (matche
 
 // ownedProfile loads a profile and checks that user owns it.
 func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (matcher.Profile, error) {
-	p, err := e.Data.Profile(ctx, id)
+	p, err := e.data.Profile(ctx, id)
 	if err != nil {
 		return p, err
 	}
@@ -197,14 +197,14 @@ func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (match
 // matchButtons gives each shown match its buttons: request an
 // introduction, or mark it not relevant. Without a store there are none.
 func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang) ([][]dialog.Choice, error) {
-	if e.Data == nil || len(ms) == 0 {
+	if e.data == nil || len(ms) == 0 {
 		return nil, nil
 	}
 	ids := make([]string, len(ms))
 	for i, m := range ms {
 		ids[i] = m.Profile.ID
 	}
-	toks, err := e.Data.MatchTokens(ctx, mine, ids)
+	toks, err := e.data.MatchTokens(ctx, mine, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -226,18 +226,18 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	if err != nil {
 		return e.refused(l, err)
 	}
-	theirs, err := e.Data.Profile(ctx, theirsID)
+	theirs, err := e.data.Profile(ctx, theirsID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && theirs.Status != matcher.StatusActive {
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 	}
 	if err != nil {
 		return "", err
 	}
-	request := e.Data.RequestIntro
+	request := e.data.RequestIntro
 	if e.brokered() {
 		// Held from the start: asking back cannot connect the two before
 		// an organizer approves.
-		request = e.Data.RequestHeldIntro
+		request = e.data.RequestHeldIntro
 	}
 	outcome, intro, err := request(ctx, mine.ID, theirs.ID, mine.OwnerID, theirs.OwnerID, e.now())
 	if err != nil {
@@ -245,7 +245,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	}
 	switch store.Resume(outcome, intro) { // a retry finishes what a failure left owed (owed.go)
 	case store.OutcomeRequested:
-		e.Metrics.Intro("requested")
+		e.metrics.Intro("requested")
 		if theirs.OwnerID == 0 {
 			if given, err := e.unclaimedContact(ctx, l, in.ChatID, mine, theirs, out); given {
 				return dialog.Tr(l, "intro_sent_toast"), err
@@ -342,7 +342,7 @@ func firstRunes(s string, n int) string {
 // answerIntro accepts or declines an introduction request.
 func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming, id string, accept bool, out Sender) (string, error) {
 	l := s.Lang
-	outcome, intro, err := e.Data.AnswerIntro(ctx, id, in.UserID, accept, e.now())
+	outcome, intro, err := e.data.AnswerIntro(ctx, id, in.UserID, accept, e.now())
 	if err != nil {
 		return "", err
 	}
@@ -350,14 +350,14 @@ func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming
 	case store.OutcomeNotYours:
 		return dialog.Tr(l, "not_yours"), nil
 	case store.OutcomeConnected:
-		from, err1 := e.Data.Profile(ctx, intro.From)
-		to, err2 := e.Data.Profile(ctx, intro.To)
+		from, err1 := e.data.Profile(ctx, intro.From)
+		to, err2 := e.data.Profile(ctx, intro.To)
 		if err1 != nil || err2 != nil {
 			return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 		}
 		return dialog.Tr(l, "intro_connected_toast"), e.connect(ctx, intro, from, to)
 	case store.OutcomeDeclined:
-		e.Metrics.Intro("declined")
+		e.metrics.Intro("declined")
 		if err := e.tellDeclined(ctx, intro); err != nil {
 			return "", err
 		}
@@ -372,7 +372,7 @@ func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming
 
 // connect tells both sides of an accepted introduction who the other is.
 func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Profile) error {
-	e.Metrics.Intro("accepted")
+	e.metrics.Intro("accepted")
 	for _, side := range []struct {
 		me, other matcher.Profile
 	}{{a, b}, {b, a}} {
@@ -385,7 +385,7 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 			return err
 		}
 		text := dialog.Tr(l, "connected", side.me.Title) + "\n\n" + card
-		if err := e.Messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, dialog.Reply{Text: text}); err != nil {
+		if err := e.messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, dialog.Reply{Text: text}); err != nil {
 			return err
 		}
 	}
@@ -396,7 +396,7 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 // contactCard is what a connected user learns of the other: their
 // Telegram contact, name and organisation.
 func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Profile) (string, error) {
-	u, err := e.Data.GetUser(ctx, p.OwnerID)
+	u, err := e.data.GetUser(ctx, p.OwnerID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
@@ -420,7 +420,7 @@ func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Prof
 
 // langOf is the language a user chose, else fallback.
 func (e *Engine) langOf(ctx context.Context, user int64, fallback matcher.Lang) matcher.Lang {
-	if st, err := e.Data.Settings(ctx, user); err == nil && st.Lang != "" {
+	if st, err := e.data.Settings(ctx, user); err == nil && st.Lang != "" {
 		return st.Lang
 	}
 	if fallback == "" {

@@ -64,14 +64,14 @@ func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, cod
 	if code == "" {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_usage")})
 	}
-	id, st, err := e.Organizers.Store.LookupClaim(ctx, code)
+	id, st, err := e.organizers.Store.LookupClaim(ctx, code)
 	if err != nil {
 		return err
 	}
 	if st == store.ClaimUnknown {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
 	}
-	p, err := e.Data.Profile(ctx, id)
+	p, err := e.data.Profile(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
 	}
@@ -102,14 +102,14 @@ func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, cod
 // confirmClaim uses the code and gives the profile to the user; pressed
 // again it changes nothing.
 func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) (string, error) {
-	id, st, err := e.Organizers.Store.UseClaim(ctx, code)
+	id, st, err := e.organizers.Store.UseClaim(ctx, code)
 	if err != nil {
 		return "", err
 	}
 	if st == store.ClaimUnknown {
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
 	}
-	p, err := e.Data.Profile(ctx, id)
+	p, err := e.data.Profile(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
 	}
@@ -125,7 +125,7 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 	}
 	now := e.now().UTC()
 	p.OwnerID, p.UpdatedAt = in.UserID, now
-	if _, err := e.Data.SaveProfile(ctx, p); err != nil {
+	if _, err := e.data.SaveProfile(ctx, p); err != nil {
 		return "", err
 	}
 	e.ranker.Upsert(p)
@@ -133,13 +133,13 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_done", p.Title)}); err != nil {
 		return "", err
 	}
-	intros, err := e.Organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
+	intros, err := e.organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
 	if err != nil {
 		return "", err
 	}
 	if len(intros) > 0 {
 		key := dialog.Msg("claim_waiting")
-		if e.Organizers.Broker {
+		if e.organizers.Broker {
 			key = "claim_waiting_held"
 		}
 		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, key, len(intros))}); err != nil {
@@ -147,7 +147,7 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 		}
 	}
 	for _, intro := range intros {
-		from, err := e.Data.Profile(ctx, intro.From)
+		from, err := e.data.Profile(ctx, intro.From)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
@@ -169,10 +169,10 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 
 // listContact is the contact lines a list gave p, in l; "" for none.
 func (e *Engine) listContact(ctx context.Context, l matcher.Lang, p matcher.Profile) string {
-	if e.Organizers == nil || !dataset.IsImportID(p.ID) {
+	if e.organizers == nil || !dataset.IsImportID(p.ID) {
 		return ""
 	}
-	c, err := e.Organizers.Store.Contact(ctx, p.ID)
+	c, err := e.organizers.Store.Contact(ctx, p.ID)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			e.log.Warn("list contact not read", "profile_id", p.ID, "err", err)
@@ -202,10 +202,10 @@ func (e *Engine) unclaimedContact(ctx context.Context, l matcher.Lang, chatID in
 	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", theirs.Title, card)}); err != nil {
 		return true, err
 	}
-	for admin := range e.Organizers.Admins {
+	for admin := range e.organizers.Admins {
 		al := e.langOf(ctx, admin, matcher.LangZH)
 		text := dialog.Tr(al, "org_contact_given", theirs.Title, theirs.ID, mine.Title)
-		if err := e.Messenger.Notify(ctx, admin, "listcontact:"+mine.ID+"|"+theirs.ID, dialog.Reply{Text: text}); err != nil {
+		if err := e.messenger.Notify(ctx, admin, "listcontact:"+mine.ID+"|"+theirs.ID, dialog.Reply{Text: text}); err != nil {
 			e.log.Warn("organizer not told of a list contact", "admin", admin, "err", err)
 		}
 	}

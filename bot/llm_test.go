@@ -33,7 +33,7 @@ func llmEngine(t *testing.T, opt prompts.AnalyzerOptions) (*Engine, *llmfake.Ser
 	}
 	opt.Now = func() time.Time { return fixedNow }
 	e.analyzer = prompts.NewAnalyzer(client, guard, matcher.Default(), st, st, opt, log)
-	e.Embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
+	e.embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
 	return e, fake
 }
 

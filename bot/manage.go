@@ -16,7 +16,7 @@ import (
 // command performs the commands that act on stored data. It reports false
 // for commands the dialog handles.
 func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
-	if e.Data == nil {
+	if e.data == nil {
 		return false, nil
 	}
 	if handled, err := e.adminCommand(ctx, s, in, out); handled {
@@ -25,7 +25,7 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 	l := s.Lang
 	switch in.Input.Command {
 	case "my":
-		ps, err := e.Data.ProfilesOf(ctx, in.UserID)
+		ps, err := e.data.ProfilesOf(ctx, in.UserID)
 		if err != nil {
 			return true, err
 		}
@@ -41,7 +41,7 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 	case "settings":
 		return true, out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
 	case "export":
-		d, err := e.Data.ExportUser(ctx, in.UserID)
+		d, err := e.data.ExportUser(ctx, in.UserID)
 		if err != nil {
 			return true, err
 		}
@@ -99,7 +99,7 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 			p.Status = matcher.StatusActive
 		}
 		p.UpdatedAt = e.now().UTC()
-		if _, err := e.Data.SaveProfile(ctx, p); err != nil {
+		if _, err := e.data.SaveProfile(ctx, p); err != nil {
 			return "", err
 		}
 		e.ranker.Upsert(p)
@@ -109,10 +109,10 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 			{Label: dialog.Tr(l, "btn_delete_yes"), Button: dialog.Action(aDeleteYes, p.ID)},
 		}}})
 	case aDeleteYes:
-		if err := e.Data.WithdrawIntros(ctx, p.ID); err != nil {
+		if err := e.data.WithdrawIntros(ctx, p.ID); err != nil {
 			return "", err
 		}
-		if err := e.Data.DeleteProfile(ctx, p); err != nil {
+		if err := e.data.DeleteProfile(ctx, p); err != nil {
 			return "", err
 		}
 		e.ranker.Remove(p.ID)
@@ -124,7 +124,7 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 // showMatches ranks a stored profile's counterparts, without the ones
 // its owner declined, and shows them with their buttons.
 func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Profile, chatID int64, out Sender) error {
-	q, err := e.shownQuery(ctx, p, e.MatchLimit)
+	q, err := e.shownQuery(ctx, p, e.matchLimit)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err != nil {
 		return err
 	}
-	if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
+	if err := e.data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
 		e.log.Warn("count matches shown failed", "err", err)
 	}
 	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, ms), Buttons: rows})
@@ -142,7 +142,7 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 // settingsReply shows the settings with buttons to change them.
 func (e *Engine) settingsReply(ctx context.Context, s *dialog.Session, user int64) dialog.Reply {
 	l := s.Lang
-	st, err := e.Data.Settings(ctx, user)
+	st, err := e.data.Settings(ctx, user)
 	if err != nil {
 		st = store.Settings{Notify: store.NotifyInstant}
 	}
@@ -160,15 +160,15 @@ func (e *Engine) settingsReply(ctx context.Context, s *dialog.Session, user int6
 // deleteUser removes everything about a user and takes their profiles
 // out of the index.
 func (e *Engine) deleteUser(ctx context.Context, user int64) error {
-	ps, err := e.Data.ProfilesOf(ctx, user)
+	ps, err := e.data.ProfilesOf(ctx, user)
 	if err != nil {
 		return err
 	}
-	if err := e.Data.DeleteUser(ctx, user); err != nil {
+	if err := e.data.DeleteUser(ctx, user); err != nil {
 		return err
 	}
-	if e.Organizers != nil {
-		if err := e.Organizers.Store.ForgetHeld(ctx, user); err != nil {
+	if e.organizers != nil {
+		if err := e.organizers.Store.ForgetHeld(ctx, user); err != nil {
 			return err
 		}
 	}

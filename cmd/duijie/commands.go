@@ -91,6 +91,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		return err
 	}
 	bc := notify.NewBroadcaster(api, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
+	app.StartEngine(notify.OutboxMessenger{Outbox: app.Store, Metrics: m}, m)
 	tele, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
 		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
 		Admins: cfg.AdminIDs},
@@ -98,12 +99,10 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	app.Engine.Metrics = m
-	app.Engine.Messenger = notify.OutboxMessenger{Outbox: app.Store, Metrics: m}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
 	if name, err := tele.Username(ctx); err == nil {
-		app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
-	} else if app.Engine.Organizers.BotUsername == "" {
+		app.Organizers.BotUsername = name // claim links name the bot that serves them
+	} else if app.Organizers.BotUsername == "" {
 		log.Warn("bot username unknown; claim lists carry codes without links", "err", err)
 	}
 	follow, stopFollow := context.WithCancel(ctx)
@@ -167,7 +166,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		err = tele.Run(ctx)
 	}
 	// An import an organizer confirmed finishes, so that it is never half applied.
-	app.Engine.Organizers.Wait()
+	app.Organizers.Wait()
 	return err
 }
 
@@ -203,8 +202,9 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	}
 	defer app.Close()
 	fmt.Fprintln(stdout, "Duijie console — type a number to press a button, /help for commands, /quit or Ctrl-D to leave.")
-	console := bot.NewConsole(app.Engine, stdin, stdout)
-	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
+	e := app.StartEngine(nil, nil)
+	console := bot.NewConsole(e, stdin, stdout)
+	e.SetMessenger(bot.DirectMessenger{Sender: console})
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
 	// New-match notices are sent by the serving replicas, which follow
 	// the change stream; the console sends none of its own.
