@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/duijie/duijie/bot/dialog"
 	"time"
+
+	"github.com/duijie/duijie/bot/dialog"
 
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
