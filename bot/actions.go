@@ -10,6 +10,7 @@ import (
 
 	"github.com/duijie/duijie/bot/dialog"
 
+	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -35,6 +36,8 @@ type DataStore interface {
 	RequestHeldIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, now time.Time) (store.IntroOutcome, store.Intro, error)
 	HoldIntro(ctx context.Context, id string, held bool) error
 	AnswerIntro(ctx context.Context, id string, user int64, accept bool, now time.Time) (store.IntroOutcome, store.Intro, error)
+	IntrosOf(ctx context.Context, profileID string) ([]store.Intro, error)
+	Contact(ctx context.Context, profileID string) (dataset.Contact, error)
 	GetUser(ctx context.Context, id int64) (store.User, error)
 	Settings(ctx context.Context, user int64) (store.Settings, error)
 	SetNotify(ctx context.Context, user int64, mode string) error
@@ -67,6 +70,8 @@ const (
 	aAccept       = "ia" // value: intro id
 	aDecline      = "id" // value: intro id
 	aMatches      = "mm" // value: profile id
+	aMore         = "mn" // value: profile id "." offset: the next page, weak ones included
+	aBrowse       = "mw" // value: profile id: the weak matches of a profile with no good one
 	aEdit         = "me"
 	aPause        = "mp"
 	aResume       = "mr"
@@ -125,16 +130,30 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		return dialog.Tr(l, "feedback_thanks"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "feedback_noted")})
 	case aAccept, aDecline:
 		return e.answerIntro(ctx, s, in, b.Value, b.Action == aAccept, out)
+	case aMore, aBrowse:
+		id, offset := b.Value, 0
+		if b.Action == aMore {
+			var n string
+			id, n, _ = strings.Cut(b.Value, ".")
+			if _, err := fmt.Sscan(n, &offset); err != nil || offset < 0 {
+				return dialog.Tr(l, "stale_toast"), nil
+			}
+		}
+		p, err := e.ownedProfile(ctx, in.UserID, id)
+		if err != nil {
+			return e.refused(l, err)
+		}
+		return "", e.showPage(ctx, l, p, in, out, offset)
 	case aMatches, aEdit, aPause, aResume, aDelete, aDeleteYes, aKeep:
 		return e.profileAction(ctx, s, in, b, out)
 	case aNotify:
 		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
 			return "", err
 		}
-		return dialog.Tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+		return dialog.Tr(l, "saved"), e.replace(ctx, in, out, e.settingsReply(ctx, s, in.UserID))
 	case aLang:
 		s.Lang, s.LangSet = matcher.ParseLang(b.Value), true
-		return dialog.Tr(s.Lang, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+		return dialog.Tr(s.Lang, "saved"), e.replace(ctx, in, out, e.settingsReply(ctx, s, in.UserID))
 	case aAdmin:
 		return e.adminAction(ctx, s, in, b, out)
 	case aDeleteMe:
@@ -191,11 +210,21 @@ func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (match
 	return p, nil
 }
 
-// matchButtons gives each shown match its buttons: request an
-// introduction, or mark it not relevant. Without a store there are none.
+// matchButtons gives the first page of a profile's matches its buttons.
 func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang) ([][]dialog.Choice, error) {
+	return e.pageButtons(ctx, mine, ms, l, 0, false)
+}
+
+// pageButtons gives each shown match its buttons — request an
+// introduction, or mark it not relevant — and "more" when the page is
+// full. A first page with no good match gets one button instead, to
+// browse the weak ones (unless browsing). Without a store there are none.
+func (e *Engine) pageButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang, first int, browse bool) ([][]dialog.Choice, error) {
 	if e.Data == nil || len(ms) == 0 {
 		return nil, nil
+	}
+	if first == 0 && !browse && !matcher.Good(ms) {
+		return [][]dialog.Choice{{{Label: dialog.Tr(l, "btn_browse"), Button: dialog.Action(aBrowse, mine)}}}, nil
 	}
 	ids := make([]string, len(ms))
 	for i, m := range ms {
@@ -208,11 +237,22 @@ func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Mat
 	rows := make([][]dialog.Choice, len(toks))
 	for i, tok := range toks {
 		rows[i] = []dialog.Choice{
-			{Label: dialog.Tr(l, "btn_intro", i+1), Button: dialog.Action(aRequestIntro, tok)},
-			{Label: dialog.Tr(l, "btn_not_relevant", i+1), Button: dialog.Action(aNotRelevant, tok)},
+			{Label: dialog.Tr(l, "btn_intro", first+i+1), Button: dialog.Action(aRequestIntro, tok)},
+			{Label: dialog.Tr(l, "btn_not_relevant", first+i+1), Button: dialog.Action(aNotRelevant, tok)},
 		}
 	}
+	if len(ms) >= e.pageSize() {
+		rows = append(rows, []dialog.Choice{{Label: dialog.Tr(l, "btn_more"), Button: dialog.Action(aMore, fmt.Sprintf("%s.%d", mine, first+len(ms)))}})
+	}
 	return rows, nil
+}
+
+// pageSize is how many matches one page shows.
+func (e *Engine) pageSize() int {
+	if e.MatchLimit > 0 {
+		return e.MatchLimit
+	}
+	return matcher.DefaultLimit
 }
 
 // requestIntro asks for an introduction from the user's profile to the
@@ -277,11 +317,7 @@ func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Prof
 	b.WriteString(dialog.Tr(l, "intro_request", theirs.Title))
 	b.WriteString("\n\n" + anonymousSummary(e.dialog.Tax, l, mine))
 	if m, ok := e.ranker.Pair(theirs, mine.ID); ok {
-		ex := e.dialog.Tax.Explain(m, theirs.Kind, l)
-		b.WriteString("\n\n" + dialog.Tr(l, "match_score", int(m.Score*100+0.5)) + " · " + ex.Reason)
-		if len(ex.Fit) > 0 {
-			b.WriteString("\n" + strings.Join(ex.Fit, " · "))
-		}
+		b.WriteString("\n\n" + dialog.RenderMatch(e.dialog.Tax, l, theirs.Kind, m))
 	}
 	b.WriteString("\n\n" + dialog.Tr(l, "intro_request_hint"))
 	r := dialog.Reply{Text: b.String(), Buttons: [][]dialog.Choice{{
@@ -300,9 +336,9 @@ func anonymousSummary(tax *matcher.Taxonomy, l matcher.Lang, p matcher.Profile) 
 	if p.Kind == matcher.KindOffer {
 		kind = dialog.Tr(l, "kind_offer")
 	}
-	b.WriteString(kind + ": " + p.Title)
+	b.WriteString("<b>" + kind + dialog.Tr(l, "colon") + dialog.Esc(p.Title) + "</b>")
 	if text := firstRunes(matcher.RedactContacts(orStr(p.Summary, p.Description)), 300); text != "" {
-		b.WriteString("\n" + text)
+		b.WriteString("\n" + dialog.Esc(text))
 	}
 	if d := tax.DomainsLabel(p.Domains, l); d != "" {
 		b.WriteString("\n" + dialog.Tr(l, "card_domains", d))
@@ -378,7 +414,8 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 		if err != nil {
 			return err
 		}
-		text := dialog.Tr(l, "connected", side.me.Title) + "\n\n" + card
+		text := dialog.Tr(l, "connected", side.me.Title) + "\n\n" + card + "\n\n" +
+			dialog.Tr(l, "first_message", dialog.HTML("<code>"+dialog.Tr(l, "first_message_text", side.other.Title)+"</code>"))
 		if err := e.Messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, dialog.Reply{Text: text}); err != nil {
 			return err
 		}
@@ -386,20 +423,42 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 	return nil
 }
 
-// contactCard is what a connected user learns of the other: their
-// Telegram contact, name and organisation.
+// contactCard is what a connected user learns of the other: a tappable
+// Telegram contact (their @username when they have one), their name, the
+// contact an organizer's list gave the profile, the organisation and the
+// profile's title.
 func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Profile) (string, error) {
-	u, err := e.Data.GetUser(ctx, p.OwnerID)
+	var lines []string
+	if p.OwnerID != 0 {
+		u, err := e.Data.GetUser(ctx, p.OwnerID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return "", err
+		}
+		label := u.Name
+		if label == "" {
+			label = dialog.Tr(l, "contact_open")
+		}
+		contact := dialog.UserLink(p.OwnerID, label)
+		if u.Username != "" {
+			contact = dialog.Link("https://t.me/"+u.Username, "@"+u.Username)
+		}
+		lines = append(lines, dialog.Tr(l, "contact_line", contact))
+		if u.Name != "" && u.Username != "" {
+			lines = append(lines, dialog.Tr(l, "name_line", u.Name))
+		}
+	}
+	c, err := e.Data.Contact(ctx, p.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
-	contact := fmt.Sprintf("tg://user?id=%d", p.OwnerID)
-	if u.Username != "" {
-		contact = "@" + u.Username
+	if c.Name != "" {
+		lines = append(lines, dialog.Tr(l, "name_line", c.Name))
 	}
-	lines := []string{dialog.Tr(l, "contact_line", contact)}
-	if u.Name != "" {
-		lines = append(lines, dialog.Tr(l, "name_line", u.Name))
+	if c.Phone != "" {
+		lines = append(lines, dialog.Tr(l, "phone_line", dialog.Link("tel:"+strings.ReplaceAll(c.Phone, " ", ""), c.Phone)))
+	}
+	if c.Email != "" {
+		lines = append(lines, dialog.Tr(l, "email_line", dialog.Link("mailto:"+c.Email, c.Email)))
 	}
 	if p.Org != "" {
 		lines = append(lines, dialog.Tr(l, "org_line", p.Org))

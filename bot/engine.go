@@ -126,6 +126,9 @@ type Incoming struct {
 	ChatID int64
 	UserID int64
 	Input  dialog.Input
+	// MessageID is the message whose button was pressed, when the
+	// adapter knows it: replies to the press may edit it (Editor).
+	MessageID int
 }
 
 // Outcome is what the adapter needs after handling: the text to show on

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/duijie/duijie/demo"
+	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 	"github.com/duijie/duijie/store/storetest"
@@ -26,18 +27,47 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
 
 // recorder is a Sender that writes a transcript and remembers the
-// buttons on screen, as a user would see them.
+// buttons on screen, as a user would see them. Texts are checked as
+// Telegram checks parse mode HTML and recorded as the user sees them.
 type recorder struct {
 	b       strings.Builder
 	buttons []dialog.Choice
+	msgs    int // messages sent; the last is message msgs
+	btnMsg  int // the message the buttons on screen belong to
 }
 
 func (r *recorder) Send(_ context.Context, _ int64, rep dialog.Reply) error {
-	for _, line := range strings.Split(rep.Text, "\n") {
+	r.msgs++
+	r.show(rep, r.msgs)
+	return nil
+}
+
+// SendTracked sends rep and returns its message number.
+func (r *recorder) SendTracked(ctx context.Context, chatID int64, rep dialog.Reply) (int, error) {
+	r.Send(ctx, chatID, rep)
+	return r.msgs, nil
+}
+
+// Edit shows rep in place of message id.
+func (r *recorder) Edit(_ context.Context, _ int64, id int, rep dialog.Reply) error {
+	fmt.Fprintf(&r.b, "  (edits message %d)\n", id)
+	if id == r.btnMsg {
+		r.buttons = nil // an edit without buttons removes them
+	}
+	r.show(rep, id)
+	return nil
+}
+
+func (r *recorder) show(rep dialog.Reply, id int) {
+	text, err := tgfake.VisibleHTML(rep.Text)
+	if err != nil {
+		text = "!! Telegram refuses it: " + err.Error() + "\n" + rep.Text
+	}
+	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintf(&r.b, "< %s\n", line)
 	}
 	if len(rep.Buttons) > 0 {
-		r.buttons = nil
+		r.buttons, r.btnMsg = nil, id
 		for _, row := range rep.Buttons {
 			var cells []string
 			for _, c := range row {
@@ -47,7 +77,6 @@ func (r *recorder) Send(_ context.Context, _ int64, rep dialog.Reply) error {
 			fmt.Fprintf(&r.b, "  %s\n", strings.Join(cells, " "))
 		}
 	}
-	return nil
 }
 
 func (r *recorder) Typing(context.Context, int64) { r.b.WriteString("  (typing)\n") }
@@ -163,19 +192,20 @@ func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(dia
 	for _, line := range strings.Split(strings.TrimRight(input, "\n"), "\n") {
 		fmt.Fprintf(&rec.b, "> %s\n", line)
 		in := dialog.Input{Kind: dialog.InText, Text: line}
+		msg := 0
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			b, ok := rec.press(strings.Trim(line, "[]"))
 			if !ok {
 				t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
 			}
-			in = dialog.Input{Kind: dialog.InButton, Button: b}
+			in, msg = dialog.Input{Kind: dialog.InButton, Button: b}, rec.btnMsg
 			if pressed != nil {
 				pressed(b)
 			}
 		} else if cmd, arg, ok := dialog.ParseCommand(line); ok {
 			in = dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}
 		}
-		res, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec)
+		res, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in, MessageID: msg}, rec)
 		if err != nil {
 			t.Fatalf("%s: %v", line, err)
 		}

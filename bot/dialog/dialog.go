@@ -456,7 +456,7 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 	s.Reset()
 	s.State = StateIdle
 	s.Nonce++
-	e.say(Tr(s.Lang, "published", in.Profile.ID))
+	e.say(Tr(s.Lang, "published", in.Profile.Title))
 	newProfile := []Choice{d.choice(s, "new_profile", actNew, "")}
 	if in.Team == nil {
 		e.say(RenderMatches(d.Tax, s.Lang, kind, in.Matches), append(in.MatchButtons, newProfile)...)

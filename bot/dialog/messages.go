@@ -70,9 +70,9 @@ var dialogTexts = map[Msg][2]string{
 	"q_modes":         {"Which form of cooperation do you prefer?", "您倾向哪种合作方式？"},
 	"q_region":        {"Where are you located (city or province)? Type it, or skip.", "您在哪个城市或省份？请直接输入，或跳过。"},
 	"q_budget_need":   {"What budget do you have in mind?", "大概的预算是多少？"},
-	"budget_small":    {"< 100k CNY", "10万元以下"},
+	"budget_small":    {"Under 100k CNY", "10万元以下"},
 	"budget_mid":      {"100k–1M CNY", "10–100万元"},
-	"budget_large":    {"> 1M CNY", "100万元以上"},
+	"budget_large":    {"Over 1M CNY", "100万元以上"},
 	"budget_open":     {"Open / to discuss", "面议"},
 	"q_deadline":      {"By when do you need it?", "希望什么时候解决？"},
 	"deadline_3m":     {"Within 3 months", "3个月内"},
@@ -107,14 +107,20 @@ var dialogTexts = map[Msg][2]string{
 	"card_footer":        {"Publish it to see your matches now.", "发布后立即为您匹配。"},
 
 	// Results.
-	"published":     {"✅ Published (profile %s).", "✅ 已发布（档案 %s）。"},
-	"matches_need":  {"Best technologies for your need:", "最适合您需求的技术成果："},
-	"matches_offer": {"Enterprises that need your technology:", "需要您这项技术的企业："},
-	"no_matches":    {"No counterpart matches yet. Your profile stays published and others will find it.", "暂时没有合适的对接方。您的档案已发布，对方可以找到您。"},
-	"match_score":   {"match %d/100", "匹配度 %d/100"},
-	"team_intro":    {"🔗 Linkage team: together these offers cover %d of the %d topics of your need (the best single one covers %d).", "🔗 联合攻关组合：以下成果合起来覆盖您需求的 %d/%d 个技术点（单个成果最多覆盖 %d 个）。"},
-	"team_covers":   {"covers: %s", "负责：%s"},
-	"demo_tag":      {"[demo]", "[演示]"},
+	"published":       {"✅ Published: “%s”.", "✅ “%s”已发布。"},
+	"matches_need":    {"Best technologies for your need:", "最适合您需求的技术成果："},
+	"matches_offer":   {"Enterprises that need your technology:", "需要您这项技术的企业："},
+	"no_matches":      {"No counterpart matches yet. Your profile stays published and others will find it; I will tell you when a good match arrives.", "暂时没有合适的对接方。您的信息已发布，对方也能找到您；一有合适的匹配，我会马上通知您。"},
+	"no_good_match":   {"No good match yet. Your profile stays published, and I will tell you as soon as a good one arrives. You can still look at the weaker ones.", "暂时还没有很合适的匹配。您的信息已发布，一有合适的，我会马上通知您。也可以先看看相关度较低的结果。"},
+	"btn_browse":      {"Show the weaker ones", "看看相关度较低的"},
+	"btn_more":        {"More ▸", "更多 ▸"},
+	"no_more_matches": {"That is all for now. I will tell you when new matches arrive.", "暂时就这些了。有新的匹配时，我会通知您。"},
+	"match_score":     {"%s · %d%%", "%s · %d%%"},
+	"band_weak":       {"weak match", "相关度较低"},
+	"similar_more":    {"(+%d similar, not listed)", "（另有 %d 个相似结果未列出）"},
+	"team_intro":      {"🔗 Linkage team: together these offers cover %d of the %d topics of your need (the best single one covers %d).", "🔗 联合攻关组合：以下成果合起来覆盖您需求的 %d/%d 个技术点（单个成果最多覆盖 %d 个）。"},
+	"team_covers":     {"covers: %s", "负责：%s"},
+	"demo_tag":        {"[demo]", "[演示]"},
 
 	// Errors.
 	"err_internal": {"Sorry, something went wrong on our side. What you sent is kept; please try again in a minute.", "抱歉，系统出了点问题。您发送的内容都还在，请稍后再试。"},
@@ -139,7 +145,8 @@ func merge(parts ...map[Msg][2]string) map[Msg][2]string {
 	return out
 }
 
-// tr returns the text for key in lang, formatted with args.
+// Tr returns the text for key in lang, in Telegram HTML, formatted with
+// args; string arguments are escaped, HTML ones are not.
 func Tr(lang matcher.Lang, key Msg, args ...any) string {
 	t, ok := catalog[key]
 	if !ok {
@@ -150,7 +157,7 @@ func Tr(lang matcher.Lang, key Msg, args ...any) string {
 		s = t[1]
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		return fmt.Sprintf(s, escapeArgs(args)...)
 	}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/duijie/duijie/bot/dialog"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"github.com/duijie/duijie/bot"
 )
@@ -57,7 +58,7 @@ func (t *Bot) Fetch(ctx context.Context, fileID string, max int64) ([]byte, erro
 // SendTracked sends r as one message (cut to Telegram's limit) and
 // returns its id.
 func (t *Bot) SendTracked(ctx context.Context, chatID int64, r dialog.Reply) (int, error) {
-	params := &tg.SendMessageParams{ChatID: chatID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0]}
+	params := &tg.SendMessageParams{ChatID: chatID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 	if len(r.Buttons) > 0 {
 		params.ReplyMarkup = keyboard(r.Buttons)
 	}
@@ -70,7 +71,7 @@ func (t *Bot) SendTracked(ctx context.Context, chatID int64, r dialog.Reply) (in
 
 // Edit replaces a message's text and buttons.
 func (t *Bot) Edit(ctx context.Context, chatID int64, messageID int, r dialog.Reply) error {
-	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0]}
+	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 	if len(r.Buttons) > 0 {
 		params.ReplyMarkup = keyboard(r.Buttons)
 	}

@@ -348,7 +348,7 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 	}
 	t.opt.Broadcasts.Heard(ctx, chatID)
 	t.log.Info("telegram update", "update_id", u.ID, "chat_id", chatID, "kind", in.Kind)
-	res, err := t.engine.Handle(ctx, bot.Incoming{ChatID: chatID, UserID: from.ID, Input: in}, t)
+	res, err := t.engine.Handle(ctx, bot.Incoming{ChatID: chatID, UserID: from.ID, Input: in, MessageID: pressedMessage(u)}, t)
 	if err != nil {
 		t.opt.Metrics.Error("handle")
 		t.log.Warn("telegram update failed", "update_id", u.ID, "chat_id", chatID, "err", err)
@@ -358,6 +358,15 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 			t.log.Warn("telegram answer callback failed", "chat_id", chatID, "err", err)
 		}
 	}
+}
+
+// pressedMessage is the id of the message whose button a callback
+// pressed, or 0.
+func pressedMessage(u *models.Update) int {
+	if q := u.CallbackQuery; q != nil && q.Message.Message != nil {
+		return q.Message.Message.ID
+	}
+	return 0
 }
 
 // convert turns an update into the dialog's input.
@@ -392,7 +401,7 @@ func convert(u *models.Update) (in dialog.Input, from *models.User, callbackID s
 func (t *Bot) Send(ctx context.Context, chatID int64, r dialog.Reply) error {
 	parts := bot.SplitText(r.Text, bot.MaxMessageUTF16)
 	for i, part := range parts {
-		params := &tg.SendMessageParams{ChatID: chatID, Text: part}
+		params := &tg.SendMessageParams{ChatID: chatID, Text: part, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 		if i == len(parts)-1 && len(r.Buttons) > 0 {
 			params.ReplyMarkup = keyboard(r.Buttons)
 		}
@@ -402,6 +411,9 @@ func (t *Bot) Send(ctx context.Context, chatID int64, r dialog.Reply) error {
 	}
 	return nil
 }
+
+// Replies are Telegram HTML (see dialog.Esc) and show no link previews.
+var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}
 
 // sendMessage sends once, and once more after a short flood wait. The
 // broadcast sender hears of each outcome.
@@ -445,7 +457,7 @@ func (t *Bot) SendDocument(ctx context.Context, chatID int64, d bot.Document) er
 	if bot.UTF16Len(caption) > maxCaptionUTF16 {
 		caption = ""
 	}
-	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: caption,
+	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: caption, ParseMode: models.ParseModeHTML,
 		Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)}})
 	return err
 }
