@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -478,7 +479,44 @@ func (e *Engine) langOf(ctx context.Context, user int64, fallback matcher.Lang) 
 	return fallback
 }
 
-// exportJSON is the document /export sends.
+// exportJSON is the document /export sends: indented, with text as
+// written (no \u escapes).
 func exportJSON(d store.UserData) ([]byte, error) {
-	return json.MarshalIndent(d, "", "  ")
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// exportSummary says in words what /export's file holds: the profiles
+// with their status, the introductions and connections, the settings.
+func exportSummary(l matcher.Lang, d store.UserData) string {
+	var b strings.Builder
+	b.WriteString("<b>" + dialog.Tr(l, "export_title") + "</b>\n")
+	b.WriteString("\n" + dialog.Tr(l, "export_profiles", len(d.Profiles)))
+	for _, p := range d.Profiles {
+		b.WriteString("\n• " + dialog.Esc(p.Title) + " (" + kindLabel(l, p.Kind) + dialog.Tr(l, "list_sep") + dialog.Tr(l, dialog.Msg("status_"+string(p.Status))) + ")")
+	}
+	connected := 0
+	for _, in := range d.Intros {
+		if in.State == store.IntroAccepted {
+			connected++
+		}
+	}
+	b.WriteString("\n\n" + dialog.Tr(l, "export_intros", len(d.Intros), connected))
+	lang := d.Settings.Lang
+	if lang == "" {
+		lang = l
+	}
+	notify := d.Settings.Notify
+	if notify == "" {
+		notify = store.NotifyInstant
+	}
+	b.WriteString("\n" + dialog.Tr(l, "export_settings", dialog.Tr(l, dialog.Msg("notify_"+notify)), dialog.Tr(lang, "lang_name")))
+	b.WriteString("\n\n" + dialog.Tr(l, "export_file_hint"))
+	return b.String()
 }

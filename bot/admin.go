@@ -181,7 +181,7 @@ func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if err != nil {
 		return err
 	}
-	return out.Send(ctx, in.ChatID, dialog.Reply{Text: st.Text(e.dialog.Tax, l)})
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(st.Text(e.dialog.Tax, l))})
 }
 
 // reportCommand sends the docking report as Markdown and CSV:
@@ -211,7 +211,7 @@ func (e *Engine) reportCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	if err := r.WriteCSV(&csv); err != nil {
 		return err
 	}
-	if err := out.SendDocument(ctx, in.ChatID, Document{Name: r.FileName("md"), Data: md.Bytes(), Caption: r.Caption()}); err != nil {
+	if err := out.SendDocument(ctx, in.ChatID, Document{Name: r.FileName("md"), Data: md.Bytes(), Caption: dialog.Esc(r.Caption())}); err != nil {
 		return err
 	}
 	return out.SendDocument(ctx, in.ChatID, Document{Name: r.FileName("csv"), Data: csv.Bytes()})

@@ -57,6 +57,9 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 		if err != nil {
 			return true, err
 		}
+		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: exportSummary(l, d)}); err != nil {
+			return true, err
+		}
 		return true, out.SendDocument(ctx, in.ChatID, Document{Name: "duijie-export.json", Data: b, Caption: dialog.Tr(l, "export_caption")})
 	case "delete":
 		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "delete_confirm"), Buttons: [][]dialog.Choice{{

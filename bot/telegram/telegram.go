@@ -280,6 +280,18 @@ func (t *Bot) setUp(ctx context.Context) error {
 		}
 	}
 	t.setAdminMenus(ctx)
+	for _, lang := range []struct {
+		code string
+		l    matcher.Lang
+	}{{"", matcher.LangEN}, {"en", matcher.LangEN}, {"zh", matcher.LangZH}} {
+		// What Telegram shows before START and on the bot's profile.
+		if _, err := t.b.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: dialog.Tr(lang.l, "bot_description"), LanguageCode: lang.code}); err != nil {
+			return fmt.Errorf("set description (%q): %w", lang.code, err)
+		}
+		if _, err := t.b.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: dialog.Tr(lang.l, "bot_short_description"), LanguageCode: lang.code}); err != nil {
+			return fmt.Errorf("set short description (%q): %w", lang.code, err)
+		}
+	}
 	return nil
 }
 

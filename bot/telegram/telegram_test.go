@@ -213,6 +213,21 @@ func TestTelegramCommandsMenu(t *testing.T) {
 	}
 }
 
+// TestTelegramDescriptions checks the description shown before START and
+// the short one are set in both languages.
+func TestTelegramDescriptions(t *testing.T) {
+	h := startTelegram(t)
+	h.fake.WaitCount(t, wait, "setMyShortDescription", 3)
+	for _, c := range []struct{ kind, lang, want string }{
+		{"description", "", "Duijie"}, {"description", "en", "Duijie"}, {"description", "zh", "对接"},
+		{"short", "", "university"}, {"short", "en", "university"}, {"short", "zh", "高校"},
+	} {
+		if got := h.fake.Description(c.kind, c.lang); !strings.Contains(got, c.want) {
+			t.Errorf("%s in %q = %q, want it to mention %q", c.kind, c.lang, got, c.want)
+		}
+	}
+}
+
 // TestTelegramBadInput sends what users really send and checks each gets
 // a clear reply while the interview survives.
 func TestTelegramBadInput(t *testing.T) {

@@ -94,6 +94,9 @@ type Server struct {
 
 	webhook  models.WebhookInfo
 	commands map[string][]models.BotCommand // by scope and language
+	// descriptions set by setMyDescription and setMyShortDescription, by
+	// "description/" or "short/" and the language code
+	descriptions map[string]string
 }
 
 type queuedUpdate struct {
@@ -140,6 +143,7 @@ func New(t testing.TB) *Server {
 		files:        map[string]*fileEntry{},
 		filesByPath:  map[string]*fileEntry{},
 		commands:     map[string][]models.BotCommand{},
+		descriptions: map[string]string{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	t.Cleanup(s.shutdown)
