@@ -141,6 +141,7 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 	if l == "" {
 		l = c.Lang
 	}
+	m = e.oneScore(ctx, p, []matcher.Match{m})[0]
 	text := dialog.Tr(l, "new_match", c.Title) + "\n\n<b>" + dialog.Esc(p.Title) + "</b>\n" + dialog.RenderMatch(e.dialog.Tax, l, c.Kind, m)
 	switch st.Notify {
 	case store.NotifyOff:
