@@ -219,18 +219,28 @@ func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (match
 // scored again from its need's side (0 when the need does not see the
 // offer at all) and the list is ordered by that score.
 func (e *Engine) oneScore(ctx context.Context, from matcher.Profile, ms []matcher.Match) []matcher.Match {
+	var load func(context.Context, string) (matcher.Profile, error)
+	if e.Data != nil {
+		load = e.Data.Profile
+	}
+	return OneScore(ctx, e.ranker, load, from, ms)
+}
+
+// OneScore is Engine.oneScore for other callers (duijie match): load
+// reads a stored profile, or is nil to use the index's copies.
+func OneScore(ctx context.Context, r Ranker, load func(context.Context, string) (matcher.Profile, error), from matcher.Profile, ms []matcher.Match) []matcher.Match {
 	if from.Kind != matcher.KindOffer || from.ID == "" {
 		return ms
 	}
 	for i := range ms {
 		need := ms[i].Profile
-		if e.Data != nil {
+		if load != nil {
 			// The index keeps a lighter copy; the need's side reads the whole.
-			if p, err := e.Data.Profile(ctx, need.ID); err == nil {
+			if p, err := load(ctx, need.ID); err == nil {
 				need = p
 			}
 		}
-		m, ok := e.ranker.Pair(need, from.ID)
+		m, ok := r.Pair(need, from.ID)
 		ms[i].Score = 0
 		if ok {
 			ms[i].Score = m.Score
