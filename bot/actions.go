@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,6 +75,7 @@ const (
 	aMatches      = "mm" // value: profile id
 	aMore         = "mn" // value: profile id "." offset: the next page, weak ones included
 	aBrowse       = "mw" // value: profile id: the weak matches of a profile with no good one
+	aDetails      = "mi" // value: match token "." offset of its page
 	aEdit         = "me"
 	aPause        = "mp"
 	aResume       = "mr"
@@ -136,8 +138,9 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		id, offset := b.Value, 0
 		if b.Action == aMore {
 			var n string
+			var err error
 			id, n, _ = strings.Cut(b.Value, ".")
-			if _, err := fmt.Sscan(n, &offset); err != nil || offset < 0 {
+			if offset, err = strconv.Atoi(n); err != nil || offset < 0 {
 				return dialog.Tr(l, "stale_toast"), nil
 			}
 		}
@@ -146,6 +149,13 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 			return e.refused(l, err)
 		}
 		return "", e.showPage(ctx, l, p, in, out, offset)
+	case aDetails:
+		tok, n, _ := strings.Cut(b.Value, ".")
+		offset, err := strconv.Atoi(n)
+		if err != nil || offset < 0 {
+			return dialog.Tr(l, "stale_toast"), nil
+		}
+		return e.showDetails(ctx, l, in, tok, offset, out)
 	case aMatches, aEdit, aPause, aResume, aDelete, aDeleteYes, aKeep:
 		return e.profileAction(ctx, s, in, b, out)
 	case aNotify:
@@ -279,10 +289,18 @@ func (e *Engine) pageButtons(ctx context.Context, mine string, ms []matcher.Matc
 		rows[i] = []dialog.Choice{
 			{Label: dialog.Tr(l, "btn_intro", first+i+1), Button: dialog.Action(aRequestIntro, tok)},
 			{Label: dialog.Tr(l, "btn_not_relevant", first+i+1), Button: dialog.Action(aNotRelevant, tok)},
+			{Label: dialog.Tr(l, "btn_details", first+i+1), Button: dialog.Action(aDetails, tok+"."+strconv.Itoa(first))},
 		}
 	}
+	var nav []dialog.Choice
+	if first > 0 {
+		nav = append(nav, dialog.Choice{Label: dialog.Tr(l, "btn_prev"), Button: dialog.Action(aMore, fmt.Sprintf("%s.%d", mine, max(first-e.pageSize(), 0)))})
+	}
 	if len(ms) >= e.pageSize() {
-		rows = append(rows, []dialog.Choice{{Label: dialog.Tr(l, "btn_more"), Button: dialog.Action(aMore, fmt.Sprintf("%s.%d", mine, first+len(ms)))}})
+		nav = append(nav, dialog.Choice{Label: dialog.Tr(l, "btn_more"), Button: dialog.Action(aMore, fmt.Sprintf("%s.%d", mine, first+len(ms)))})
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
 	}
 	return rows, nil
 }
@@ -293,6 +311,36 @@ func (e *Engine) pageSize() int {
 		return e.MatchLimit
 	}
 	return matcher.DefaultLimit
+}
+
+// showDetails shows one match in full in place of its page, with its
+// buttons and one back to the page.
+func (e *Engine) showDetails(ctx context.Context, l matcher.Lang, in Incoming, tok string, offset int, out Sender) (string, error) {
+	mine, theirsID, err := e.ownedMatch(ctx, in.UserID, tok)
+	if err != nil {
+		return e.refused(l, err)
+	}
+	theirs, err := e.Data.Profile(ctx, theirsID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && theirs.Status != matcher.StatusActive {
+		return dialog.Tr(l, "gone_toast"), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	m, ok := e.ranker.Pair(mine, theirs.ID)
+	if !ok {
+		m = matcher.Match{}
+	}
+	m.Profile = theirs
+	m = e.oneScore(ctx, mine, []matcher.Match{m})[0]
+	r := dialog.Reply{Text: dialog.RenderDetails(e.dialog.Tax, l, mine.Kind, m), Buttons: [][]dialog.Choice{
+		{
+			{Label: dialog.Tr(l, "btn_intro_one"), Button: dialog.Action(aRequestIntro, tok)},
+			{Label: dialog.Tr(l, "btn_not_relevant_one"), Button: dialog.Action(aNotRelevant, tok)},
+		},
+		{{Label: dialog.Tr(l, "btn_back"), Button: dialog.Action(aMore, mine.ID+"."+strconv.Itoa(offset))}},
+	}}
+	return "", e.replace(ctx, in, out, r)
 }
 
 // requestIntro asks for an introduction from the user's profile to the

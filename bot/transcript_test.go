@@ -31,9 +31,9 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 // Telegram checks parse mode HTML and recorded as the user sees them.
 type recorder struct {
 	b       strings.Builder
-	buttons []dialog.Choice
-	msgs    int // messages sent; the last is message msgs
-	btnMsg  int // the message the buttons on screen belong to
+	buttons map[int][]dialog.Choice // by message
+	msgs    int                     // messages sent; the last is message msgs
+	btnMsg  int                     // the message of the button pressed last
 }
 
 func (r *recorder) Send(_ context.Context, _ int64, rep dialog.Reply) error {
@@ -51,9 +51,7 @@ func (r *recorder) SendTracked(ctx context.Context, chatID int64, rep dialog.Rep
 // Edit shows rep in place of message id.
 func (r *recorder) Edit(_ context.Context, _ int64, id int, rep dialog.Reply) error {
 	fmt.Fprintf(&r.b, "  (edits message %d)\n", id)
-	if id == r.btnMsg {
-		r.buttons = nil // an edit without buttons removes them
-	}
+	delete(r.buttons, id) // an edit without buttons removes them
 	r.show(rep, id)
 	return nil
 }
@@ -67,11 +65,14 @@ func (r *recorder) show(rep dialog.Reply, id int) {
 		fmt.Fprintf(&r.b, "< %s\n", line)
 	}
 	if len(rep.Buttons) > 0 {
-		r.buttons, r.btnMsg = nil, id
+		if r.buttons == nil {
+			r.buttons = map[int][]dialog.Choice{}
+		}
+		r.buttons[id] = nil
 		for _, row := range rep.Buttons {
 			var cells []string
 			for _, c := range row {
-				r.buttons = append(r.buttons, c)
+				r.buttons[id] = append(r.buttons[id], c)
 				cells = append(cells, "["+c.Label+"]")
 			}
 			fmt.Fprintf(&r.b, "  %s\n", strings.Join(cells, " "))
@@ -86,11 +87,15 @@ func (r *recorder) SendDocument(_ context.Context, _ int64, d Document) error {
 	return nil
 }
 
-// press finds the button with the given label among those on screen.
+// press finds the button with the given label among those on screen,
+// the latest message's first, and notes its message.
 func (r *recorder) press(label string) (dialog.Button, bool) {
-	for _, c := range r.buttons {
-		if c.Label == label {
-			return c.Button, true
+	for id := r.msgs; id > 0; id-- {
+		for _, c := range r.buttons[id] {
+			if c.Label == label {
+				r.btnMsg = id
+				return c.Button, true
+			}
 		}
 	}
 	return dialog.Button{}, false

@@ -68,6 +68,7 @@ func TestRenderHTML(t *testing.T) {
 			"matches":    RenderMatches(tax, l, matcher.KindNeed, ms),
 			"weak":       RenderMatches(tax, l, matcher.KindNeed, ms[1:]),
 			"page":       RenderPage(tax, l, matcher.KindNeed, ms, 5),
+			"details":    RenderDetails(tax, l, matcher.KindNeed, ms[0]),
 			"team":       renderTeam(tax, l, &matcher.Team{Members: []matcher.TeamMember{{Profile: p}}}),
 		} {
 			got := visible(t, what+"/"+string(l), text)

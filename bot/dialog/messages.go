@@ -118,6 +118,7 @@ var dialogTexts = map[Msg][2]string{
 	"no_matches":      {"No counterpart matches yet. Your profile stays published and others will find it; I will tell you when a good match arrives.", "暂时没有合适的对接方。您的信息已发布，对方也能找到您；一有合适的匹配，我会马上通知您。"},
 	"no_good_match":   {"No good match yet. Your profile stays published, and I will tell you as soon as a good one arrives. You can still look at the weaker ones.", "暂时还没有很合适的匹配。您的信息已发布，一有合适的，我会马上通知您。也可以先看看相关度较低的结果。"},
 	"btn_browse":      {"Show the weaker ones", "看看相关度较低的"},
+	"btn_prev":        {"◂ Back", "◂ 上一页"},
 	"btn_more":        {"More ▸", "更多 ▸"},
 	"no_more_matches": {"That is all for now. I will tell you when new matches arrive.", "暂时就这些了。有新的匹配时，我会通知您。"},
 	"match_score":     {"%s · %d%%", "%s · %d%%"},

@@ -5,6 +5,8 @@ package dialog
 var actionTexts = map[Msg][2]string{
 	"btn_intro":         {"🤝 %d Request intro", "🤝 %d 请求对接"},
 	"btn_not_relevant":  {"👎 %d Not relevant", "👎 %d 不相关"},
+	"btn_details":       {"ℹ️ %d Details", "ℹ️ %d 详情"},
+	"btn_back":          {"◂ Back to the list", "◂ 返回列表"},
 	"why_not_relevant":  {"It will not be shown for this profile again. Why is it not relevant? (optional)", "以后不会再为这个档案推荐它。为什么不相关？（可选）"},
 	"reason_early":      {"Too early", "技术太早期"},
 	"reason_costly":     {"Too costly", "成本太高"},

@@ -129,6 +129,60 @@ func RenderMatch(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, m m
 	return strings.Join(lines, "\n")
 }
 
+// maxDetailRunes is how much of a counterpart's description its details
+// show.
+const maxDetailRunes = 700
+
+// RenderDetails is the details view of one counterpart: what a list says
+// of it, then its description (contacts removed) and its stated terms.
+func RenderDetails(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, m matcher.Match) string {
+	p := m.Profile
+	var b strings.Builder
+	b.WriteString("<b>" + Esc(p.Title) + "</b>")
+	if p.Demo {
+		b.WriteString(" " + Tr(l, "demo_tag"))
+	}
+	b.WriteString("\n" + RenderMatch(tax, l, reader, m))
+	text := []rune(strings.TrimSpace(matcher.RedactContacts(orText(p.Summary, p.Description))))
+	if len(text) > maxDetailRunes {
+		text = append(text[:maxDetailRunes], '…')
+	}
+	if len(text) > 0 {
+		b.WriteString("\n\n<blockquote>" + Esc(string(text)) + "</blockquote>")
+	}
+	var terms []string
+	if d := tax.DomainsLabel(p.Domains, l); d != "" {
+		terms = append(terms, Tr(l, "card_domains", d))
+	}
+	if p.TRL > 0 {
+		terms = append(terms, Tr(l, "card_trl_offer", p.TRL))
+	}
+	if md := matcher.ModesLabel(p.Modes, l); md != "" {
+		terms = append(terms, Tr(l, "card_modes", md))
+	}
+	offer := p.Kind == matcher.KindOffer
+	if p.Budget != "" {
+		terms = append(terms, Tr(l, map[bool]Msg{true: "card_budget_offer", false: "card_budget_need"}[offer], p.Budget))
+	}
+	if p.Deadline != "" && !offer {
+		terms = append(terms, Tr(l, "card_deadline", p.Deadline))
+	}
+	if p.Success != "" {
+		terms = append(terms, Tr(l, map[bool]Msg{true: "card_success_offer", false: "card_success_need"}[offer], p.Success))
+	}
+	if len(terms) > 0 {
+		b.WriteString("\n\n" + strings.Join(terms, "\n"))
+	}
+	return b.String()
+}
+
+func orText(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
+}
+
 // ScoreLabel reads a match's score the one way every view shows it: the
 // band in words, then the percent.
 func ScoreLabel(l matcher.Lang, m matcher.Match) string {
