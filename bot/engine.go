@@ -135,6 +135,9 @@ type Incoming struct {
 // a pressed button (Telegram's answerCallbackQuery).
 type Outcome struct {
 	Toast string
+	// Stale: the pressed button belongs to an earlier step; the adapter
+	// removes the keyboard it was on.
+	Stale bool
 }
 
 // maxChain bounds the effect → input loop of one incoming message.
@@ -185,6 +188,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		if eff.Toast != "" {
 			res.Toast = eff.Toast
 		}
+		res.Stale = res.Stale || eff.Stale
 		for _, r := range eff.Replies {
 			if err := out.Send(ctx, in.ChatID, r); err != nil {
 				// The dialog moved on; keep the state so the user can continue.

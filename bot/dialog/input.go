@@ -163,6 +163,7 @@ type Choice struct {
 type Effects struct {
 	Replies []Reply
 	Toast   string           // a short notice on the pressed button, if any
+	Stale   bool             // the pressed button is from an earlier step: its keyboard can go
 	Analyze *AnalyzeRequest  // read the description into a profile
 	Publish *matcher.Profile // store this profile and rank its counterparts
 }

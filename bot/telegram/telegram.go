@@ -365,6 +365,12 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 		t.opt.Metrics.Error("handle")
 		t.log.Warn("telegram update failed", "update_id", u.ID, "chat_id", chatID, "err", err)
 	}
+	if msg := pressedMessage(u); res.Stale && msg != 0 {
+		// Without reply_markup the keyboard is removed.
+		if _, err := t.b.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: chatID, MessageID: msg}); err != nil {
+			t.log.Debug("telegram remove stale keyboard failed", "chat_id", chatID, "err", err)
+		}
+	}
 	if callbackID != "" {
 		if _, err := t.b.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: res.Toast}); err != nil {
 			t.log.Warn("telegram answer callback failed", "chat_id", chatID, "err", err)
