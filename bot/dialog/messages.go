@@ -13,14 +13,14 @@ type Msg string
 var dialogTexts = map[Msg][2]string{
 	"welcome": {
 		"Welcome to Duijie (对接) — a matchmaker between technical needs of enterprises and research results of universities. Describe what you need or what you offer in your own words; I will turn it into a profile and show you ranked counterparts with the reasons.",
-		"欢迎使用「对接」——连接企业技术需求与高校科研成果的撮合助手。用您自己的话描述需求或成果，我会整理成结构化档案，并马上给出排好序的对接方和理由。",
+		"欢迎使用「对接」！这里帮企业的技术难题找到高校和科研院所的成果，也帮成果找到用得上的企业。用自己的话说说您需要什么、或者能提供什么就行，我来整理成一份简明的介绍，马上为您找出最合适的对接方，并说明理由。",
 	},
 	"bot_description": {
 		"Duijie (对接) matches enterprises' technical problems with the technologies of universities and institutes. Describe what you need or what you offer in plain words, Chinese or English; you see the best counterparts with the reasons at once, and contacts are exchanged only when both sides agree.",
 		"「对接」帮企业的技术难题找到高校和科研院所的成果，也帮成果找到用得上的企业。用大白话说说您需要什么或能提供什么，中英文都行；马上就能看到最合适的对接方和理由。双方都同意后，才会交换联系方式。",
 	},
 	"bot_short_description": {"Matches enterprises' technical needs with university research. Describe yours in plain words.", "企业技术需求与高校科研成果对接。用大白话说说您的需求或成果。"},
-	"choose_lang":           {"Choose your language / 请选择语言:", "请选择语言 / Choose your language:"},
+	"choose_lang":           {"Choose your language / 请选择语言:", "请选择语言（Choose your language）："},
 	"lang_set":              {"Language: English.", "语言已切换为中文。"},
 	"choose_role":           {"What would you like to do?", "您想做什么？"},
 	"role_need":             {"🏭 I have a technical need", "🏭 我有技术需求"},
@@ -58,12 +58,12 @@ var dialogTexts = map[Msg][2]string{
 	"edit_prompt":       {"Send the new description; it replaces the old one. Your answers to the questions are kept.", "请发送新的描述，它会替换原来的描述；您对问题的回答会保留。"},
 	"answer_kept":       {"Noted.", "已记录。"},
 	"help": {
-		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/my — your profiles, their matches; edit, pause, delete\n/settings — language and notifications of new matches\n/export — everything stored about you, as a file\n/delete — delete everything about you\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons. Tap 🤝 to ask for an introduction: contacts are exchanged only when the other side accepts.",
-		"「对接」撮合企业技术需求与高校科技成果。\n\n/new — 新建档案（需求或成果）\n/cancel — 放弃正在填写的档案\n/my — 我的档案与匹配；修改、暂停、删除\n/settings — 语言与新匹配通知\n/export — 导出关于您的全部数据\n/delete — 删除关于您的全部数据\n/lang — 中文 / English\n/help — 查看本帮助\n\n中英文、大白话都可以。我会就缺少的信息问几个问题，给出摘要；发布后立即列出最合适的对接方和理由。点 🤝 请求对接：只有对方同意后，双方才会交换联系方式。",
+		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/my — your profiles, their matches; edit, pause, delete\n/connections — everyone you are connected with, and their contacts\n/settings — language and notifications of new matches\n/export — everything stored about you, as a file\n/delete — delete everything about you\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons. Tap 🤝 to ask for an introduction: contacts are exchanged only when the other side accepts.",
+		"「对接」撮合企业技术需求与高校科技成果。\n\n/new — 新建档案（需求或成果）\n/cancel — 放弃正在填写的档案\n/my — 我的档案与匹配；修改、暂停、删除\n/connections — 我的对接：已对接成功的对象及联系方式\n/settings — 语言与新匹配通知\n/export — 导出关于您的全部数据\n/delete — 删除关于您的全部数据\n/lang — 中文 / English\n/help — 查看本帮助\n\n中英文、大白话都可以。我会就缺少的信息问几个问题，给出摘要；发布后立即列出最合适的对接方和理由。点 🤝 请求对接：只有对方同意后，双方才会交换联系方式。",
 	},
 
 	// Follow-up questions.
-	"q_domain":        {"Which field is it closest to?", "它最接近哪个领域？"},
+	"q_domain":        {"Which field is it closest to?", "这属于哪个领域？"},
 	"q_trl_need":      {"How mature must a solution be?", "您需要的技术成熟到什么程度？"},
 	"q_trl_offer":     {"How mature is the technology now?", "这项技术目前成熟到什么程度？"},
 	"trl_lab":         {"Lab result (TRL 3)", "实验室成果 (TRL 3)"},
@@ -71,7 +71,7 @@ var dialogTexts = map[Msg][2]string{
 	"trl_pilot":       {"Pilot run (TRL 6)", "中试 (TRL 6)"},
 	"trl_field":       {"Proven in use (TRL 7)", "已实际应用 (TRL 7)"},
 	"trl_production":  {"In production (TRL 9)", "已量产 (TRL 9)"},
-	"q_modes":         {"Which form of cooperation do you prefer?", "您倾向哪种合作方式？"},
+	"q_modes":         {"Which form of cooperation do you prefer?", "您希望怎样合作？"},
 	"q_region":        {"Where are you located (city or province)? Type it, or skip.", "您在哪个城市或省份？请直接输入，或跳过。"},
 	"q_budget_need":   {"What budget do you have in mind?", "大概的预算是多少？"},
 	"budget_small":    {"Under 100k CNY", "10万元以下"},
@@ -108,7 +108,7 @@ var dialogTexts = map[Msg][2]string{
 	"card_success_need":  {"Success means: %s", "验收标准：%s"},
 	"card_success_offer": {"Demonstrated: %s", "验证情况：%s"},
 	"card_unknown":       {"not given", "未填写"},
-	"card_footer":        {"Publish it to see your matches now.", "发布后立即为您匹配。"},
+	"card_footer":        {"Publish it to see your matches now.", "确认无误后点「发布」，马上为您匹配。"},
 
 	// Results.
 	"published":       {"✅ Published: “%s”.", "✅ “%s”已发布。"},
@@ -116,21 +116,21 @@ var dialogTexts = map[Msg][2]string{
 	"matches_offer":   {"Enterprises that need your technology:", "需要您这项技术的企业："},
 	"no_matches":      {"No counterpart matches yet. Your profile stays published and others will find it; I will tell you when a good match arrives.", "暂时没有合适的对接方。您的信息已发布，对方也能找到您；一有合适的匹配，我会马上通知您。"},
 	"no_good_match":   {"No good match yet. Your profile stays published, and I will tell you as soon as a good one arrives. You can still look at the weaker ones.", "暂时还没有很合适的匹配。您的信息已发布，一有合适的，我会马上通知您。也可以先看看相关度较低的结果。"},
-	"btn_browse":      {"Show the weaker ones", "看看相关度较低的"},
+	"btn_browse":      {"Show the weaker ones", "先看看相关度较低的结果"},
 	"btn_prev":        {"◂ Back", "◂ 上一页"},
 	"btn_more":        {"More ▸", "更多 ▸"},
 	"no_more_matches": {"That is all for now. I will tell you when new matches arrive.", "暂时就这些了。有新的匹配时，我会通知您。"},
 	"match_score":     {"%s · %d%%", "%s · %d%%"},
 	"band_weak":       {"weak match", "相关度较低"},
 	"similar_more":    {"(+%d similar, not listed)", "（另有 %d 个相似结果未列出）"},
-	"team_intro":      {"🔗 Linkage team: together these offers cover %d of the %d topics of your need (the best single one covers %d).", "🔗 联合攻关组合：以下成果合起来覆盖您需求的 %d/%d 个技术点（单个成果最多覆盖 %d 个）。"},
-	"team_covers":     {"covers: %s", "负责：%s"},
+	"team_intro":      {"🔗 Linkage team: together these offers cover %d of the %d topics of your need (the best single one covers %d).", "🔗 联合攻关：下面几项成果合起来，能覆盖您需求的 %d/%d 个技术点（单项成果最多覆盖 %d 个）。"},
+	"team_covers":     {"covers: %s", "覆盖：%s"},
 	"demo_tag":        {"[demo]", "[演示]"},
 
 	// Errors.
 	"err_internal": {"Sorry, something went wrong on our side. What you sent is kept; please try again in a minute.", "抱歉，系统出了点问题。您发送的内容都还在，请稍后再试。"},
 	"err_timeout":  {"That took too long. What you sent is kept; please try again.", "处理超时。您发送的内容都还在，请再试一次。"},
-	"err_invalid":  {"Some of it could not be accepted: %s", "部分内容无法接受：%s"},
+	"err_invalid":  {"Some of it could not be accepted: %s", "有些内容没法保存：%s"},
 }
 
 // catalog holds every user-facing text as {English, Chinese}. Format

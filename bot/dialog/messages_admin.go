@@ -7,7 +7,7 @@ var adminTexts = map[Msg][2]string{
 	"admin_only_toast": {"For organizers only", "仅限组织方"},
 	"admin_help": {
 		"Organizer commands:\n/stats [DAYS] — users, profiles, matches and introductions, per day and in total\n/report [EVENT] [YYYY-MM-DD] — the docking report of the needs (of the event, created since the day) as Markdown and CSV\n/claims [EVENT] — claim codes and links of the profiles nobody owns yet, as CSV\n/pending — messages waiting for your approval (broker mode)\n\nTo import profiles, send a .csv, .jsonl or .xlsx file with the columns of `duijie import` (id, kind, title, description, org, region, lang, …). A caption on the file is added to every row as an event tag. Sending the same file again updates the same profiles.",
-		"组织方命令：\n/stats [天数] — 用户、档案、匹配和对接的每日及累计统计\n/report [活动] [YYYY-MM-DD] — 需求的对接报告（可按活动标签和创建日期筛选），Markdown 和 CSV 两个文件\n/claims [活动] — 尚无认领人的档案的认领码和链接（CSV）\n/pending — 等待您审核的消息（经纪人模式）\n\n导入档案：直接发送 .csv、.jsonl 或 .xlsx 文件，列与 `duijie import` 相同（id, kind, title, description, org, region, lang 等）。文件的说明文字会作为活动标签加到每一行。再次发送同一文件会更新相同的档案。",
+		"组织方命令：\n/stats [天数] — 用户、档案、匹配和对接的每日及累计统计\n/report [活动] [YYYY-MM-DD] — 需求的对接报告（可按活动标签和创建日期筛选），Markdown 和 CSV 两个文件\n/claims [活动] — 尚无认领人的档案的认领码和链接（CSV）\n/pending — 等待您审核的消息（人工审核模式）\n\n导入档案：直接发送 .csv、.jsonl 或 .xlsx 文件，列与 `duijie import` 相同（id, kind, title, description, org, region, lang 等）。文件的说明文字会作为活动标签加到每一行。再次发送同一文件会更新相同的档案。",
 	},
 	"stats_usage":    {"Send /stats, or /stats followed by a number of days from 1 to %d.", "请发送 /stats，或 /stats 加 1–%d 之间的天数。"},
 	"claims_none":    {"Every imported profile has an owner; there is nothing to claim.", "所有导入的档案都已有认领人，没有待认领的档案。"},
@@ -57,6 +57,6 @@ var adminTexts = map[Msg][2]string{
 	"held_was_approved":   {"Already approved", "已被通过"},
 	"held_was_rejected":   {"Already rejected", "已被拒绝"},
 	"pending_none":        {"Nothing is waiting for approval.", "没有待审核的消息。"},
-	"pending_none_off":    {"Nothing is waiting: broker mode is off, so introductions and new matches go out at once.", "没有待审核的消息：经纪人模式未开启，对接请求和新匹配会直接发送。"},
+	"pending_none_off":    {"Nothing is waiting: broker mode is off, so introductions and new matches go out at once.", "没有待审核的消息：人工审核模式未开启，对接请求和新匹配会直接发送。"},
 	"pending_count":       {"%d messages wait for approval:", "%d 条消息等待审核："},
 }
