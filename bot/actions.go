@@ -168,6 +168,9 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		return dialog.Tr(s.Lang, "saved"), e.replace(ctx, in, out, e.settingsReply(ctx, s, in.UserID))
 	case aAdmin:
 		return e.adminAction(ctx, s, in, b, out)
+	case aHeard: // "use" was handled before the dialog: the transcript is gone
+		s.Heard = ""
+		return dialog.Tr(l, "voice_dropped"), e.replace(ctx, in, out, dialog.Reply{Text: dialog.Tr(l, "voice_dropped")})
 	case aDeleteMe:
 		if err := e.deleteUser(ctx, in.UserID); err != nil {
 			return "", err

@@ -105,6 +105,9 @@ type Engine struct {
 	// Organizers, when set, gives admins their commands and list imports,
 	// lets owners claim imported profiles and runs broker mode (admin.go).
 	Organizers *Organizers
+	// Transcriber, when set, turns voice messages into text (voice.go);
+	// without it users are asked to type.
+	Transcriber Transcriber
 	// Notices keeps daily caps, digests and expiry nudges of new-match
 	// notices; without it nobody is told of new matches.
 	Notices Notices
@@ -156,7 +159,19 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
 		return Outcome{Toast: dialog.Tr(s.Lang, "not_yours")}, nil
 	}
+	if heard, ok := e.confirmHeard(&s, in); ok {
+		in.Input = heard // a confirmed transcript goes on as text
+	}
 	switch {
+	case in.Input.Kind == dialog.InVoice:
+		if err := e.voice(ctx, &s, in, out); err != nil {
+			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
+			return Outcome{}, err
+		}
+		return Outcome{}, e.save(ctx, &s)
+	case in.Input.Kind == dialog.InDocument && in.Input.Text != "" && !e.isAdmin(in.UserID):
+		// A file's caption is read as text; only organizers upload lists.
+		in.Input = dialog.Input{Kind: dialog.InText, Text: in.Input.Text, LangHint: in.Input.LangHint}
 	case in.Input.Kind == dialog.InButton && in.Input.Button.IsAction():
 		toast, err := e.action(ctx, &s, in, in.Input.Button, out)
 		if err != nil {

@@ -47,6 +47,7 @@ func TestTranscriptsThroughModel(t *testing.T) {
 			_, sections := readTranscript(t, file)
 			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
 			fake.Chat = llmfake.Mirror
+			e.Transcriber = echoTranscriber(t, fake)
 			rec := &recorder{}
 			intakes, publishes := 0, 0
 			play(t, e, rec, sections["input"], func(b dialog.Button) {

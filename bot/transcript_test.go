@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,8 @@ import (
 	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/prompts/llmfake"
+	"github.com/duijie/duijie/prompts/openaiapi"
 	"github.com/duijie/duijie/store"
 	"github.com/duijie/duijie/store/storetest"
 )
@@ -145,6 +148,7 @@ func TestTranscripts(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ar, sections := readTranscript(t, file)
 			e, _ := testEngine(t)
+			e.Transcriber = echoTranscriber(t, llmfake.New(t))
 			rec := &recorder{}
 			e.Messenger = DirectMessenger{rec}
 			play(t, e, rec, sections["input"], nil)
@@ -175,6 +179,21 @@ func TestTranscripts(t *testing.T) {
 	}
 }
 
+// echoTranscriber transcribes through the fake model server, which hears
+// in a voice message the text it was recorded from.
+func echoTranscriber(t *testing.T, fake *llmfake.Server) Transcriber {
+	fake.Transcript = func(audio []byte) string { return string(audio) }
+	client := openaiapi.New(openaiapi.Config{BaseURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	return TranscribeFunc(func(ctx context.Context, name string, audio []byte, lang string) (string, error) {
+		return client.Transcribe(ctx, "whisper-1", name, audio, lang)
+	})
+}
+
+// Fetch serves a voice message's audio: the text it was recorded from.
+func (r *recorder) Fetch(_ context.Context, fileID string, _ int64) ([]byte, error) {
+	return []byte(fileID), nil
+}
+
 // readTranscript reads a transcript archive and its sections by name.
 func readTranscript(t *testing.T, file string) (*txtar.Archive, map[string]string) {
 	t.Helper()
@@ -191,7 +210,8 @@ func readTranscript(t *testing.T, file string) (*txtar.Archive, map[string]strin
 
 // play sends a transcript's input lines to chat 100, recording what the
 // user sees in rec: "[label]" presses a button on screen, "/cmd" is a
-// command, anything else a message. pressed, if set, hears of each press.
+// command, "(voice) text" a voice message saying text, anything else a
+// message. pressed, if set, hears of each press.
 func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(dialog.Button)) {
 	t.Helper()
 	for _, line := range strings.Split(strings.TrimRight(input, "\n"), "\n") {
@@ -207,6 +227,8 @@ func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(dia
 			if pressed != nil {
 				pressed(b)
 			}
+		} else if said, ok := strings.CutPrefix(line, "(voice) "); ok {
+			in = dialog.Input{Kind: dialog.InVoice, File: &dialog.FileRef{ID: said, Size: int64(len(said))}}
 		} else if cmd, arg, ok := dialog.ParseCommand(line); ok {
 			in = dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}
 		}

@@ -18,6 +18,7 @@ const (
 	InAnalyzed                         // the engine's answer to Effects.Analyze
 	InPublished                        // the engine's answer to Effects.Publish
 	InDocument                         // a file, with File; Text holds its caption
+	InVoice                            // a voice message, with File
 )
 
 // String names the kind, for logs and metrics.
@@ -37,6 +38,8 @@ func (k InputKind) String() string {
 		return "published"
 	case InDocument:
 		return "document"
+	case InVoice:
+		return "voice"
 	}
 	return "other"
 }

@@ -407,6 +407,12 @@ func convert(u *models.Update) (in dialog.Input, from *models.User, callbackID s
 	if d := m.Document; d != nil {
 		return dialog.Input{Kind: dialog.InDocument, Text: m.Caption, File: &dialog.FileRef{ID: d.FileID, Name: d.FileName, Size: d.FileSize}}, m.From, ""
 	}
+	if v := m.Voice; v != nil {
+		return dialog.Input{Kind: dialog.InVoice, File: &dialog.FileRef{ID: v.FileID, Name: "voice.ogg", Size: v.FileSize}}, m.From, ""
+	}
+	if len(m.Photo) > 0 && strings.TrimSpace(m.Caption) != "" {
+		return dialog.Input{Kind: dialog.InText, Text: m.Caption}, m.From, "" // a photo's caption is read as text
+	}
 	if m.Text == "" {
 		return dialog.Input{Kind: dialog.InUnsupported}, m.From, ""
 	}

@@ -301,6 +301,29 @@ func (s *Server) SendPhoto(chatID, userID int64) int64 {
 	return s.queueUserMessage(chatID, m)
 }
 
+// SendVoice queues a voice message (Opus in OGG, as Telegram clients
+// record) from user userID; audio is served through getFile.
+func (s *Server) SendVoice(chatID, userID int64, audio []byte, seconds int) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.newFile("voice", "voice.ogg", append([]byte(nil), audio...))
+	m := s.userMessage(chatID, userID)
+	m.Voice = &models.Voice{FileID: f.file.FileID, FileUniqueID: f.file.FileUniqueID, Duration: seconds,
+		MimeType: "audio/ogg", FileSize: int64(len(f.data))}
+	return s.queueUserMessage(chatID, m)
+}
+
+// SendPhotoCaption queues a photo with a caption from user userID.
+func (s *Server) SendPhotoCaption(chatID, userID int64, caption string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.userMessage(chatID, userID)
+	f := s.newFile("photo", "photo.jpg", []byte("fake photo 800x800"))
+	m.Photo = []models.PhotoSize{{FileID: f.file.FileID, FileUniqueID: f.file.FileUniqueID, Width: 800, Height: 800, FileSize: len(f.data)}}
+	m.Caption = caption
+	return s.queueUserMessage(chatID, m)
+}
+
 // SendDocument queues a message with a document from user userID. The
 // content is served through getFile and the file download URL.
 func (s *Server) SendDocument(chatID, userID int64, fileName string, content []byte) int64 {
