@@ -219,10 +219,15 @@ func (e *Engine) showPage(ctx context.Context, l matcher.Lang, p matcher.Profile
 }
 
 // replace shows r in place of the message whose button was pressed when
-// the adapter can edit it, else as a new message.
+// the adapter can edit it, else — or when the edit is refused (a message
+// too old, or not the bot's) — as a new message.
 func (e *Engine) replace(ctx context.Context, in Incoming, out Sender, r dialog.Reply) error {
 	if ed, ok := out.(Editor); ok && in.MessageID != 0 {
-		return ed.Edit(ctx, in.ChatID, in.MessageID, r)
+		err := ed.Edit(ctx, in.ChatID, in.MessageID, r)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		e.log.Info("edit refused; sending anew", "chat_id", in.ChatID, "err", err)
 	}
 	return out.Send(ctx, in.ChatID, r)
 }

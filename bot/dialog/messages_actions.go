@@ -38,8 +38,6 @@ var actionTexts = map[Msg][2]string{
 	"connected":                   {"🎉 Connected about your “%s”. Here is who to talk to:", "🎉 对接成功！关于您的“%s”，对方的联系方式如下："},
 	"contact_line":                {"Contact: %s", "联系方式：%s"},
 	"contact_open":                {"open a chat", "点此发消息"},
-	"phone_line":                  {"Phone: %s", "电话：%s"},
-	"email_line":                  {"Email: %s", "邮箱：%s"},
 	"first_message":               {"A first message you could send (tap to copy):\n%s", "可以这样开场（点一下即可复制）：\n%s"},
 	"first_message_text":          {"Hello! Duijie put us in touch about your “%s”. I would like to talk about working together — when would suit you for a short call?", "您好！我在「对接」上看到您的“%s”，觉得很对口，想和您聊聊合作。您什么时候方便通个电话？"},
 	"connections_title":           {"Your connections (%d)", "我的对接（%d）"},

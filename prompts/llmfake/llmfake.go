@@ -94,7 +94,7 @@ type Server struct {
 	// Transcript answers audio transcriptions given the audio's bytes;
 	// nil answers "(no speech)".
 	Transcript func(audio []byte) string
-	stop      chan struct{}
+	stop       chan struct{}
 }
 
 // New starts a server; it stops when the test ends.
