@@ -222,6 +222,9 @@ func (s *Store) DeleteUser(ctx context.Context, user int64) error {
 		pp.Del(ctx, s.k.unreachable(user))
 		pp.Del(ctx, s.k.digest(user))
 		pp.SRem(ctx, s.k.digests(), user)
+		pp.Del(ctx, s.k.contactCard(user))
+		pp.Del(ctx, s.k.wechatChoices(user))
+		pp.Del(ctx, s.k.wechatWaiting(user))
 		return nil
 	})
 	if err != nil {
