@@ -124,7 +124,7 @@ var dialogTexts = map[Msg][2]string{
 
 // catalog holds every user-facing text as {English, Chinese}. Format
 // verbs must agree between the two.
-var catalog = merge(dialogTexts, actionTexts, adminTexts)
+var catalog = merge(dialogTexts, actionTexts, adminTexts, channelTexts)
 
 func merge(parts ...map[Msg][2]string) map[Msg][2]string {
 	out := map[Msg][2]string{}
