@@ -108,6 +108,9 @@ type Engine struct {
 	// Notices keeps daily caps, digests and expiry nudges of new-match
 	// notices; without it nobody is told of new matches.
 	Notices Notices
+	// Contacts keeps the contact cards of users no username reaches
+	// (contact.go); without it connected users get a Telegram link.
+	Contacts Contacts
 }
 
 // NewEngine wires an engine. now may be nil for the wall clock.
@@ -167,6 +170,14 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			return Outcome{}, err
 		}
 		return Outcome{}, nil
+	case in.Input.Kind == dialog.InText:
+		if handled, err := e.contactReply(ctx, &s, in, out); handled || err != nil {
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return Outcome{}, err
+			}
+			return Outcome{}, e.save(ctx, &s)
+		}
 	case in.Input.Kind == dialog.InCommand:
 		if handled, err := e.command(ctx, &s, in, out); handled {
 			if err != nil {

@@ -276,3 +276,9 @@ func (k keys) wechatWaiting(user int64) string {
 func (k keys) contactCard(user int64) string {
 	return k.prefix + ":user:" + strconv.FormatInt(user, 10) + ":card"
 }
+
+// contactAsk holds the button data of the action waiting for a user's
+// contact card ("" for none) while the bot asks for it, with SessionTTL.
+func (k keys) contactAsk(user int64) string {
+	return k.prefix + ":user:" + strconv.FormatInt(user, 10) + ":card:ask"
+}

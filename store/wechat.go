@@ -222,3 +222,31 @@ func (s *Store) ContactCard(ctx context.Context, user int64) (string, error) {
 	}
 	return card, nil
 }
+
+// AskContact records that the bot waits for a user's contact card, then
+// to perform action; done forgets it.
+func (s *Store) AskContact(ctx context.Context, user int64, action string, done bool) error {
+	var err error
+	if done {
+		err = s.rdb.Del(ctx, s.k.contactAsk(user)).Err()
+	} else {
+		err = s.rdb.Set(ctx, s.k.contactAsk(user), action, SessionTTL).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("ask contact of %d: %w", user, err)
+	}
+	return nil
+}
+
+// ContactAsked returns the action waiting for a user's contact card;
+// asked is false when the bot waits for none.
+func (s *Store) ContactAsked(ctx context.Context, user int64) (string, bool, error) {
+	action, err := s.rdb.Get(ctx, s.k.contactAsk(user)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("ask contact of %d: %w", user, err)
+	}
+	return action, true, nil
+}

@@ -14,5 +14,4 @@ var channelTexts = map[Msg][2]string{
 	"contact_setting":  {"Contact you share: %s", "对接时分享的联系方式：%s"},
 	"contact_none":     {"Contact you share: none yet", "对接时分享的联系方式：尚未填写"},
 	"contact_edit_btn": {"✏️ Contact", "✏️ 联系方式"},
-	"contact_card":     {"Contact: %s", "联系方式：%s"},
 }

@@ -62,7 +62,7 @@ func newWorld(t *testing.T, opts ...option) *world {
 	t.Cleanup(srv.Close)
 	tax := matcher.Default()
 	e := bot.NewEngine(tax, st, st, matcher.Offline{Tax: tax}, matcher.NewIndex(tax), log, fake.Now)
-	e.Data, e.Notices = st, st
+	e.Data, e.Notices, e.Contacts = st, st, st
 	w := &world{t: t, ctx: ctx, st: st, fake: fake, endpoint: srv.URL, engine: e, tg: map[int64]*tgUser{}}
 	w.ch = wxchannel.New(st, wechat.NewSender(client), e, wxchannel.Options{Replica: "r1", Users: st, Now: fake.Now}, log)
 	e.Messenger = messenger{wxchannel.Router{Telegram: tgBroadcast{w}, WeChat: w.ch}}
@@ -410,5 +410,47 @@ func TestWeChatEventQRTagsUser(t *testing.T) {
 	counts, err := w.st.EventCountsOf(w.ctx, "qxwq2026")
 	if err != nil || counts.Users != 2 {
 		t.Errorf("event counts %+v, %v; want 2 users", counts, err)
+	}
+}
+
+// A WeChat user asks to meet a Telegram user without a username: each is
+// asked for the contact to share at their first request or acceptance,
+// and the cards are exchanged only once both said yes.
+func TestDoubleOptInAcrossChannelsExchangesCards(t *testing.T) {
+	w := newWorld(t)
+	tg := w.publishOffer(503, "")
+	w.publishNeed("oWX-zhang")
+	w.wechat("oWX-zhang", "[🤝 1 请求对接]")
+	if got := w.lastText("oWX-zhang"); !strings.Contains(got, "联系方式") {
+		t.Fatalf("the WeChat user was not asked for a contact: %q", got)
+	}
+	w.wechat("oWX-zhang", "hello?")
+	if got := w.lastText("oWX-zhang"); !strings.Contains(got, "不像") {
+		t.Fatalf("a text that is no contact was taken: %q", got)
+	}
+	w.wechat("oWX-zhang", "微信号 zhang_factory88")
+	if !hasButton(tg.buttons, "✅ Accept") {
+		t.Fatalf("the request did not reach the Telegram user; their screen:\n%s", strings.Join(tg.texts, "\n---\n"))
+	}
+	for _, txt := range append(w.texts("oWX-zhang"), tg.texts...) {
+		if strings.Contains(txt, "zhang_factory88") && !strings.Contains(txt, "已保存") {
+			t.Fatalf("a card went out before both accepted: %q", txt)
+		}
+	}
+	w.telegram(503, "", "[✅ Accept]")
+	if !strings.Contains(tg.last(), "phone number") {
+		t.Fatalf("the Telegram user without a username was not asked for a contact: %q", tg.last())
+	}
+	w.telegram(503, "", "+86 138 0013 8000")
+	if got := strings.Join(tg.texts, "\n"); !strings.Contains(got, "Contact: 微信号 zhang_factory88") {
+		t.Errorf("the Telegram user did not get the WeChat user's card:\n%s", got)
+	}
+	if got := strings.Join(w.texts("oWX-zhang"), "\n"); !strings.Contains(got, "联系方式：+86 138 0013 8000") {
+		t.Errorf("the WeChat user did not get the Telegram user's card:\n%s", got)
+	}
+	// The card can be changed in /settings.
+	w.wechat("oWX-zhang", "/settings", "[✏️ 联系方式]", "zhang@example.com")
+	if card, _ := w.st.ContactCard(w.ctx, w.userOf("oWX-zhang")); card != "zhang@example.com" {
+		t.Errorf("card after /settings: %q", card)
 	}
 }
