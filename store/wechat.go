@@ -167,10 +167,20 @@ func (s *Store) WeChatChoices(ctx context.Context, user int64) ([]string, error)
 	return data, nil
 }
 
+// MaxWaiting bounds the messages kept for a WeChat user; older ones go
+// first (a user who unfollowed never takes them).
+const MaxWaiting = 50
+
 // KeepWeChat keeps a message a user could not be sent until their next
 // message.
 func (s *Store) KeepWeChat(ctx context.Context, user int64, msg []byte) error {
-	if err := s.rdb.RPush(ctx, s.k.wechatWaiting(user), msg).Err(); err != nil {
+	key := s.k.wechatWaiting(user)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.RPush(ctx, key, msg)
+		p.LTrim(ctx, key, -MaxWaiting, -1)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("keep wechat message for %d: %w", user, err)
 	}
 	return nil
@@ -249,4 +259,26 @@ func (s *Store) ContactAsked(ctx context.Context, user int64) (string, bool, err
 		return "", false, fmt.Errorf("ask contact of %d: %w", user, err)
 	}
 	return action, true, nil
+}
+
+// forgetWeChat removes a WeChat user's openid and last message time: if
+// they write again they are a new user.
+func (s *Store) forgetWeChat(ctx context.Context, user int64) error {
+	openid, err := s.WeChatOpenID(ctx, user)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HDel(ctx, s.k.wechatIDs(), openid)
+		p.HDel(ctx, s.k.wechatOpenIDs(), strconv.FormatInt(user-WeChatUserBase, 10))
+		p.HDel(ctx, s.k.wechatLastSeen(), strconv.FormatInt(user, 10))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("forget wechat user %d: %w", user, err)
+	}
+	return nil
 }

@@ -86,10 +86,19 @@ func TestWeChatWaitingAndSeen(t *testing.T) {
 	if c, _ := st.ContactCard(ctx, u); c != "微信号 lijun_tc" {
 		t.Errorf("card %q", c)
 	}
+	if d, err := st.ExportUser(ctx, u); err != nil || d.ContactCard != "微信号 lijun_tc" {
+		t.Errorf("export: card %q, %v", d.ContactCard, err)
+	}
 	if err := st.DeleteUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := st.ContactCard(ctx, u); c != "" {
 		t.Errorf("card after delete: %q", c)
+	}
+	if _, err := st.WeChatOpenID(ctx, u); err != store.ErrNotFound {
+		t.Errorf("openid after delete: %v", err)
+	}
+	if again, _ := st.WeChatUser(ctx, "oA"); again == u {
+		t.Error("a deleted WeChat user writing again got their old id")
 	}
 }
