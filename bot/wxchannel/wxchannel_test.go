@@ -454,3 +454,48 @@ func TestDoubleOptInAcrossChannelsExchangesCards(t *testing.T) {
 		t.Errorf("card after /settings: %q", card)
 	}
 }
+
+// A voice message is read by WeChat's recognition; without one, and for
+// an image, the user is asked to type.
+func TestWeChatVoiceAndOtherMessages(t *testing.T) {
+	w := newWorld(t)
+	w.wechat("oVoice", "/start", "[🏭 我有技术需求]")
+	push := func(m wxfake.Message) string {
+		t.Helper()
+		if d := w.fake.Deliver(w.endpoint, m); d.Status != 200 {
+			t.Fatalf("push: %d", d.Status)
+		}
+		w.ch.HandleStored(t, w.ctx)
+		return w.lastText("oVoice")
+	}
+	if got := push(wxfake.Message{From: "oVoice", Type: "voice", MediaID: "m1", Recognition: needZH}); !strings.Contains(got, "收到") {
+		t.Errorf("recognized voice: %q, want it taken as the description", got)
+	}
+	if got := push(wxfake.Message{From: "oVoice", Type: "voice", MediaID: "m2"}); !strings.Contains(got, "打字") {
+		t.Errorf("unrecognized voice: %q, want a request to type", got)
+	}
+	if got := push(wxfake.Message{From: "oVoice", Type: "image"}); !strings.Contains(got, "打字") {
+		t.Errorf("image: %q, want a request to type", got)
+	}
+}
+
+// Options can be chosen by typing their number, full-width digits too,
+// as on the console; an account without the menu API gets them numbered.
+func TestWeChatTypedNumbers(t *testing.T) {
+	w := newWorld(t)
+	w.wechat("oNum", "/start")
+	w.wechat("oNum", "１")
+	if got := w.lastText("oNum"); !strings.Contains(got, "描述您的技术难题") {
+		t.Fatalf("after typing １: %q", got)
+	}
+	w.fake.FailNext("/cgi-bin/message/custom/send", 48001, "api unauthorized")
+	w.wechat("oNum", needZH)
+	got := w.lastText("oNum")
+	if !strings.Contains(got, "1. ✅ 完成") {
+		t.Fatalf("options without the menu API: %q, want them numbered", got)
+	}
+	w.wechat("oNum", "[✅ 完成]")
+	if got := w.lastText("oNum"); !strings.Contains(got, "1/") {
+		t.Errorf("after choosing by number: %q, want the first question", got)
+	}
+}
