@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -39,11 +37,7 @@ func TestServeWeChat(t *testing.T) {
 				env["TELEGRAM_BOT_TOKEN"], env["TELEGRAM_API_URL"] = tg.Token(), tg.URL()
 				env["WEBHOOK_URL"], env["WEBHOOK_SECRET"] = "https://bot.example/tg/hook", "abc_123-long-enough"
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() {
-				done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
-			}()
+			stop := serveInBackground(t, env)
 			endpoint := "http://" + addr + "/wechat"
 			var d wxfake.Delivery
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -60,15 +54,7 @@ func TestServeWeChat(t *testing.T) {
 			if withTelegram {
 				tg.WaitFor(t, 10*time.Second, func(c tgfake.Call) bool { return c.Method == "setWebhook" })
 			}
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("serve: %v", err)
-				}
-			case <-time.After(20 * time.Second):
-				t.Fatal("serve did not stop")
-			}
+			stop()
 		})
 	}
 }
