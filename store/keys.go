@@ -261,7 +261,15 @@ func (k keys) wechatLastSeen() string { return k.prefix + ":wechat:{wechat}:seen
 // wechatChoices holds the button data of the options last shown to a
 // WeChat user (a JSON list), which a typed number chooses, with SessionTTL.
 func (k keys) wechatChoices(user int64) string {
-	return k.prefix + ":wechat:choices:" + strconv.FormatInt(user, 10)
+	return k.prefix + ":wechat:{u" + strconv.FormatInt(user, 10) + "}:choices"
+}
+
+// wechatMenu is a hash of the button data of every menu item shown to a
+// WeChat user, by item id, and the counter of ids (field "seq"), with
+// SessionTTL. The user's keys share the hash tag of the user id: a
+// script writes wechatMenu and wechatChoices together.
+func (k keys) wechatMenu(user int64) string {
+	return k.prefix + ":wechat:{u" + strconv.FormatInt(user, 10) + "}:menu"
 }
 
 // wechatWaiting is a list of the messages (JSON) a WeChat user could not

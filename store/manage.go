@@ -230,6 +230,7 @@ func (s *Store) DeleteUser(ctx context.Context, user int64) error {
 		pp.Del(ctx, s.k.contactCard(user))
 		pp.Del(ctx, s.k.contactAsk(user))
 		pp.Del(ctx, s.k.wechatChoices(user))
+		pp.Del(ctx, s.k.wechatMenu(user))
 		pp.Del(ctx, s.k.wechatWaiting(user))
 		return nil
 	})

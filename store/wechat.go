@@ -138,16 +138,40 @@ func (s *Store) WeChatSeen(ctx context.Context, user int64) (time.Time, error) {
 	return time.Unix(v, 0).UTC(), nil
 }
 
-// SetWeChatChoices keeps the button data of the options shown to a user.
-func (s *Store) SetWeChatChoices(ctx context.Context, user int64, data []string) error {
+// setChoicesScript numbers the options shown to a user and keeps them.
+//
+// KEYS[1] the user's menu hash (item id → button data, and field "seq"),
+// KEYS[2] the options last shown (a JSON list)
+// ARGV[1] the TTL in seconds, ARGV[2] the list as JSON, ARGV[3…] the button data
+// Returns the id of the first item.
+var setChoicesScript = redis.NewScript(`
+local n = #ARGV - 2
+local last = redis.call('HINCRBY', KEYS[1], 'seq', n)
+for i = 1, n do
+  redis.call('HSET', KEYS[1], last - n + i, ARGV[i + 2])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[1])
+return last - n + 1
+`)
+
+// SetWeChatChoices keeps the button data of the options shown to a user:
+// as the options a typed number chooses from, and under menu item ids of
+// their own, the first of which it returns, for as long as a session.
+func (s *Store) SetWeChatChoices(ctx context.Context, user int64, data []string) (int64, error) {
 	b, err := json.Marshal(data)
 	if err != nil {
-		return fmt.Errorf("wechat choices %d: %w", user, err)
+		return 0, fmt.Errorf("wechat choices %d: %w", user, err)
 	}
-	if err := s.rdb.Set(ctx, s.k.wechatChoices(user), b, SessionTTL).Err(); err != nil {
-		return fmt.Errorf("wechat choices %d: %w", user, err)
+	args := []any{int(SessionTTL.Seconds()), b}
+	for _, d := range data {
+		args = append(args, d)
 	}
-	return nil
+	first, err := setChoicesScript.Run(ctx, s.rdb, []string{s.k.wechatMenu(user), s.k.wechatChoices(user)}, args...).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("wechat choices %d: %w", user, err)
+	}
+	return first, nil
 }
 
 // WeChatChoices returns the button data of the options last shown to a
@@ -163,6 +187,22 @@ func (s *Store) WeChatChoices(ctx context.Context, user int64) ([]string, error)
 	var data []string
 	if err := json.Unmarshal(b, &data); err != nil {
 		return nil, fmt.Errorf("wechat choices %d: %w", user, err)
+	}
+	return data, nil
+}
+
+// WeChatMenuItem returns the button data of a menu item shown to a user;
+// "" when unknown or forgotten.
+func (s *Store) WeChatMenuItem(ctx context.Context, user int64, id string) (string, error) {
+	if id == "seq" {
+		return "", nil
+	}
+	data, err := s.rdb.HGet(ctx, s.k.wechatMenu(user), id).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("wechat menu item %d/%s: %w", user, id, err)
 	}
 	return data, nil
 }

@@ -78,9 +78,20 @@ func TestWeChatWaitingAndSeen(t *testing.T) {
 	if again, _ := st.TakeWeChat(ctx, u); len(again) != 0 {
 		t.Errorf("taken twice: %q", again)
 	}
-	st.SetWeChatChoices(ctx, u, []string{"a/ia/1", "a/id/1"})
-	if c, _ := st.WeChatChoices(ctx, u); len(c) != 2 || c[1] != "a/id/1" {
-		t.Errorf("choices %q", c)
+	first, err := st.SetWeChatChoices(ctx, u, []string{"a/ia/1", "a/id/1"})
+	if err != nil || first != 1 {
+		t.Fatalf("first menu: %d, %v", first, err)
+	}
+	if next, _ := st.SetWeChatChoices(ctx, u, []string{"3:trl:5"}); next != 3 {
+		t.Errorf("second menu starts at %d, want 3", next)
+	}
+	if c, _ := st.WeChatChoices(ctx, u); len(c) != 1 || c[0] != "3:trl:5" {
+		t.Errorf("last options %q", c)
+	}
+	for id, want := range map[string]string{"2": "a/id/1", "3": "3:trl:5", "4": "", "seq": ""} {
+		if got, err := st.WeChatMenuItem(ctx, u, id); err != nil || got != want {
+			t.Errorf("menu item %s = %q, %v; want %q", id, got, err, want)
+		}
 	}
 	st.SetContactCard(ctx, u, "微信号 lijun_tc")
 	if c, _ := st.ContactCard(ctx, u); c != "微信号 lijun_tc" {

@@ -43,8 +43,9 @@ type Store interface {
 	WeChatOpenID(ctx context.Context, user int64) (string, error)
 	SeeWeChat(ctx context.Context, user int64, at time.Time) error
 	WeChatSeen(ctx context.Context, user int64) (time.Time, error)
-	SetWeChatChoices(ctx context.Context, user int64, data []string) error
+	SetWeChatChoices(ctx context.Context, user int64, data []string) (first int64, err error)
 	WeChatChoices(ctx context.Context, user int64) ([]string, error)
+	WeChatMenuItem(ctx context.Context, user int64, id string) (string, error)
 	KeepWeChat(ctx context.Context, user int64, msg []byte) error
 	TakeWeChat(ctx context.Context, user int64) ([][]byte, error)
 	ArriveByEvent(ctx context.Context, tag string, user int64) error
@@ -239,14 +240,8 @@ func (c *Channel) input(ctx context.Context, user int64, m wechat.Message) (dial
 		}
 		return dialog.Input{Kind: dialog.InText, Text: m.Heard, LangHint: matcher.LangZH}, true, nil
 	case wechat.KindText:
-		choices, err := c.st.WeChatChoices(ctx, user)
-		if err != nil {
-			return dialog.Input{}, false, err
-		}
-		if i, ok := wechat.Choose(m, len(choices)); ok {
-			if b, ok := dialog.ParseButton(choices[i]); ok {
-				return dialog.Input{Kind: dialog.InButton, Button: b}, true, nil
-			}
+		if b, ok, err := c.chosen(ctx, user, m); err != nil || ok {
+			return dialog.Input{Kind: dialog.InButton, Button: b}, ok, err
 		}
 		if cmd, arg, ok := dialog.ParseCommand(m.Text); ok {
 			return dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg, LangHint: matcher.LangZH}, true, nil
@@ -254,6 +249,30 @@ func (c *Channel) input(ctx context.Context, user int64, m wechat.Message) (dial
 		return dialog.Input{Kind: dialog.InText, Text: m.Text, LangHint: matcher.LangZH}, true, nil
 	}
 	return dialog.Input{}, false, c.say(ctx, user, m.OpenID, "wx_unsupported")
+}
+
+// chosen is the button of the option m chose: a menu item by its id,
+// whichever menu it was on, or a typed number among the options shown
+// last. A menu item the store forgot is taken as its text.
+func (c *Channel) chosen(ctx context.Context, user int64, m wechat.Message) (dialog.Button, bool, error) {
+	var data string
+	if m.Choice != "" {
+		d, err := c.st.WeChatMenuItem(ctx, user, m.Choice)
+		if err != nil {
+			return dialog.Button{}, false, err
+		}
+		data = d
+	} else {
+		choices, err := c.st.WeChatChoices(ctx, user)
+		if err != nil {
+			return dialog.Button{}, false, err
+		}
+		if i, ok := wechat.Choose(m, len(choices)); ok {
+			data = choices[i]
+		}
+	}
+	b, ok := dialog.ParseButton(data)
+	return b, ok, nil
 }
 
 // say sends a catalog text in both languages: the channel does not know
@@ -274,16 +293,19 @@ type waiting struct {
 // WeChat does not let it through now. Options replace the ones the user
 // chooses from.
 func (c *Channel) send(ctx context.Context, user int64, openid string, w waiting) error {
+	out := wechat.Out{Text: w.Text, Options: w.Labels}
 	if len(w.Buttons) > 0 {
-		if err := c.st.SetWeChatChoices(ctx, user, w.Buttons); err != nil {
+		first, err := c.st.SetWeChatChoices(ctx, user, w.Buttons)
+		if err != nil {
 			return err
 		}
+		out.FirstID = first
 	}
 	seen, err := c.st.WeChatSeen(ctx, user)
 	if err != nil {
 		return err
 	}
-	res, err := c.api.Send(ctx, openid, seen, wechat.Out{Text: w.Text, Options: w.Labels})
+	res, err := c.api.Send(ctx, openid, seen, out)
 	if err != nil {
 		return err
 	}

@@ -499,3 +499,28 @@ func TestWeChatTypedNumbers(t *testing.T) {
 		t.Errorf("after choosing by number: %q, want the first question", got)
 	}
 }
+
+// An item chosen from an older menu does what that item said, though
+// other options were shown since.
+func TestWeChatOlderMenuItem(t *testing.T) {
+	w := newWorld(t)
+	w.wechat("oOld", "/start")
+	var id string
+	for _, m := range w.fake.Sent("oOld") {
+		if menu, ok := m["msgmenu"].(map[string]any); ok {
+			for _, it := range menu["list"].([]any) {
+				if item := it.(map[string]any); item["content"] == "🏭 我有技术需求" {
+					id = item["id"].(string)
+				}
+			}
+		}
+	}
+	w.wechat("oOld", "/settings")
+	if d := w.fake.Deliver(w.endpoint, wxfake.Message{From: "oOld", Content: "🏭 我有技术需求", MenuID: id}); d.Status != 200 {
+		t.Fatalf("push: %d", d.Status)
+	}
+	w.ch.HandleStored(t, w.ctx)
+	if got := w.lastText("oOld"); !strings.Contains(got, "描述您的技术难题") {
+		t.Errorf("after the older menu's item: %q", got)
+	}
+}
