@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +93,33 @@ func TestWeChatConfig(t *testing.T) {
 		return map[string]string{"WECHAT_APP_ID": "wx1", "WECHAT_APP_SECRET": "s", "WECHAT_TOKEN": "t", "WECHAT_AES_KEY": "short"}[k]
 	}); err == nil {
 		t.Error("a short WECHAT_AES_KEY was taken")
+	}
+}
+
+// TestWeChatQR: duijie wechat-qr creates the event's code on the account
+// and writes its picture.
+func TestWeChatQR(t *testing.T) {
+	wx := wxfake.New(t)
+	env := map[string]string{"WECHAT_APP_ID": wxfake.AppID, "WECHAT_APP_SECRET": wxfake.AppSecret, "WECHAT_TOKEN": wxfake.Token,
+		"WECHAT_API_URL": wx.URL(), "LOG_LEVEL": "error"}
+	png := filepath.Join(t.TempDir(), "qr.png")
+	var out strings.Builder
+	err := run(context.Background(), []string{"wechat-qr", "--days", "7", "--out", png, "qxwq2026"},
+		func(k string) string { return env[k] }, strings.NewReader(""), &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := wx.Calls("/cgi-bin/qrcode/create")
+	if len(calls) != 1 || !strings.Contains(string(calls[0].Body), `"scene_str":"ev_qxwq2026"`) {
+		t.Errorf("qrcode create calls: %+v", calls)
+	}
+	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("picture: %v", err)
+	}
+	if !strings.Contains(out.String(), "expires") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	if err := run(context.Background(), []string{"wechat-qr", "a b"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard); err == nil {
+		t.Error("a bad tag was taken")
 	}
 }
