@@ -89,7 +89,6 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	// durable outbox and one paced broadcast sender, to each user by
 	// their channel; direct replies do not wait behind them.
 	var route wxchannel.Router
-	var tele *telegram.Bot
 	if cfg.TelegramToken != "" {
 		api, err := telegram.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
 		if err != nil {
@@ -106,9 +105,10 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		route.WeChat = wx
 	}
 	bc := notify.NewBroadcaster(route, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
+	var tele *telegram.Bot
 	if cfg.TelegramToken != "" {
 		tele, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-			WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
+			WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
 			Admins: cfg.AdminIDs},
 			app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
 		if err != nil {
@@ -146,17 +146,33 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		<-notified
 	}()
 
-	var srv *http.Server
-	if cfg.HTTPAddr != "" {
-		var health metrics.Health
+	var servers []*http.Server
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for _, srv := range servers {
+			srv.Shutdown(sctx)
+		}
+	}()
+	if cfg.MetricsAddr != "" {
+		health := &metrics.Health{Log: log}
 		health.Add("redis", app.Store.Ping)
-		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", m.Handler())
-		mux.Handle("GET /healthz", &health)
 		if tele != nil {
 			health.Add("telegram", tele.Alive)
 		}
-		if tele != nil && cfg.WebhookURL != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		mux.Handle("GET /healthz", health)
+		srv, err := listen(cfg.MetricsAddr, "METRICS_ADDR", mux, log)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, srv)
+	}
+	webhook := tele != nil && cfg.WebhookURL != ""
+	if webhook || wxHandler != nil {
+		mux := http.NewServeMux()
+		if webhook {
 			u, err := url.Parse(cfg.WebhookURL)
 			if err != nil {
 				return fmt.Errorf("WEBHOOK_URL: %w", err)
@@ -166,18 +182,13 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		if wxHandler != nil {
 			mux.Handle(WeChatPath, wxHandler)
 		}
-		srv = &http.Server{Addr: cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		srv, err := listen(cfg.HTTPAddr, "HTTP_ADDR", mux, log)
 		if err != nil {
-			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+			return err
 		}
-		log.Info("http serving", "addr", ln.Addr().String(), "wechat", wxHandler != nil)
-		go func() {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				log.Error("http server failed", "err", err)
-			}
-		}()
+		servers = append(servers, srv)
 	}
+	// Both channels run side by side; serve returns when both are done.
 	wxDone := make(chan struct{})
 	go func() {
 		defer close(wxDone)
@@ -186,7 +197,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 	}()
 	switch {
-	case tele != nil && cfg.WebhookURL != "":
+	case webhook:
 		err = tele.RunWebhook(ctx)
 	case tele != nil:
 		err = tele.Run(ctx)
@@ -194,11 +205,6 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		<-ctx.Done()
 	}
 	<-wxDone
-	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}
 	return err
 }
 
@@ -217,6 +223,23 @@ func openWeChat(cfg Config, app *App, log *slog.Logger) (*wxchannel.Channel, htt
 		wxchannel.Options{Replica: cfg.Replica, Users: bot.NewCachedUsers(app.Store)}, log)
 	log.Info("wechat channel on", "path", WeChatPath)
 	return ch, h, nil
+}
+
+// listen serves h on addr (named by setting in errors) until the returned
+// server is shut down.
+func listen(addr, setting string, h http.Handler, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s %s: %w", setting, addr, err)
+	}
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("http serving", "setting", setting, "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server failed", "setting", setting, "err", err)
+		}
+	}()
+	return srv, nil
 }
 
 func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
