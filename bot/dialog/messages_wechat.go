@@ -5,6 +5,7 @@ package dialog
 var channelTexts = map[Msg][2]string{
 	"wx_voice_unheard": {"I could not make out this voice message; please type it.", "这条语音没能识别出来，请直接打字告诉我。"},
 	"wx_unsupported":   {"Here I can read text and voice messages only; please type your message.", "这里只能读取文字和语音消息，请直接打字告诉我。"},
+	"wx_rate_limited":  {"You are sending messages faster than I can answer. Please wait a moment; what you sent just now was skipped.", "您发送得太快了，我来不及回复。请稍等片刻；刚才发来的消息没有处理。"},
 	"contact_ask": {
 		"Before we put you in touch: which contact may the other side have? Send a phone number, a WeChat ID or an e-mail address (you can change it later in /settings).",
 		"对接前请留一个联系方式，对方在双方都同意后才能看到：手机号、微信号或邮箱都可以（之后可在 /settings 修改）。",

@@ -60,6 +60,16 @@ type API interface {
 
 var _ API = (*wechat.Sender)(nil)
 
+// Limiter is a per-user token bucket (store.Store).
+type Limiter interface {
+	Allow(ctx context.Context, key string, lim store.RateLimit, now time.Time) (ok bool, wait time.Duration, err error)
+}
+
+var _ Limiter = (*store.Store)(nil)
+
+// noticeLimit tells a user over the limit so once a minute at most.
+var noticeLimit = store.RateLimit{Burst: 1, PerSecond: 1.0 / 60}
+
 // Engine handles one input of a user (bot.Engine).
 type Engine interface {
 	Handle(ctx context.Context, in bot.Incoming, out bot.Sender) (bot.Outcome, error)
@@ -77,6 +87,10 @@ type Options struct {
 	Timeout time.Duration
 	// Users records who wrote; nil for nobody.
 	Users bot.UserToucher
+	// Limiter, when set, holds each user to RateLimit (zero: the store's
+	// defaults) before the dialog sees the message.
+	Limiter   Limiter
+	RateLimit store.RateLimit
 	// Now defaults to time.Now.
 	Now func() time.Time
 }
@@ -206,6 +220,9 @@ func (c *Channel) Handle(ctx context.Context, m wechat.Message) error {
 		}
 	}
 	c.deliverWaiting(ctx, user, m.OpenID)
+	if !c.allowed(ctx, user, m.OpenID) {
+		return nil
+	}
 	out := &replies{c: c, user: user, openid: m.OpenID}
 	in, ok, err := c.input(ctx, user, m)
 	if err != nil {
@@ -216,6 +233,30 @@ func (c *Channel) Handle(ctx context.Context, m wechat.Message) error {
 	}
 	_, err = c.engine.Handle(ctx, bot.Incoming{ChatID: user, UserID: user, Input: in}, out)
 	return err
+}
+
+// allowed holds a user to the rate limit; one over it is told so, once
+// a minute, and the message is skipped.
+func (c *Channel) allowed(ctx context.Context, user int64, openid string) bool {
+	if c.opt.Limiter == nil {
+		return true
+	}
+	key := wechat.UserKey(openid)
+	ok, _, err := c.opt.Limiter.Allow(ctx, key, c.opt.RateLimit, c.opt.Now())
+	if err != nil {
+		c.log.Warn("wechat rate limit unreadable; message let through", "user_id", user, "err", err)
+		return true
+	}
+	if ok {
+		return true
+	}
+	c.log.Info("wechat message over the user's limit skipped", "user_id", user)
+	if tell, _, err := c.opt.Limiter.Allow(ctx, key+":notice", noticeLimit, c.opt.Now()); err == nil && tell {
+		if err := c.say(ctx, user, openid, "wx_rate_limited"); err != nil {
+			c.log.Warn("wechat limit notice failed", "user_id", user, "err", err)
+		}
+	}
+	return false
 }
 
 // input is the dialog input of m; false when m needs none (it was

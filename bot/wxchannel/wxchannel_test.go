@@ -35,9 +35,11 @@ type world struct {
 	tg       map[int64]*tgUser
 }
 
-type option func(*wechat.Config)
+type option func(*wechat.Config, *wxchannel.Options, *store.Store)
 
-func withTemplate(c *wechat.Config) { c.TemplateMatch = wxfake.TemplateID }
+func withTemplate(c *wechat.Config, _ *wxchannel.Options, _ *store.Store) {
+	c.TemplateMatch = wxfake.TemplateID
+}
 
 func newWorld(t *testing.T, opts ...option) *world {
 	t.Helper()
@@ -47,8 +49,9 @@ func newWorld(t *testing.T, opts ...option) *world {
 	fake := wxfake.New(t)
 	cfg := wechat.Config{AppID: wxfake.AppID, AppSecret: wxfake.AppSecret, Token: wxfake.Token, AESKey: wxfake.AESKey,
 		APIBase: fake.URL(), HTTPClient: fake.Client(), Now: fake.Now}
+	chOpt := wxchannel.Options{Replica: "r1", Users: st, Now: fake.Now}
 	for _, o := range opts {
-		o(&cfg)
+		o(&cfg, &chOpt, st)
 	}
 	client, err := wechat.NewClient(cfg, log)
 	if err != nil {
@@ -64,7 +67,7 @@ func newWorld(t *testing.T, opts ...option) *world {
 	e := bot.NewEngine(tax, st, st, matcher.Offline{Tax: tax}, matcher.NewIndex(tax), log, fake.Now)
 	e.Data, e.Notices, e.Contacts = st, st, st
 	w := &world{t: t, ctx: ctx, st: st, fake: fake, endpoint: srv.URL, engine: e, tg: map[int64]*tgUser{}}
-	w.ch = wxchannel.New(st, wechat.NewSender(client), e, wxchannel.Options{Replica: "r1", Users: st, Now: fake.Now}, log)
+	w.ch = wxchannel.New(st, wechat.NewSender(client), e, chOpt, log)
 	e.Messenger = messenger{wxchannel.Router{Telegram: tgBroadcast{w}, WeChat: w.ch}}
 	return w
 }
@@ -522,5 +525,23 @@ func TestWeChatOlderMenuItem(t *testing.T) {
 	w.ch.HandleStored(t, w.ctx)
 	if got := w.lastText("oOld"); !strings.Contains(got, "描述您的技术难题") {
 		t.Errorf("after the older menu's item: %q", got)
+	}
+}
+
+// A user sending faster than the limit is told so once, and the rest is
+// skipped.
+func TestWeChatRateLimit(t *testing.T) {
+	w := newWorld(t, func(_ *wechat.Config, o *wxchannel.Options, st *store.Store) {
+		o.RateLimit, o.Limiter = store.RateLimit{Burst: 2, PerSecond: 0.001}, st
+	})
+	w.wechat("oFast", "/start", "/help")
+	n := len(w.fake.Sent("oFast"))
+	w.wechat("oFast", "/help")
+	if got := w.lastText("oFast"); len(w.fake.Sent("oFast")) != n+1 || !strings.Contains(got, "太快") {
+		t.Fatalf("over the limit: %q", got)
+	}
+	w.wechat("oFast", "/help")
+	if got := len(w.fake.Sent("oFast")); got != n+1 {
+		t.Errorf("%d more messages after the notice, want none", got-n-1)
 	}
 }

@@ -220,7 +220,7 @@ func openWeChat(cfg Config, app *App, log *slog.Logger) (*wxchannel.Channel, htt
 		return nil, nil, err
 	}
 	ch := wxchannel.New(app.Store, wechat.NewSender(client), app.Engine,
-		wxchannel.Options{Replica: cfg.Replica, Users: bot.NewCachedUsers(app.Store)}, log)
+		wxchannel.Options{Replica: cfg.Replica, Users: bot.NewCachedUsers(app.Store), Limiter: app.Store}, log)
 	log.Info("wechat channel on", "path", WeChatPath)
 	return ch, h, nil
 }
