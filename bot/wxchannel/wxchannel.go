@@ -26,7 +26,6 @@ import (
 
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/bot/dialog"
-	"github.com/duijie/duijie/event"
 	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
@@ -48,7 +47,6 @@ type Store interface {
 	WeChatMenuItem(ctx context.Context, user int64, id string) (string, error)
 	KeepWeChat(ctx context.Context, user int64, msg []byte) error
 	TakeWeChat(ctx context.Context, user int64) ([][]byte, error)
-	ArriveByEvent(ctx context.Context, tag string, user int64) error
 }
 
 var _ Store = (*store.Store)(nil)
@@ -264,14 +262,9 @@ func (c *Channel) allowed(ctx context.Context, user int64, openid string) bool {
 func (c *Channel) input(ctx context.Context, user int64, m wechat.Message) (dialog.Input, bool, error) {
 	switch m.Kind {
 	case wechat.KindFollow, wechat.KindScan:
-		if tag, ok := wechat.EventTag(m.Scene); ok {
-			if err := c.st.ArriveByEvent(ctx, tag, user); err != nil {
-				return dialog.Input{}, false, err
-			}
-			c.log.Info("wechat user arrived by event", "user_id", user, "event", tag)
-			return dialog.Input{Kind: dialog.InCommand, Command: "start", Arg: event.Prefix + tag, LangHint: matcher.LangZH}, true, nil
-		}
-		return dialog.Input{Kind: dialog.InCommand, Command: "start", LangHint: matcher.LangZH}, true, nil
+		// A QR code's scene is the payload of the matching Telegram link
+		// (ev_<tag> for an event): the engine reads it as /start's.
+		return dialog.Input{Kind: dialog.InCommand, Command: "start", Arg: m.Scene, LangHint: matcher.LangZH}, true, nil
 	case wechat.KindMenu:
 		cmd := strings.TrimPrefix(strings.ToLower(m.Key), "/")
 		return dialog.Input{Kind: dialog.InCommand, Command: cmd, LangHint: matcher.LangZH}, cmd != "", nil
