@@ -92,12 +92,7 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 	case aEdit:
 		// The profile goes back on the summary card; Publish stores it under
 		// the same id, Edit takes a new description.
-		s.Reset()
-		s.Kind, s.Texts, s.State = p.Kind, []string{p.Description}, dialog.StateReview
-		draft := p
-		s.Draft = &draft
-		s.Nonce++
-		return "", out.Send(ctx, in.ChatID, e.dialog.Prompt(s))
+		return "", out.Send(ctx, in.ChatID, e.dialog.Edit(s, p))
 	case aPause, aResume, aKeep:
 		p.Status = matcher.StatusPaused
 		if b.Action != aPause {
