@@ -95,6 +95,9 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		return dialog.Tr(s.Lang, "stale_toast"), nil
 	}
 	l := s.Lang
+	if handled, err := e.contactFirst(ctx, s, in, b, out); handled || err != nil {
+		return "", err
+	}
 	switch b.Action {
 	case aRequestIntro:
 		return e.requestIntro(ctx, s, in, b.Value, out)
@@ -525,24 +528,25 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 // contact an organizer's list gave the profile, the organisation and the
 // profile's title.
 func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Profile) (string, error) {
-	var lines []string
-	if p.OwnerID != 0 {
-		u, err := e.Data.GetUser(ctx, p.OwnerID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return "", err
-		}
+	u, err := e.Data.GetUser(ctx, p.OwnerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	// Telegram opens a user link only inside a link or a button.
+	var shown any = e.sharedContact(ctx, p.OwnerID, u)
+	switch c := shown.(string); {
+	case strings.HasPrefix(c, "tg://user?id="):
 		label := u.Name
 		if label == "" {
 			label = dialog.Tr(l, "contact_open")
 		}
-		contact := dialog.UserLink(p.OwnerID, label)
-		if u.Username != "" {
-			contact = dialog.Link("https://t.me/"+u.Username, "@"+u.Username)
-		}
-		lines = append(lines, dialog.Tr(l, "contact_line", contact))
-		if u.Name != "" && u.Username != "" {
-			lines = append(lines, dialog.Tr(l, "name_line", u.Name))
-		}
+		shown = dialog.UserLink(p.OwnerID, label)
+	case u.Username != "" && c == "@"+u.Username:
+		shown = dialog.Link("https://t.me/"+u.Username, c)
+	}
+	lines := []string{dialog.Tr(l, "contact_line", shown)}
+	if u.Name != "" {
+		lines = append(lines, dialog.Tr(l, "name_line", u.Name))
 	}
 	if p.Org != "" {
 		lines = append(lines, dialog.Tr(l, "org_line", p.Org))

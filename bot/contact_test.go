@@ -1,34 +1,21 @@
 package bot
 
-import (
-	"context"
-	"strings"
-	"testing"
+import "testing"
 
-	"github.com/duijie/duijie/internal/tgfake"
-	"github.com/duijie/duijie/matcher"
-)
-
-// TestContactCard: the contact handed over is tappable — a tg://user
-// link when the owner has no username — and the card's user text is
-// escaped.
-func TestContactCard(t *testing.T) {
-	ctx := context.Background()
-	e, _ := testEngine(t)
-	card, err := e.contactCard(ctx, matcher.LangZH, matcher.Profile{ID: "x1", OwnerID: 42, Title: "<b>窑炉", Org: "A&B 陶瓷"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen, err := tgfake.VisibleHTML(card)
-	if err != nil {
-		t.Fatalf("Telegram refuses the card: %v\n%s", err, card)
-	}
-	if want := `<a href="tg://user?id=42">`; !strings.Contains(card, want) {
-		t.Errorf("card lacks %s:\n%s", want, card)
-	}
-	for _, want := range []string{"联系方式：点此发消息", "单位：A&B 陶瓷", "对方发布的内容：<b>窑炉"} {
-		if !strings.Contains(seen, want) {
-			t.Errorf("card shows no %q:\n%s", want, seen)
+func TestValidCard(t *testing.T) {
+	for text, want := range map[string]bool{
+		"+86 138 0013 8000":     true,
+		"13800138000":           true,
+		"微信号 zhang_factory88":   true,
+		"wxid: lijun-tc":        true,
+		"li.jun@example.edu.cn": true,
+		"hello?":                false,
+		"好的":                    false,
+		"1234":                  false,
+		"请联系我们的销售部门，电话在官网上可以找到，谢谢您的关注和支持，我们会尽快回复您的问题，如有需要也可以来厂里参观考察，欢迎各位专家老师莅临指导交流合作 13800138000": false,
+	} {
+		if got := validCard(text); got != want {
+			t.Errorf("validCard(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
