@@ -91,13 +91,15 @@ type Engine struct {
 	log      *slog.Logger
 	now      func() time.Time
 	// matchLimit is how many counterparts are shown after publishing.
-	matchLimit int
-	embedder   Embedder
-	data       DataStore
-	messenger  Messenger
-	metrics    *metrics.Metrics
-	organizers *Organizers
-	notices    Notices
+	matchLimit  int
+	embedder    Embedder
+	data        DataStore
+	messenger   Messenger
+	metrics     *metrics.Metrics
+	organizers  *Organizers
+	transcriber Transcriber
+	notices     Notices
+	contacts    Contacts
 }
 
 // Options are an engine's optional dependencies.
@@ -122,9 +124,15 @@ type Options struct {
 	// Organizers, when set, gives admins their commands and list imports,
 	// lets owners claim imported profiles and runs broker mode (admin.go).
 	Organizers *Organizers
+	// Transcriber, when set, turns voice messages into text (voice.go);
+	// without it users are asked to type.
+	Transcriber Transcriber
 	// Notices keeps daily caps, digests and expiry nudges of new-match
 	// notices; without it nobody is told of new matches.
 	Notices Notices
+	// Contacts keeps the contact cards of users no username reaches
+	// (contact.go); without it connected users get a Telegram link.
+	Contacts Contacts
 }
 
 // NewEngine wires an engine.
@@ -136,7 +144,7 @@ func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileSto
 		dialog: &dialog.Dialog{Tax: tax}, sessions: sessions, profiles: profiles, analyzer: analyzer,
 		ranker: ranker, log: log, now: opt.Now, matchLimit: cmp.Or(opt.MatchLimit, matcher.DefaultLimit),
 		embedder: opt.Embedder, data: opt.Data, messenger: opt.Messenger, metrics: opt.Metrics,
-		organizers: opt.Organizers, notices: opt.Notices,
+		organizers: opt.Organizers, transcriber: opt.Transcriber, notices: opt.Notices, contacts: opt.Contacts,
 	}
 }
 
@@ -150,12 +158,18 @@ type Incoming struct {
 	ChatID int64
 	UserID int64
 	Input  dialog.Input
+	// MessageID is the message whose button was pressed, when the
+	// adapter knows it: replies to the press may edit it (Editor).
+	MessageID int
 }
 
 // Outcome is what the adapter needs after handling: the text to show on
 // a pressed button (Telegram's answerCallbackQuery).
 type Outcome struct {
 	Toast string
+	// Stale: the pressed button belongs to an earlier step; the adapter
+	// removes the keyboard it was on.
+	Stale bool
 }
 
 // maxChain bounds the effect → input loop of one incoming message.
@@ -178,7 +192,19 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
 		return Outcome{Toast: dialog.Tr(s.Lang, "not_yours")}, nil
 	}
+	if heard, ok := e.confirmHeard(&s, in); ok {
+		in.Input = heard // a confirmed transcript goes on as text
+	}
 	switch {
+	case in.Input.Kind == dialog.InVoice:
+		if err := e.voice(ctx, &s, in, out); err != nil {
+			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
+			return Outcome{}, err
+		}
+		return Outcome{}, e.save(ctx, &s)
+	case in.Input.Kind == dialog.InDocument && in.Input.Text != "" && !e.isAdmin(in.UserID):
+		// A file's caption is read as text; only organizers upload lists.
+		in.Input = dialog.Input{Kind: dialog.InText, Text: in.Input.Text, LangHint: in.Input.LangHint}
 	case in.Input.Kind == dialog.InButton && in.Input.Button.IsAction():
 		toast, err := e.action(ctx, &s, in, in.Input.Button, out)
 		if err != nil {
@@ -195,6 +221,14 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			return Outcome{}, err
 		}
 		return Outcome{}, nil
+	case in.Input.Kind == dialog.InText:
+		if handled, err := e.contactReply(ctx, &s, in, out); handled || err != nil {
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return Outcome{}, err
+			}
+			return Outcome{}, e.save(ctx, &s)
+		}
 	case in.Input.Kind == dialog.InCommand:
 		if handled, err := e.command(ctx, &s, in, out); handled {
 			if err != nil {
@@ -210,6 +244,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		if eff.Toast != "" {
 			res.Toast = eff.Toast
 		}
+		res.Stale = res.Stale || eff.Stale
 		for _, r := range eff.Replies {
 			if err := out.Send(ctx, in.ChatID, r); err != nil {
 				// The dialog moved on; keep the state so the user can continue.
@@ -236,6 +271,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			stop := keepTyping(ctx, out, in.ChatID)
 			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID, identity(in))
 			stop()
+			matches = e.oneScore(ctx, p, matches)
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err

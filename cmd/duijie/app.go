@@ -39,8 +39,9 @@ type App struct {
 
 	// llm reads descriptions with the model and embeddings computes
 	// vectors; nil when no model server is configured.
-	llm        *prompts.Analyzer
-	embeddings *prompts.Embeddings
+	llm         *prompts.Analyzer
+	embeddings  *prompts.Embeddings
+	transcriber bot.Transcriber // voice messages; nil without a transcription model
 	// imports says how importRows normalizes: offline unless useModel.
 	imports importOptions
 
@@ -119,7 +120,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // through msg (nil until the engine's SetMessenger) and counts into m
 // (nil for none).
 func (a *App) StartEngine(msg bot.Messenger, m *metrics.Metrics) *bot.Engine {
-	opt := bot.Options{Data: a.Store, Notices: a.Store, Organizers: a.Organizers, Messenger: msg, Metrics: m}
+	opt := bot.Options{Data: a.Store, Notices: a.Store, Contacts: a.Store, Organizers: a.Organizers, Transcriber: a.transcriber, Messenger: msg, Metrics: m}
 	if a.embeddings != nil {
 		opt.Embedder = a.embeddings
 	}
@@ -137,6 +138,11 @@ func (a *App) openLLM(c LLMConfig) {
 	}, a.log)
 	if c.EmbeddingModel != "" {
 		a.embeddings = prompts.NewEmbeddings(client, guard, c.EmbeddingModel, 0, a.log)
+	}
+	if model := c.TranscriptionModel; model != "" {
+		a.transcriber = bot.TranscribeFunc(func(ctx context.Context, name string, audio []byte, lang string) (string, error) {
+			return client.Transcribe(ctx, model, name, audio, lang)
+		})
 	}
 	a.log.Info("llm normalizer on", "llm", c.String(), "prompt_version", prompts.Version)
 }
