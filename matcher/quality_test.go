@@ -20,8 +20,8 @@ var labelledSets = []string{"dev", "broad"}
 // qualityFloors are NDCG@5 values, by set and direction, a little below
 // what the ranking reaches, so that a change that loses quality fails.
 var qualityFloors = map[string][2]float64{ // need → offer, offer → need
-	"dev":   {0.96, 0.92},
-	"broad": {0.875, 0.925},
+	"dev":   {0.965, 0.93},
+	"broad": {0.885, 0.94},
 }
 
 // TestQualityFloors ranks each labelled set as `duijie eval` does (the
