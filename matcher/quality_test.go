@@ -38,7 +38,7 @@ func TestQualityFloors(t *testing.T) {
 		floor := qualityFloors[set]
 		for i, from := range []Kind{KindNeed, KindOffer} {
 			sum := Evaluate(ix, ps, judged, from)
-			t.Logf("%s %s: NDCG@5 %.3f recall@10 %.3f over %d queries %v", set, from, sum.NDCG5, sum.Recall, sum.Queries, sum.ByPair)
+			t.Logf("%s %s: NDCG@5 %.3f recall@10 %.3f over %d queries %v", set, from, sum.NDCG5, sum.Recall, sum.Queries, sum.ByScope)
 			if sum.NDCG5 < floor[i] {
 				t.Errorf("%s from %s: NDCG@5 %.3f, below the floor %.3f", set, from, sum.NDCG5, floor[i])
 			}
