@@ -40,6 +40,7 @@
 // them (see mutual), so a pair has one number in either side's list, on
 // the introduction card, in a notice and in a report. Rank finds its
 // candidates from the query's side and orders them by that mean; reading
-// both sides also ranks better (0.972/0.939 on the dev set and
-// 0.890/0.944 on the broad set).
+// both sides also ranks better: with the same vocabulary, NDCG@5 went
+// from 0.968/0.929 to 0.972/0.939 on the dev set and from 0.884/0.934 to
+// 0.890/0.944 on the broad set.
 package matcher
