@@ -17,12 +17,25 @@ import (
 // mutual is the score of the pair of x and y, the same whichever is
 // named first. Both are profiles as the index holds them (or would).
 func (ix *Index) mutual(x *doc, xm *meta, y *doc, ym *meta) float64 {
-	return (ix.directed(x, xm, y, ym) + ix.directed(y, ym, x, xm)) / 2
+	return pairMean(ix.side(x, xm).directed(y, ym), ix.side(y, ym).directed(x, xm))
 }
 
-// directed scores y as a counterpart of x, read from x's side: the score
-// Rank gives y for the query x, gates aside.
-func (ix *Index) directed(x *doc, xm *meta, y *doc, ym *meta) float64 {
+// pairMean is the score of a pair from its two directions.
+func pairMean(a, b float64) float64 { return (a + b) / 2 }
+
+// side is a profile read as a query against its counterparts, as Rank
+// reads a query, from the profile as the index holds it: what directed
+// needs of it, prepared once for any number of counterparts.
+type side struct {
+	r     *ranker
+	x     *doc
+	own   []int32 // its concepts, and those related to them, in order
+	near  []int32
+	rel   map[int32]float64
+	terms []float64 // idf of each of x.tokens among the counterparts
+}
+
+func (ix *Index) side(x *doc, xm *meta) *side {
 	a := &analysis{concepts: make(map[int32]int, len(x.concepts)), domains: xm.domains, modes: xm.modes,
 		province: xm.province, embed: x.embed, length: int(x.length)}
 	for _, c := range x.concepts {
@@ -39,29 +52,41 @@ func (ix *Index) directed(x *doc, xm *meta, y *doc, ym *meta) float64 {
 	if s.n > 0 {
 		r.avgLen = math.Max(1, float64(s.totalLen)/float64(s.n))
 	}
+	sd := &side{r: r, x: x, terms: make([]float64, len(x.tokens))}
+	sd.own, sd.near, sd.rel = r.weighConcepts()
+	for i, t := range x.tokens {
+		w := idf(s.n, int(s.tokenDF[uint32(t.id())]))
+		sd.terms[i] = w
+		r.qSelf += w * bm25TF(float64(t.val()), float64(x.length), r.avgLen)
+	}
+	r.weights = signalWeights(len(r.qConcepts))
+	return sd
+}
+
+// directed scores y as a counterpart of the side's profile, read from
+// that side: the score Rank gives y for it as a query, gates aside.
+func (sd *side) directed(y *doc, ym *meta) float64 {
+	r := sd.r
 	// The accumulators of Rank, for y alone, in slot 0.
-	own, near, related := r.weighConcepts()
-	for _, c := range own {
+	r.sc.qCov[0], r.sc.dCov[0], r.sc.soft[0], r.sc.lex[0] = 0, 0, 0, 0
+	for _, c := range sd.own {
 		if n := find(y.concepts, c); n > 0 {
 			r.addConcept(0, c, n, r.qConcepts[c], 1)
 		}
 	}
-	for _, c := range near {
+	for _, c := range sd.near {
 		if n := find(y.concepts, c); n > 0 {
-			r.addConcept(0, c, n, related[c], relatedCredit)
+			r.addConcept(0, c, n, sd.rel[c], relatedCredit)
 		}
 	}
-	for _, cw := range a.soft {
+	for _, cw := range r.soft {
 		r.sc.soft[0] += cw.w * float32(float64(find(y.soft, cw.c))/maxPacked)
 	}
-	for _, t := range x.tokens {
-		w := idf(s.n, int(s.tokenDF[uint32(t.id())]))
-		r.qSelf += w * bm25TF(float64(t.val()), float64(x.length), r.avgLen)
+	for i, t := range sd.x.tokens {
 		if tf := find(y.tokens, t.id()); tf > 0 {
-			r.sc.lex[0] += float32(w * bm25TF(float64(tf), float64(y.length), r.avgLen))
+			r.sc.lex[0] += float32(sd.terms[i] * bm25TF(float64(tf), float64(y.length), r.avgLen))
 		}
 	}
-	r.weights = signalWeights(len(r.qConcepts))
 	c := r.content(0, y, ym)
 	if c <= 0 {
 		return 0
@@ -104,9 +129,11 @@ func (r *ranker) rescore(cands []candidate) []candidate {
 		return cands
 	}
 	qd, qm := r.queryDoc()
+	qs := r.ix.side(qd, qm)
 	out := cands[:0]
 	for _, c := range cands {
-		c.score = r.ix.mutual(qd, qm, c.d, &r.s.meta[c.slot])
+		m := &r.s.meta[c.slot]
+		c.score = pairMean(qs.directed(c.d, m), r.ix.side(c.d, m).directed(qd, qm))
 		if c.score > 0 && c.score >= r.q.MinScore {
 			out = append(out, c)
 		}
