@@ -92,7 +92,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	bc := notify.NewBroadcaster(api, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
 	tele, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
 		Admins: cfg.AdminIDs},
 		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
 	if err != nil {
@@ -127,44 +127,65 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		<-notified
 	}()
 
-	var srv *http.Server
-	if cfg.HTTPAddr != "" {
-		var health metrics.Health
+	var servers []*http.Server
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for _, srv := range servers {
+			srv.Shutdown(sctx)
+		}
+	}()
+	if cfg.MetricsAddr != "" {
+		health := &metrics.Health{Log: log}
 		health.Add("redis", app.Store.Ping)
 		health.Add("telegram", tele.Alive)
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", m.Handler())
-		mux.Handle("GET /healthz", &health)
-		if cfg.WebhookURL != "" {
-			u, err := url.Parse(cfg.WebhookURL)
-			if err != nil {
-				return fmt.Errorf("WEBHOOK_URL: %w", err)
-			}
-			mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
-		}
-		srv = &http.Server{Addr: cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		mux.Handle("GET /healthz", health)
+		srv, err := listen(cfg.MetricsAddr, "METRICS_ADDR", mux, log)
 		if err != nil {
-			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+			return err
 		}
-		log.Info("http serving", "addr", ln.Addr().String())
-		go func() {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				log.Error("http server failed", "err", err)
-			}
-		}()
+		servers = append(servers, srv)
+	}
+	if cfg.WebhookURL != "" {
+		u, err := url.Parse(cfg.WebhookURL)
+		if err != nil {
+			return fmt.Errorf("WEBHOOK_URL: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
+		srv, err := listen(cfg.HTTPAddr, "HTTP_ADDR", mux, log)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, srv)
 	}
 	if cfg.WebhookURL != "" {
 		err = tele.RunWebhook(ctx)
 	} else {
 		err = tele.Run(ctx)
 	}
-	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}
+	// An import an organizer confirmed finishes, so that it is never half applied.
+	app.Engine.Organizers.Wait()
 	return err
+}
+
+// listen serves h on addr (named by setting in errors) until the returned
+// server is shut down.
+func listen(addr, setting string, h http.Handler, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s %s: %w", setting, addr, err)
+	}
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("http serving", "setting", setting, "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server failed", "setting", setting, "err", err)
+		}
+	}()
+	return srv, nil
 }
 
 func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -243,7 +264,7 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(rows), res.created, len(rows)-res.created, len(bad))
-	if err := writeClaims(*claims, rows, res.codes, cfg.BotUsername, stdout, stderr); err != nil {
+	if err := writeClaims(*claims, claimRows(rows, res.codes), cfg.BotUsername, stdout, stderr); err != nil {
 		return err
 	}
 	if cfg.RedisURL == "" {
@@ -254,19 +275,13 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 
 // writeClaims writes the claim list of an import to file (none when
 // file is empty), in the order of the rows.
-func writeClaims(file string, rows []dataset.Row, codes map[string]string, username string, stdout, stderr io.Writer) error {
-	if len(codes) == 0 {
+func writeClaims(file string, list []bot.ClaimRow, username string, stdout, stderr io.Writer) error {
+	if len(list) == 0 {
 		return nil
 	}
 	if file == "" {
-		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(codes))
+		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(list))
 		return nil
-	}
-	var list []bot.ClaimRow
-	for _, r := range rows {
-		if code := codes[r.Profile.ID]; code != "" {
-			list = append(list, bot.ClaimRow{Profile: r.Profile, Code: code})
-		}
 	}
 	if err := writeFile(file, func(w io.Writer) error { return bot.WriteClaims(w, list, username) }); err != nil {
 		return err
@@ -276,6 +291,17 @@ func writeClaims(file string, rows []dataset.Row, codes map[string]string, usern
 		fmt.Fprintln(stderr, "note: without BOT_USERNAME (or --bot-username) the list has codes but no links; owners send /claim CODE to the bot")
 	}
 	return nil
+}
+
+// claimRows pairs the rows that have a claim code with it.
+func claimRows(rows []dataset.Row, codes map[string]string) []bot.ClaimRow {
+	var list []bot.ClaimRow
+	for _, r := range rows {
+		if code := codes[r.Profile.ID]; code != "" {
+			list = append(list, bot.ClaimRow{Profile: r.Profile, Code: code})
+		}
+	}
+	return list
 }
 
 func cmdExport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {

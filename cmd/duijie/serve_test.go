@@ -27,14 +27,16 @@ func freeAddr(t *testing.T) string {
 
 // TestServeWebhook starts `duijie serve` in webhook mode against a fake
 // Bot API server and a Redis, and talks to it over HTTP as Telegram and
-// an operator would.
+// an operator would: the webhook on HTTP_ADDR, /metrics and /healthz on
+// METRICS_ADDR only (finding 7).
 func TestServeWebhook(t *testing.T) {
 	fake := tgfake.New(t)
 	mr := miniredis.RunT(t)
-	addr := freeAddr(t)
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": fake.Token(), "TELEGRAM_API_URL": fake.URL(), "REDIS_URL": "redis://" + mr.Addr(),
 		"WEBHOOK_URL": "https://bot.example/tg/hook", "WEBHOOK_SECRET": "abc_123-long-enough", "HTTP_ADDR": addr, "LOG_LEVEL": "error",
+		"METRICS_ADDR": metricsAddr,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -49,7 +51,7 @@ func TestServeWebhook(t *testing.T) {
 		var res *http.Response
 		var err error
 		for range 50 {
-			if res, err = http.Get("http://" + addr + path); err == nil {
+			if res, err = http.Get("http://" + metricsAddr + path); err == nil {
 				break
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -89,6 +91,22 @@ func TestServeWebhook(t *testing.T) {
 	if code, body := get("/metrics"); code != http.StatusOK || !strings.Contains(body, `duijie_updates_total{duplicate="false",kind="command"} 1`) {
 		t.Errorf("/metrics = %d, lacks the update:\n%.500s", code, body)
 	}
+	for _, path := range []string{"/metrics", "/healthz"} {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s on the public webhook listener: %d", path, res.StatusCode)
+		}
+	}
+	raddr := mr.Addr()
+	mr.Close() // Redis down: /healthz fails without saying where Redis is
+	if code, body := get("/healthz"); code != http.StatusServiceUnavailable || strings.Contains(body, raddr) || strings.Contains(body, "127.0.0.1") {
+		t.Errorf("/healthz with Redis down = %d %s", code, body)
+	}
+	mr.Restart()
 	cancel()
 	select {
 	case err := <-done:
