@@ -123,7 +123,10 @@ type analysis struct {
 }
 
 // analyze reads a profile's text; it needs no lock.
-func (ix *Index) analyze(p *Profile) *analysis {
+func (ix *Index) analyze(p *Profile) *analysis { return ix.tax.analyze(p) }
+
+// analyze reads a profile's text for the index.
+func (t *Taxonomy) analyze(p *Profile) *analysis {
 	a := &analysis{tokens: map[string]int{}, source: map[string]string{}, concepts: map[int32]int{}, province: -1}
 	text := p.Text()
 	// The lexical signal reads words; the soft concepts read the character
@@ -136,7 +139,7 @@ func (ix *Index) analyze(p *Profile) *analysis {
 	// counts twice.
 	dense := strings.Join(append([]string{p.Title}, p.Keywords...), "\n")
 	for _, part := range []string{text, dense} {
-		own, bridged := lexicon.terms(part, ix.tax.terms)
+		own, bridged := lexicon.terms(part, t.terms)
 		for _, tok := range own {
 			a.tokens[tok]++
 			a.length++
@@ -155,21 +158,21 @@ func (ix *Index) analyze(p *Profile) *analysis {
 			a.source[tok] = "" // a word of the text itself
 		}
 	}
-	for c, n := range ix.tax.terms.find(text) {
-		a.concepts[ix.tax.index[c.ID]] += n
+	for c, n := range t.terms.find(text) {
+		a.concepts[t.index[c.ID]] += n
 	}
-	for c := range ix.tax.terms.find(p.Title) {
-		a.concepts[ix.tax.index[c.ID]]++
+	for c := range t.terms.find(p.Title) {
+		a.concepts[t.index[c.ID]]++
 	}
 	for _, id := range p.Concepts {
-		if ci, ok := ix.tax.index[id]; ok && a.concepts[ci] == 0 {
+		if ci, ok := t.index[id]; ok && a.concepts[ci] == 0 {
 			a.concepts[ci] = 1
 		}
 	}
 	a.keys = sortedKeys(a.tokens)
-	a.soft = ix.tax.soft.project(bigrams, sortedKeys(bigrams))
+	a.soft = t.soft.project(bigrams, sortedKeys(bigrams))
 	for _, code := range p.Domains {
-		if i, ok := ix.tax.domainBy[code]; ok {
+		if i, ok := t.domainBy[code]; ok {
 			a.domains |= 1 << i
 		}
 	}
@@ -177,12 +180,12 @@ func (ix *Index) analyze(p *Profile) *analysis {
 		// Imported profiles may come without domains: take them from the concepts.
 		w := map[string]float64{}
 		for ci, n := range a.concepts {
-			for j, code := range ix.tax.concepts[ci].Domains {
+			for j, code := range t.concepts[ci].Domains {
 				w[code] += float64(n) / float64(j+1)
 			}
 		}
 		for _, code := range topDomains(w) {
-			a.domains |= 1 << ix.tax.domainBy[code]
+			a.domains |= 1 << t.domainBy[code]
 		}
 	}
 	for _, m := range p.Modes {
@@ -217,28 +220,38 @@ func (ix *Index) Upsert(p Profile) {
 	if !p.Kind.Valid() {
 		return
 	}
-	a := ix.analyze(&p)
+	ix.insert(&p, ix.analyze(&p).digest())
+}
+
+// UpsertDigest adds p, or replaces the profile with the same id, as read
+// in d (the Digest of p) rather than from its text.
+func (ix *Index) UpsertDigest(p Profile, d Digest) {
+	if !p.Kind.Valid() {
+		return
+	}
+	if !d.Valid() {
+		ix.Upsert(p)
+		return
+	}
+	ix.insert(&p, d.d)
+}
+
+// insert puts p as read in a into the index.
+func (ix *Index) insert(p *Profile, a *digest) {
+	d := &doc{p: light(p), length: a.length, embed: unit(p.Embedding), concepts: a.concepts, soft: a.soft}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.removeLocked(p.ID)
-	d := &doc{p: light(&p), length: int32(a.length), embed: a.embed}
-	d.tokens = make([]posting, 0, len(a.keys))
-	for _, tok := range a.keys {
+	d.tokens = make([]posting, len(a.terms))
+	for i, tok := range a.terms {
 		id, ok := ix.terms[tok]
 		if !ok {
 			id = uint32(len(ix.terms))
 			ix.terms[tok] = id
 		}
-		d.tokens = append(d.tokens, pack(int32(id), a.tokens[tok]))
+		d.tokens[i] = pack(int32(id), int(a.counts[i]))
 	}
-	sort.Slice(d.tokens, func(i, j int) bool { return d.tokens[i].id() < d.tokens[j].id() })
-	for ci, n := range a.concepts {
-		d.concepts = append(d.concepts, pack(ci, n))
-	}
-	sort.Slice(d.concepts, func(i, j int) bool { return d.concepts[i].id() < d.concepts[j].id() })
-	for _, cw := range a.soft {
-		d.soft = append(d.soft, pack(cw.c, int(math.Round(float64(cw.w)*maxPacked))))
-	}
+	sortPostings(d.tokens)
 
 	s := ix.shards[kindIndex(p.Kind)]
 	slot := s.alloc(d, meta{owner: p.OwnerID, domains: a.domains, trl: int8(p.TRL), province: a.province,

@@ -40,6 +40,9 @@ type Config struct {
 	// match index is neither built nor kept; a running serve learns of
 	// imports through the change stream.
 	noIndex bool
+	// lateIndex: Open leaves the index empty and the caller loads it with
+	// LoadIndex (serve, which answers as not ready meanwhile).
+	lateIndex bool
 }
 
 // DefaultHTTPAddr is where serve listens in webhook mode when HTTP_ADDR is unset.

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/duijie/duijie/matcher"
+)
+
+// storedProfile is a profile as kept under its key: the profile's JSON,
+// with the digest of its analysis beside the fields when there is one.
+// Readers that want the profile alone decode it as a matcher.Profile.
+type storedProfile struct {
+	matcher.Profile
+	Digest []byte `json:"digest,omitempty"`
+}
+
+func (s *Store) encodeProfile(p *matcher.Profile, d matcher.Digest) ([]byte, error) {
+	rec := storedProfile{Profile: *p}
+	if d.Valid() && s.tax != nil {
+		rec.Digest = s.tax.Encode(d)
+	}
+	return json.Marshal(rec)
+}
+
+// loadBatch is the number of profiles LoadProfiles fetches per pipeline.
+const loadBatch = 2000
+
+// LoadProfiles calls fn for every stored profile with its digest, from one
+// goroutine per core: fn must be safe for concurrent use. Redis is read in
+// large pipelined batches while earlier batches are decoded. The digest is
+// invalid for a profile stored without one, or by another analysis (see
+// matcher.ErrStaleDigest), or when AnalyseWith was not called. progress,
+// when not nil, hears how many profiles are done, from the same
+// goroutines.
+func (s *Store) LoadProfiles(ctx context.Context, fn func(matcher.Profile, matcher.Digest), progress func(done, total int)) error {
+	ids, err := s.rdb.SMembers(ctx, s.k.profiles()).Result()
+	if err != nil {
+		return fmt.Errorf("list profiles: %w", err)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan [][]byte, 2)
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(ids) && ctx.Err() == nil; start += loadBatch {
+			batch := ids[start:min(start+loadBatch, len(ids))]
+			cmds, err := s.getProfiles(ctx, batch)
+			if err != nil {
+				cancel(err)
+				return
+			}
+			raw := make([][]byte, 0, len(cmds))
+			for _, c := range cmds {
+				if b, err := c.Bytes(); err == nil {
+					raw = append(raw, b) // a missing one was deleted since the listing
+				}
+			}
+			select {
+			case batches <- raw:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for raw := range batches {
+				for _, b := range raw {
+					var rec storedProfile
+					if err := json.Unmarshal(b, &rec); err != nil {
+						cancel(fmt.Errorf("decode profile: %w", err))
+						return
+					}
+					var d matcher.Digest
+					if s.tax != nil && rec.Digest != nil {
+						d, _ = s.tax.Decode(rec.Digest) // a stale one is read again from the text
+					}
+					fn(rec.Profile, d)
+				}
+				if n := done.Add(int64(len(raw))); progress != nil {
+					progress(int(n), len(ids))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// parallel calls f(i) for i in [0, n) on every core.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
