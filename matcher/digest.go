@@ -5,7 +5,7 @@ import (
 	"errors"
 	"hash/fnv"
 	"math"
-	"sort"
+	"slices"
 )
 
 // A Digest is a profile as the index reads it — its lexical terms with
@@ -19,9 +19,13 @@ type Digest struct{ d *digest }
 
 // digest is the part of an analysis the index keeps.
 type digest struct {
-	length   int32
-	terms    []string  // lexical terms, sorted
-	counts   []int32   // by terms
+	length int32
+	terms  []string // lexical terms, sorted; or, when decoded, in arena
+	// arena holds the decoded terms one after the other, ends[i] where the
+	// i-th ends: looked up by their bytes, known terms cost no string.
+	arena    []byte
+	ends     []int32
+	counts   []int32   // by term
 	concepts []posting // concept index and occurrences, by concept
 	soft     []posting // concept index and soft weight, by concept
 	domains  uint32
@@ -92,8 +96,17 @@ func (a *analysis) digest() *digest {
 	return d
 }
 
+// term returns the i-th decoded term.
+func (d *digest) term(i int) []byte {
+	start := int32(0)
+	if i > 0 {
+		start = d.ends[i-1]
+	}
+	return d.arena[start:d.ends[i]]
+}
+
 func sortPostings(ps []posting) {
-	sort.Slice(ps, func(i, j int) bool { return ps[i].id() < ps[j].id() })
+	slices.SortFunc(ps, func(a, b posting) int { return int(a.id()) - int(b.id()) })
 }
 
 // digestMagic starts an encoded digest; the fingerprint follows it.
@@ -149,16 +162,19 @@ func (t *Taxonomy) Decode(b []byte) (Digest, error) {
 	r := digestReader{b: b[9:]}
 	d := &digest{length: int32(r.uvarint())}
 	n := r.count()
-	d.terms, d.counts = make([]string, n), make([]int32, n)
-	prev := ""
+	d.ends, d.counts = make([]int32, n), make([]int32, n)
+	d.arena = make([]byte, 0, len(r.b))
+	start := 0
 	for i := range n {
 		shared, rest := int(r.uvarint()), r.bytes()
-		if shared > len(prev) {
+		if shared > len(d.arena)-start {
 			return Digest{}, ErrStaleDigest
 		}
-		term := prev[:shared] + string(rest)
-		d.terms[i], d.counts[i] = term, int32(r.uvarint())
-		prev = term
+		next := len(d.arena)
+		d.arena = append(d.arena, d.arena[start:start+shared]...)
+		d.arena = append(d.arena, rest...)
+		d.ends[i], d.counts[i] = int32(len(d.arena)), int32(r.uvarint())
+		start = next
 	}
 	for _, ps := range []*[]posting{&d.concepts, &d.soft} {
 		n := r.count()

@@ -28,11 +28,33 @@ func (s *Store) encodeProfile(p *matcher.Profile, d matcher.Digest) ([]byte, err
 	return json.Marshal(rec)
 }
 
+// digestedProfile reads a stored profile for LoadProfiles: the text the
+// index reads only through the digest is skipped, not decoded.
+type digestedProfile struct {
+	matcher.Profile
+	Digest []byte `json:"digest"`
+
+	Summary     skipped `json:"summary"`
+	Description skipped `json:"description"`
+	Success     skipped `json:"success"`
+	Statement   skipped `json:"statement"`
+	Keywords    skipped `json:"keywords"`
+	Concepts    skipped `json:"concepts"`
+}
+
+// skipped is a JSON value left unread.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
+
 // loadBatch is the number of profiles LoadProfiles fetches per pipeline.
 const loadBatch = 2000
 
 // LoadProfiles calls fn for every stored profile with its digest, from one
-// goroutine per core: fn must be safe for concurrent use. Redis is read in
+// goroutine per core: fn must be safe for concurrent use. A profile with a
+// valid digest comes without the text the digest was read from (summary,
+// description, success, statement, keywords, concepts): what an index
+// needs of them is in the digest. Redis is read in
 // large pipelined batches while earlier batches are decoded. The digest is
 // invalid for a profile stored without one, or by another analysis (see
 // matcher.ErrStaleDigest), or when AnalyseWith was not called. progress,
@@ -76,16 +98,12 @@ func (s *Store) LoadProfiles(ctx context.Context, fn func(matcher.Profile, match
 			defer wg.Done()
 			for raw := range batches {
 				for _, b := range raw {
-					var rec storedProfile
-					if err := json.Unmarshal(b, &rec); err != nil {
-						cancel(fmt.Errorf("decode profile: %w", err))
+					p, d, err := s.decodeDigested(b)
+					if err != nil {
+						cancel(err)
 						return
 					}
-					var d matcher.Digest
-					if s.tax != nil && rec.Digest != nil {
-						d, _ = s.tax.Decode(rec.Digest) // a stale one is read again from the text
-					}
-					fn(rec.Profile, d)
+					fn(p, d)
 				}
 				if n := done.Add(int64(len(raw))); progress != nil {
 					progress(int(n), len(ids))
@@ -98,6 +116,27 @@ func (s *Store) LoadProfiles(ctx context.Context, fn func(matcher.Profile, match
 		return err
 	}
 	return ctx.Err()
+}
+
+// decodeDigested decodes a stored profile with its digest, or the whole
+// profile when its digest is missing or stale.
+func (s *Store) decodeDigested(b []byte) (matcher.Profile, matcher.Digest, error) {
+	if s.tax != nil {
+		var rec digestedProfile
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return matcher.Profile{}, matcher.Digest{}, fmt.Errorf("decode profile: %w", err)
+		}
+		if rec.Digest != nil {
+			if d, err := s.tax.Decode(rec.Digest); err == nil {
+				return rec.Profile, d, nil
+			}
+		}
+	}
+	var p matcher.Profile
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, matcher.Digest{}, fmt.Errorf("decode profile: %w", err)
+	}
+	return p, matcher.Digest{}, nil
 }
 
 // parallel calls f(i) for i in [0, n) on every core.
