@@ -154,3 +154,12 @@ func parallel(n int, f func(i int)) {
 	}
 	wg.Wait()
 }
+
+// CountProfiles returns the number of stored profiles.
+func (s *Store) CountProfiles(ctx context.Context) (int, error) {
+	n, err := s.rdb.SCard(ctx, s.k.profiles()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("count profiles: %w", err)
+	}
+	return int(n), nil
+}

@@ -123,6 +123,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 // its text. Ready is closed when it returns without error.
 func (a *App) LoadIndex(ctx context.Context) error {
 	start := time.Now()
+	if n, err := a.Store.CountProfiles(ctx); err == nil {
+		defer holdHeapWhileLoading(n)()
+	}
 	var stale atomic.Int64
 	var logMu sync.Mutex
 	lastLog := start

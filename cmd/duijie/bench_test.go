@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -89,7 +90,7 @@ func BenchmarkLoadIndex(b *testing.B) {
 		b.Skip(storetest.URLEnv + " not set")
 	}
 	cfg := Config{RedisURL: url, NoDemo: true, lateIndex: true}
-	n := 0
+	n, heap := 0, uint64(0)
 	for b.Loop() {
 		app, err := Open(b.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
@@ -99,8 +100,16 @@ func BenchmarkLoadIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 		n = app.Index.Len()
+		b.StopTimer()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		heap = m.HeapAlloc // with the taxonomy and the dictionary
+		runtime.KeepAlive(app.Index)
+		b.StartTimer()
 		app.Close()
 	}
 	b.ReportMetric(float64(n), "profiles")
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "profiles/s")
+	b.ReportMetric(float64(heap)/float64(max(n, 1)), "heap-B/profile")
 }
