@@ -129,7 +129,7 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		return e.profileAction(ctx, s, in, b, out)
 	case aNotify:
 		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
-			return "", err
+			return e.refused(l, err)
 		}
 		return dialog.Tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
 	case aLang:
@@ -156,10 +156,13 @@ func validReason(r string) bool {
 	return false
 }
 
-// refused turns a failed ownership check into the toast for the press;
-// other errors go up.
+// refused turns a failed ownership check, or a value the bot never
+// offered, into the toast for the press; other errors go up.
 func (e *Engine) refused(l matcher.Lang, err error) (string, error) {
+	e.log.Debug("button refused", "err", err)
 	switch {
+	case errors.Is(err, matcher.ErrInvalid): // data the bot did not write
+		return dialog.Tr(l, "stale_toast"), nil
 	case errors.Is(err, errNotYours):
 		return dialog.Tr(l, "not_yours"), nil
 	case errors.Is(err, store.ErrNotFound):
@@ -240,7 +243,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	if err != nil {
 		return "", err
 	}
-	switch outcome {
+	switch store.Resume(outcome, intro) { // a retry finishes what a failure left owed (owed.go)
 	case store.OutcomeRequested:
 		e.Metrics.Intro("requested")
 		if theirs.OwnerID == 0 {
@@ -250,6 +253,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 		if err != nil {
 			return "", err
 		}
+		e.delivered(ctx, intro)
 		if held {
 			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", theirs.Title)})
 		}
@@ -339,7 +343,7 @@ func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming
 	if err != nil {
 		return "", err
 	}
-	switch outcome {
+	switch store.Resume(outcome, intro) { // a retry finishes what a failure left owed (owed.go)
 	case store.OutcomeNotYours:
 		return dialog.Tr(l, "not_yours"), nil
 	case store.OutcomeConnected:
@@ -351,9 +355,8 @@ func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming
 		return dialog.Tr(l, "intro_connected_toast"), e.connect(ctx, intro, from, to)
 	case store.OutcomeDeclined:
 		e.Metrics.Intro("declined")
-		if to, err := e.Data.Profile(ctx, intro.To); err == nil {
-			fl := e.langOf(ctx, intro.FromOwner, matcher.LangEN)
-			e.Messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(fl, "intro_declined_notice", to.Title)})
+		if err := e.tellDeclined(ctx, intro); err != nil {
+			return "", err
 		}
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_you_declined")})
 	case store.OutcomeAlreadyDecided:
@@ -383,6 +386,7 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 			return err
 		}
 	}
+	e.delivered(ctx, intro)
 	return nil
 }
 

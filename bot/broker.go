@@ -115,6 +115,11 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 	if !changed {
 		switch h.State {
 		case store.HeldApproved:
+			// A press again finishes an approval whose message a crash
+			// held back; the outbox sends each key once.
+			if err := e.releaseHeld(ctx, h); err != nil {
+				return "", err
+			}
 			return dialog.Tr(l, "held_was_approved"), nil
 		case store.HeldRejected:
 			return dialog.Tr(l, "held_was_rejected"), nil
@@ -130,24 +135,32 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 		}
 		return dialog.Tr(l, "held_rejected_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "held_rejected", h.ID)})
 	}
-	var r dialog.Reply
-	if err := json.Unmarshal(h.Message, &r); err != nil {
-		return "", fmt.Errorf("decode held %s: %w", h.ID, err)
-	}
-	if h.Kind == HeldIntro && h.Ref != "" {
-		// Approved: from now on, asking back connects the two.
-		if err := e.Data.HoldIntro(ctx, h.Ref, false); err != nil {
-			return "", err
-		}
-	}
-	if err := e.Messenger.Notify(ctx, h.To, h.Key, r); err != nil {
+	if err := e.releaseHeld(ctx, h); err != nil {
 		// Back to pending, so that an admin can approve it again.
 		if rerr := e.Organizers.Store.ReopenHeld(ctx, h.ID); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
-		return "", fmt.Errorf("deliver held %s: %w", h.ID, err)
+		return "", err
 	}
 	return dialog.Tr(l, "held_approved_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "held_approved", h.ID)})
+}
+
+// releaseHeld sends an approved message to its recipient; for an
+// introduction, asking back connects the two from then on.
+func (e *Engine) releaseHeld(ctx context.Context, h store.Held) error {
+	var r dialog.Reply
+	if err := json.Unmarshal(h.Message, &r); err != nil {
+		return fmt.Errorf("decode held %s: %w", h.ID, err)
+	}
+	if h.Kind == HeldIntro && h.Ref != "" {
+		if err := e.Data.HoldIntro(ctx, h.Ref, false); err != nil {
+			return err
+		}
+	}
+	if err := e.Messenger.Notify(ctx, h.To, h.Key, r); err != nil {
+		return fmt.Errorf("deliver held %s: %w", h.ID, err)
+	}
+	return nil
 }
 
 // pendingCommand shows the messages waiting for a decision: /pending.

@@ -1,5 +1,6 @@
 // Package metrics is what operators see of a running Duijie: Prometheus
-// metrics and a health check, served over HTTP beside the webhook.
+// metrics and a health check, served over HTTP on a listener of their own
+// (METRICS_ADDR), apart from the public webhook.
 //
 // Components report through a *Metrics; every method is safe on a nil
 // receiver, so a component built without metrics (a test, the console)
@@ -9,6 +10,8 @@ package metrics
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -29,6 +32,8 @@ type Metrics struct {
 	tooMany       prometheus.Counter
 	intros        *prometheus.CounterVec
 	errors        *prometheus.CounterVec
+	limited       prometheus.Counter
+	repliesLost   prometheus.Counter
 }
 
 // New returns metrics registered on a fresh registry, with the Go runtime
@@ -50,8 +55,12 @@ func New() *Metrics {
 			Help: "Introduction events: requested, accepted, declined."}, []string{"event"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "duijie_errors_total",
 			Help: "Errors by component."}, []string{"component"}),
+		limited: prometheus.NewCounter(prometheus.CounterOpts{Name: "duijie_rate_limited_total",
+			Help: "Updates refused because their sender went over the per-user limit or filled their chat's queue."}),
+		repliesLost: prometheus.NewCounter(prometheus.CounterOpts{Name: "duijie_replies_lost_total",
+			Help: "Direct replies that could not be sent after the retries."}),
 	}
-	m.reg.MustRegister(m.updates, m.handle, m.llmCalls, m.notifications, m.tooMany, m.intros, m.errors,
+	m.reg.MustRegister(m.updates, m.handle, m.llmCalls, m.notifications, m.tooMany, m.intros, m.errors, m.limited, m.repliesLost,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -116,6 +125,23 @@ func (m *Metrics) Error(component string) {
 	m.errors.WithLabelValues(component).Inc()
 }
 
+// Limited counts an update refused by the per-user limit or a full chat
+// queue.
+func (m *Metrics) Limited() {
+	if m == nil {
+		return
+	}
+	m.limited.Inc()
+}
+
+// ReplyLost counts a direct reply that could not be sent.
+func (m *Metrics) ReplyLost() {
+	if m == nil {
+		return
+	}
+	m.repliesLost.Inc()
+}
+
 // Gauge registers a value read at each scrape, such as the index size.
 func (m *Metrics) Gauge(name, help string, value func() float64) {
 	if m == nil {
@@ -133,8 +159,11 @@ func (m *Metrics) Handler() http.Handler {
 type Check func(ctx context.Context) error
 
 // Health answers /healthz: 200 when every check passes, 503 otherwise,
-// with each check's result as JSON.
+// with each check's name and "ok" or "failing" as JSON. What failed, which
+// may name addresses, goes to Log only.
 type Health struct {
+	Log *slog.Logger // default slog.Default()
+
 	mu     sync.Mutex
 	checks map[string]Check
 }
@@ -163,7 +192,16 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	for name, c := range checks {
 		if err := c(ctx); err != nil {
-			res[name] = err.Error()
+			log := h.Log
+			if log == nil {
+				log = slog.Default()
+			}
+			log.Warn("health check failed", "check", name, "err", err)
+			res[name] = "failing"
+			var shown Shown
+			if errors.As(err, &shown) {
+				res[name] = string(shown)
+			}
 			code = http.StatusServiceUnavailable
 		} else {
 			res[name] = "ok"
@@ -173,6 +211,12 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(res)
 }
+
+// Shown is a check's failure that /healthz shows as it is, such as
+// "loading": its text must say nothing about where services are.
+type Shown string
+
+func (s Shown) Error() string { return string(s) }
 
 // Heartbeat is a liveness mark a loop (the poller, an inbox consumer)
 // beats; its check fails when the last beat is older than max.

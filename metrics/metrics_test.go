@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,6 +22,8 @@ func TestMetricsExposed(t *testing.T) {
 	m.TooManyRequests()
 	m.Intro("accepted")
 	m.Error("store")
+	m.Limited()
+	m.ReplyLost()
 	m.Gauge("duijie_index_profiles", "Profiles in the match index.", func() float64 { return 42 })
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
@@ -39,6 +42,8 @@ func TestMetricsExposed(t *testing.T) {
 		`duijie_intros_total{event="accepted"} 1`,
 		`duijie_errors_total{component="store"} 1`,
 		`duijie_index_profiles 42`,
+		`duijie_rate_limited_total 1`,
+		`duijie_replies_lost_total 1`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(string(b), want) {
@@ -49,8 +54,11 @@ func TestMetricsExposed(t *testing.T) {
 	nilM.Update("text", false) // no panic on nil
 }
 
-func TestHealth(t *testing.T) {
-	var h Health
+// TestFinding7HealthWithoutDetails: /healthz names failing checks, never
+// their errors (which hold addresses); the log has them.
+func TestFinding7HealthWithoutDetails(t *testing.T) {
+	var logged strings.Builder
+	h := Health{Log: slog.New(slog.NewTextHandler(&logged, nil))}
 	var hb Heartbeat
 	h.Add("redis", func(context.Context) error { return nil })
 	h.Add("updates", hb.Check(time.Minute))
@@ -59,15 +67,18 @@ func TestHealth(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 		return rec.Code, rec.Body.String()
 	}
-	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "not started") {
+	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, `"updates":"failing"`) {
 		t.Errorf("before the first beat: %d %s", code, body)
 	}
 	hb.Beat()
 	if code, _ := get(); code != http.StatusOK {
 		t.Errorf("healthy: %d", code)
 	}
-	h.Add("redis", func(context.Context) error { return errors.New("connection refused") })
-	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "connection refused") {
+	h.Add("redis", func(context.Context) error { return errors.New("dial tcp 10.0.0.7:6379: connection refused") })
+	if code, body := get(); code != http.StatusServiceUnavailable || strings.Contains(body, "10.0.0.7") || !strings.Contains(body, `"redis":"failing"`) {
 		t.Errorf("redis down: %d %s", code, body)
+	}
+	if !strings.Contains(logged.String(), "10.0.0.7") {
+		t.Errorf("the failure's detail is not logged: %s", logged.String())
 	}
 }

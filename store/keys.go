@@ -211,12 +211,15 @@ func (k keys) imports() string { return k.prefix + ":imports" }
 // importSeq is the counter behind import ids.
 func (k keys) importSeq() string { return k.prefix + ":seq:import" }
 
+// An import's keys share the hash tag {imp:<id>}, so one command can
+// delete both on a Cluster.
+
 // importMeta holds what an import did (JSON), with ImportUndoTTL.
-func (k keys) importMeta(id string) string { return k.prefix + ":import:" + id }
+func (k keys) importMeta(id string) string { return k.prefix + ":{imp:" + id + "}" }
 
 // importUndo is a hash of what an import overwrote: profile id → the
 // stored profile and contact before it (JSON), with ImportUndoTTL.
-func (k keys) importUndo(id string) string { return k.prefix + ":import:" + id + ":undo" }
+func (k keys) importUndo(id string) string { return k.prefix + ":{imp:" + id + "}:undo" }
 
 // Events (events.go). An event's keys share the hash tag {ev:<tag>}.
 

@@ -117,8 +117,8 @@ var dialogTexts = map[Msg][2]string{
 	"demo_tag":      {"[demo]", "[演示]"},
 
 	// Errors.
-	"err_internal": {"Sorry, something went wrong on our side. What you sent is kept; please try again in a minute.", "抱歉，系统出了点问题。您发送的内容都还在，请稍后再试。"},
-	"err_timeout":  {"That took too long. What you sent is kept; please try again.", "处理超时。您发送的内容都还在，请再试一次。"},
+	"err_internal": {"Sorry, something went wrong on our side. Please send that again in a minute.", "抱歉，系统出了点问题。请过一会儿再发送一次。"},
+	"err_timeout":  {"That took too long. Please send it again.", "处理超时，请再发送一次。"},
 	"err_invalid":  {"Some of it could not be accepted: %s", "部分内容无法接受：%s"},
 }
 

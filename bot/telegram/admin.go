@@ -53,7 +53,7 @@ func (t *Bot) setAdminMenus(ctx context.Context) {
 func (t *Bot) Username(ctx context.Context) (string, error) {
 	u, err := t.b.GetMe(ctx)
 	if err != nil {
-		return "", fmt.Errorf("get bot username: %s", redact(err.Error(), t.opt.Token))
+		return "", fmt.Errorf("get bot username: %s", hideToken(err.Error(), t.opt.Token))
 	}
 	return u.Username, nil
 }

@@ -37,7 +37,7 @@ func NewBotAPI(token, apiURL string, client *http.Client) (*BotAPI, error) {
 	}
 	b, err := tg.New(token, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("telegram client: %s", redact(err.Error(), token))
+		return nil, fmt.Errorf("telegram client: %s", hideToken(err.Error(), token))
 	}
 	return &BotAPI{b: b}, nil
 }

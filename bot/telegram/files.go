@@ -27,18 +27,18 @@ func (t *Bot) Fetch(ctx context.Context, fileID string, max int64) ([]byte, erro
 		if strings.Contains(err.Error(), "too big") {
 			return nil, bot.ErrFileTooBig
 		}
-		return nil, fmt.Errorf("get file: %s", redact(err.Error(), t.opt.Token))
+		return nil, fmt.Errorf("get file: %s", hideToken(err.Error(), t.opt.Token))
 	}
 	if f.FileSize > max {
 		return nil, bot.ErrFileTooBig
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.b.FileDownloadLink(f), nil)
 	if err != nil {
-		return nil, fmt.Errorf("download file: %s", redact(err.Error(), t.opt.Token))
+		return nil, fmt.Errorf("download file: %s", hideToken(err.Error(), t.opt.Token))
 	}
 	res, err := t.opt.HTTPClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("download file: %s", redact(err.Error(), t.opt.Token))
+		return nil, fmt.Errorf("download file: %s", hideToken(err.Error(), t.opt.Token))
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
@@ -46,7 +46,7 @@ func (t *Bot) Fetch(ctx context.Context, fileID string, max int64) ([]byte, erro
 	}
 	b, err := io.ReadAll(io.LimitReader(res.Body, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("download file: %s", redact(err.Error(), t.opt.Token))
+		return nil, fmt.Errorf("download file: %s", hideToken(err.Error(), t.opt.Token))
 	}
 	if int64(len(b)) > max {
 		return nil, bot.ErrFileTooBig

@@ -1,9 +1,9 @@
 // Package telegram carries the dialog over the Telegram Bot API: it turns
-// updates into dialog.Input and dialog.Reply into messages, keeps one ordered
-// queue per chat, receives updates by long polling or by a webhook whose
-// inbox lives in Redis, fetches files, sends broadcasts, and sets the
-// command menus. It is the only package that imports go-telegram/bot;
-// its types stop here.
+// updates into dialog.Input and dialog.Reply into messages, receives
+// updates by long polling or by webhook into an inbox in Redis, holds each
+// user to a rate limit, keeps one short ordered queue per chat, fetches
+// files, sends broadcasts, and sets the command menus. It is the only
+// package that imports go-telegram/bot; its types stop here.
 package telegram
 
 import (
@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,9 +24,11 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/internal/httpretry"
 	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
+	"github.com/duijie/duijie/redact"
 	"github.com/duijie/duijie/store"
 )
 
@@ -57,7 +60,8 @@ type Options struct {
 	APIURL string // another Bot API server; empty for api.telegram.org
 	// PollTimeout is the long-polling timeout (default 30 s).
 	PollTimeout time.Duration
-	// Workers is the number of chats handled in parallel (default 16).
+	// Workers is the number of chats handled in parallel (default 16);
+	// each chat has a queue of its own, of a few updates.
 	Workers int
 	// UpdateTimeout bounds the handling of one update (default 60 s).
 	UpdateTimeout time.Duration
@@ -65,13 +69,17 @@ type Options struct {
 	// poller stops (default 20 s).
 	ShutdownGrace time.Duration
 	// HTTPClient talks to the Bot API (default: a client with a timeout
-	// a little above PollTimeout).
+	// a little above PollTimeout). Its transport is wrapped in
+	// httpretry, so a 5xx or a dropped connection is tried again.
 	HTTPClient *http.Client
 
 	// WebhookURL, when set, makes RunWebhook register it with Telegram;
 	// WebhookSecret is the secret_token Telegram echoes in every call.
 	WebhookURL, WebhookSecret string
-	// Inbox stores webhook updates until they are handled (webhook mode).
+	// Inbox stores updates until they are handled: webhook updates, and
+	// polled ones before Telegram is told they arrived. Without an inbox
+	// (or Leases), polled updates go straight to their chat's queue and a
+	// crash loses those in hand.
 	Inbox Inbox
 	// Leases make roles exclusive across replicas: the long poller, and
 	// the consumer of each inbox shard. Nil: no coordination (one process).
@@ -84,6 +92,10 @@ type Options struct {
 	Replica string
 	// Metrics receives counts and timings; nil for none.
 	Metrics *metrics.Metrics
+	// Limiter, when set, holds each user to RateLimit (zero: the store's
+	// defaults) before the dialog sees the update.
+	Limiter   Limiter
+	RateLimit store.RateLimit
 	// Admins get the organizers' commands in their chat's menu.
 	Admins []int64
 	// Broadcasts, when set, is the broadcast sender: it learns of direct
@@ -151,37 +163,50 @@ func New(ctx context.Context, opt Options, e *bot.Engine, dedup Deduper, users b
 	if opt.HTTPClient == nil {
 		opt.HTTPClient = &http.Client{Timeout: opt.PollTimeout + 15*time.Second}
 	}
-	t := &Bot{opt: opt, engine: e, dedup: dedup, users: users, log: log, now: time.Now}
-	opts := []tg.Option{
-		tg.WithHTTPClient(opt.PollTimeout, opt.HTTPClient),
-		tg.WithDefaultHandler(t.dispatch),
-		// The poller only hands updates to the per-chat queue, one by one,
-		// so that a chat's updates keep their order.
-		tg.WithNotAsyncHandlers(),
-		tg.WithWorkers(1),
-		tg.WithErrorsHandler(func(err error) {
-			if strings.Contains(err.Error(), "Conflict") {
-				log.Error("telegram: another process is polling with this bot token; Telegram allows one long poller per bot — stop it, or run every replica in webhook mode (WEBHOOK_URL)", "err", err)
-				return
-			}
-			log.Warn("telegram poll error", "err", err)
-		}),
-		tg.WithAllowedUpdates(tg.AllowedUpdates{"message", "callback_query"}),
-	}
+	// Replies that meet a 5xx or a dropped connection are sent again, a
+	// few times with backoff.
+	client := *opt.HTTPClient
+	client.Transport = rewindable{httpretry.New(client.Transport, httpretry.Options{})}
+	opt.HTTPClient = &client
+	t := &Bot{opt: opt, engine: e, dedup: dedup, users: users, log: log, now: time.Now, queue: newChatQueue(opt.Workers)}
+	// The bot polls by itself (poll.go); the client only sends.
+	opts := []tg.Option{tg.WithHTTPClient(opt.PollTimeout, opt.HTTPClient)}
 	if opt.APIURL != "" {
 		opts = append(opts, tg.WithServerURL(strings.TrimRight(opt.APIURL, "/")))
 	}
 	b, err := tg.New(opt.Token, opts...)
 	if err != nil {
 		// The library's error may quote the request URL, which holds the token.
-		return nil, fmt.Errorf("connect to Telegram: %s", redact(err.Error(), opt.Token))
+		return nil, fmt.Errorf("connect to Telegram: %s", hideToken(err.Error(), opt.Token))
 	}
 	t.b = b
 	return t, nil
 }
 
-// redact removes a secret from a text meant for logs.
-func redact(s, secret string) string {
+// rewindable reads a request's body into memory before next sees it, so
+// that next may send it again: the client streams its multipart bodies
+// through a pipe, which can be read once. Those bodies are built from
+// data already in memory (a document included).
+type rewindable struct{ next http.RoundTripper }
+
+func (r rewindable) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
+		return r.next.RoundTrip(req)
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	req = req.Clone(req.Context())
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	req.ContentLength = int64(len(body))
+	return r.next.RoundTrip(req)
+}
+
+// hideToken removes a secret from a text meant for logs.
+func hideToken(s, secret string) string {
 	if secret == "" {
 		return s
 	}
@@ -239,7 +264,10 @@ func (t *Bot) Run(ctx context.Context) error {
 }
 
 // poll receives updates by long polling until ctx ends, then lets queued
-// updates finish within the shutdown grace.
+// updates finish within the shutdown grace. With an inbox, each update is
+// stored before Telegram is told it arrived, and the inbox consumers
+// handle it; without one (a single process that may lose what is in
+// hand when it dies), it goes straight to its chat's queue.
 func (t *Bot) poll(ctx context.Context) error {
 	err := t.setUp(ctx)
 	if err == nil {
@@ -254,12 +282,38 @@ func (t *Bot) poll(ctx context.Context) error {
 		}
 		return err
 	}
-	t.queue = newChatQueue(t.opt.Workers)
-	t.log.Info("telegram polling started", "workers", t.opt.Workers)
+	t.log.Info("telegram polling started", "workers", t.opt.Workers, "inbox", t.durable())
 	t.running.Store(true)
-	t.b.Start(ctx) // returns when ctx ends
+	if t.durable() {
+		consumed := t.consumeInbox(ctx)
+		t.pollUpdates(ctx, func(ctx context.Context, id int64, raw []byte, u *models.Update) error {
+			chatID := updateChatID(u)
+			if chatID == 0 {
+				return nil // a kind of update the bot does not use
+			}
+			_, err := t.opt.Inbox.PushUpdate(ctx, chatID, id, raw)
+			if err != nil {
+				t.opt.Metrics.Error("store")
+			}
+			return err
+		})
+		consumed()
+	} else {
+		t.pollUpdates(ctx, func(ctx context.Context, _ int64, _ []byte, u *models.Update) error {
+			t.dispatch(ctx, u)
+			return nil
+		})
+	}
 	t.running.Store(false)
 	t.log.Info("telegram polling stopped; finishing queued updates", "grace", t.opt.ShutdownGrace)
+	return t.finish()
+}
+
+// durable reports whether updates go through the Redis inbox.
+func (t *Bot) durable() bool { return t.opt.Inbox != nil && t.opt.Leases != nil }
+
+// finish lets queued updates run within the shutdown grace.
+func (t *Bot) finish() error {
 	grace, cancel := context.WithTimeout(context.Background(), t.opt.ShutdownGrace)
 	defer cancel()
 	if err := t.queue.Close(grace); err != nil {
@@ -283,17 +337,21 @@ func (t *Bot) setUp(ctx context.Context) error {
 	return nil
 }
 
-// dispatch is called by the poller for every update, in order.
-func (t *Bot) dispatch(ctx context.Context, _ *tg.Bot, u *models.Update) {
+// dispatch queues an update, received without an inbox, behind the
+// earlier ones of its chat.
+func (t *Bot) dispatch(ctx context.Context, u *models.Update) {
 	chatID := updateChatID(u)
 	if chatID == 0 {
 		return
 	}
-	t.queue.Submit(ctx, chatID, func() {
+	ok := t.queue.Submit(chatID, func() {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opt.UpdateTimeout)
 		defer cancel()
 		t.handle(hctx, u, true)
 	})
+	if !ok {
+		t.overflow(ctx, u)
+	}
 }
 
 func updateChatID(u *models.Update) int64 {
@@ -337,10 +395,14 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 		return
 	}
 	chatID := updateChatID(u)
+	if !t.allow(ctx, chatID, from, callbackID) {
+		return
+	}
 	lang := matcher.Lang("")
 	if from.LanguageCode != "" {
 		lang = matcher.ParseLang(from.LanguageCode)
 	}
+	ctx = context.WithValue(ctx, langKey{}, langOf(from))
 	in.LangHint = lang
 	if err := t.users.TouchUser(ctx, store.User{ID: from.ID, Username: from.Username,
 		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: lang, SeenAt: t.now()}); err != nil {
@@ -384,6 +446,11 @@ func convert(u *models.Update) (in dialog.Input, from *models.User, callbackID s
 	if cmd, arg, ok := dialog.ParseCommand(m.Text); ok {
 		return dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}, m.From, ""
 	}
+	if redact.Blank(m.Text) {
+		// Zero-width and bidi characters alone show nothing: the dialog
+		// gets the empty text it refuses.
+		return dialog.Input{Kind: dialog.InText}, m.From, ""
+	}
 	return dialog.Input{Kind: dialog.InText, Text: m.Text}, m.From, ""
 }
 
@@ -397,6 +464,7 @@ func (t *Bot) Send(ctx context.Context, chatID int64, r dialog.Reply) error {
 			params.ReplyMarkup = keyboard(r.Buttons)
 		}
 		if err := t.sendMessage(ctx, params); err != nil {
+			t.replyLost(ctx, chatID, err)
 			return err
 		}
 	}

@@ -39,21 +39,43 @@ func startTelegram(t *testing.T) *tgHarness {
 }
 
 // startTelegramOn runs the real bot client on engine e and store st
-// against a fake Bot API server until the test ends.
+// against a fake Bot API server until the test ends. Polled updates go
+// through the store's inbox, as in serve.
 func startTelegramOn(t testing.TB, e *bot.Engine, st *store.Store) *tgHarness {
+	t.Helper()
+	return startTelegramWith(t, e, st, nil)
+}
+
+// startTelegramWith is startTelegramOn with options changed by opt.
+func startTelegramWith(t testing.TB, e *bot.Engine, st *store.Store, opt func(*Options)) *tgHarness {
+	t.Helper()
+	return startTelegramWrapped(t, e, st, opt, nil)
+}
+
+// startTelegramWrapped is startTelegramWith whose engine delivers
+// notifications through wrap's messenger, when wrap is set.
+func startTelegramWrapped(t testing.TB, e *bot.Engine, st *store.Store, opt func(*Options), wrap func(bot.Messenger) bot.Messenger) *tgHarness {
 	t.Helper()
 	fake := tgfake.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	tele, err := New(ctx, Options{
+	o := Options{
 		Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, ShutdownGrace: 5 * time.Second,
-	}, e, st, bot.NewCachedUsers(st), log)
+		Inbox: st, Leases: st, Replica: "test",
+	}
+	if opt != nil {
+		opt(&o)
+	}
+	tele, err := New(ctx, o, e, st, bot.NewCachedUsers(st), log)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
 	e.Messenger = bot.DirectMessenger{Sender: tele}
+	if wrap != nil {
+		e.Messenger = wrap(e.Messenger)
+	}
 	seq, err := st.LastChange(ctx)
 	if err != nil {
 		cancel()

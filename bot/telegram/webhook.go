@@ -106,7 +106,7 @@ func (t *Bot) RunWebhook(ctx context.Context) error {
 		_, err = t.b.SetWebhook(ctx, &tg.SetWebhookParams{URL: t.opt.WebhookURL, SecretToken: t.opt.WebhookSecret,
 			AllowedUpdates: []string{"message", "callback_query"}})
 		if err != nil {
-			err = fmt.Errorf("set webhook: %s", redact(err.Error(), t.opt.Token))
+			err = fmt.Errorf("set webhook: %s", hideToken(err.Error(), t.opt.Token))
 		}
 	}
 	if err != nil {
@@ -117,7 +117,15 @@ func (t *Bot) RunWebhook(ctx context.Context) error {
 	}
 	t.log.Info("telegram webhook mode", "replica", t.replicaName(), "shards", store.InboxShards)
 	t.running.Store(true)
-	defer t.running.Store(false)
+	t.consumeInbox(ctx)()
+	t.running.Store(false)
+	return t.finish()
+}
+
+// consumeInbox starts a consumer for every inbox shard, each handling
+// its shard while this replica holds the shard's lease, until ctx ends.
+// The returned function waits for them.
+func (t *Bot) consumeInbox(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	for shard := range store.InboxShards {
 		wg.Add(1)
@@ -126,8 +134,7 @@ func (t *Bot) RunWebhook(ctx context.Context) error {
 			t.consumeShard(ctx, shard)
 		}()
 	}
-	wg.Wait()
-	return nil
+	return wg.Wait
 }
 
 // consumeShard handles one inbox shard while this replica holds its lease.
@@ -149,12 +156,23 @@ func (t *Bot) consumeShard(ctx context.Context, shard int) {
 	})
 }
 
-// drainShard reads and handles a leased shard until lctx, the lease's
-// work context, ends. An update in hand runs to its end when shutdown
-// begins, and is cut off when the lease is lost, so that no other
-// replica handles it while this one still does.
+// drainShard reads a leased shard until lctx, the lease's work context,
+// ends, and hands each update to its chat's queue; an entry is acked once
+// handled, so a chat waiting on Telegram holds up no other chat of the
+// shard. A chat whose queue is full is told to slow down and the update
+// is dropped. When lctx ends, updates not yet begun stay pending for the
+// next holder; one in hand runs to its end when shutdown begins, and is
+// cut off when the lease is lost, so that no other replica handles it
+// while this one still does. drainShard returns when none is in hand.
 func (t *Bot) drainShard(lctx context.Context, shard int) {
 	me := t.replicaName()
+	var inHand sync.WaitGroup
+	defer inHand.Wait()
+	ack := func(id string) {
+		if err := t.opt.Inbox.AckInbox(context.WithoutCancel(lctx), shard, id); err != nil {
+			t.log.Warn("inbox ack failed", "shard", shard, "err", err)
+		}
+	}
 	pending := true // first what a dead holder (or this one) left unacked
 	for lctx.Err() == nil {
 		entries, err := t.opt.Inbox.ReadInbox(lctx, shard, me, inboxBatch, inboxBlock, pending)
@@ -173,24 +191,41 @@ func (t *Bot) drainShard(lctx context.Context, shard int) {
 			if lctx.Err() != nil {
 				return // the rest stays pending for the next holder
 			}
-			var u models.Update
-			if err := json.Unmarshal(e.Update, &u); err == nil {
+			u := new(models.Update)
+			if err := json.Unmarshal(e.Update, u); err != nil {
+				ack(e.ID)
+				continue
+			}
+			inHand.Add(1)
+			ok := t.queue.Submit(updateChatID(u), func() {
+				defer inHand.Done()
+				if lctx.Err() != nil {
+					return // not begun: pending for the next holder
+				}
 				hctx, cancel := context.WithTimeout(context.WithoutCancel(lctx), t.opt.UpdateTimeout)
 				stop := context.AfterFunc(lctx, func() {
 					if lease.Lost(lctx) {
 						cancel()
 					}
 				})
-				t.handle(hctx, &u, false)
+				t.handle(hctx, u, false)
 				stop()
 				cancel()
 				if lease.Lost(lctx) {
 					return // not acked: the next holder handles it
 				}
+				ack(e.ID)
+			})
+			if !ok {
+				inHand.Done()
+				t.overflow(lctx, u)
+				ack(e.ID)
 			}
-			if err := t.opt.Inbox.AckInbox(context.WithoutCancel(lctx), shard, e.ID); err != nil {
-				t.log.Warn("inbox ack failed", "shard", shard, "err", err)
-			}
+		}
+		if pending {
+			// Reading pending entries again returns those not yet acked:
+			// let these finish first.
+			inHand.Wait()
 		}
 	}
 }

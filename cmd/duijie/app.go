@@ -15,6 +15,7 @@ import (
 	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/internal/lease"
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/prompts"
 	"github.com/duijie/duijie/prompts/openaiapi"
 	"github.com/duijie/duijie/store"
@@ -157,13 +158,13 @@ func (a *App) LoadIndex(ctx context.Context) error {
 const loadLogEvery = 2 * time.Second
 
 // Loading returns nil once the index is built, and otherwise an error
-// saying how far loading is: serve's readiness check.
+// saying how far loading is, which /healthz shows: serve's readiness check.
 func (a *App) Loading(context.Context) error {
 	select {
 	case <-a.ready:
 		return nil
 	default:
-		return fmt.Errorf("loading: %d of %d profiles indexed", a.loaded.Load(), a.toLoad.Load())
+		return metrics.Shown(fmt.Sprintf("loading: %d of %d profiles indexed", a.loaded.Load(), a.toLoad.Load()))
 	}
 }
 

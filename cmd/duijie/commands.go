@@ -93,7 +93,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	bc := notify.NewBroadcaster(api, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
 	tele, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
+		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
 		Admins: cfg.AdminIDs},
 		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
 	if err != nil {
@@ -126,33 +126,40 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		<-notified
 	}()
 
-	var srv *http.Server
-	if cfg.HTTPAddr != "" {
-		var health metrics.Health
+	var servers []*http.Server
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for _, srv := range servers {
+			srv.Shutdown(sctx)
+		}
+	}()
+	if cfg.MetricsAddr != "" {
+		health := &metrics.Health{Log: log}
 		health.Add("redis", app.Store.Ping)
 		health.Add("index", app.Loading)
 		health.Add("telegram", tele.Alive)
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", m.Handler())
-		mux.Handle("GET /healthz", &health)
-		if cfg.WebhookURL != "" {
-			u, err := url.Parse(cfg.WebhookURL)
-			if err != nil {
-				return fmt.Errorf("WEBHOOK_URL: %w", err)
-			}
-			mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
-		}
-		srv = &http.Server{Addr: cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		mux.Handle("GET /healthz", health)
+		srv, err := listen(cfg.MetricsAddr, "METRICS_ADDR", mux, log)
 		if err != nil {
-			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+			return err
 		}
-		log.Info("http serving", "addr", ln.Addr().String())
-		go func() {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				log.Error("http server failed", "err", err)
-			}
-		}()
+		servers = append(servers, srv)
+	}
+	if cfg.WebhookURL != "" {
+		u, err := url.Parse(cfg.WebhookURL)
+		if err != nil {
+			return fmt.Errorf("WEBHOOK_URL: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
+		srv, err := listen(cfg.HTTPAddr, "HTTP_ADDR", mux, log)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, srv)
 	}
 	// Updates that arrive while the index loads wait: in the inbox (the
 	// webhook takes them) or at Telegram (polling has not started).
@@ -160,9 +167,6 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		err = app.LoadIndex(ctx)
 	}
 	if err != nil {
-		if srv != nil {
-			srv.Close()
-		}
 		if ctx.Err() != nil {
 			return nil // stopped while loading
 		}
@@ -179,12 +183,24 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	} else {
 		err = tele.Run(ctx)
 	}
-	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}
 	return err
+}
+
+// listen serves h on addr (named by setting in errors) until the returned
+// server is shut down.
+func listen(addr, setting string, h http.Handler, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s %s: %w", setting, addr, err)
+	}
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("http serving", "setting", setting, "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server failed", "setting", setting, "err", err)
+		}
+	}()
+	return srv, nil
 }
 
 func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

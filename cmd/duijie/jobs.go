@@ -10,12 +10,15 @@ import (
 	"github.com/duijie/duijie/store"
 )
 
-// Periodic jobs of serve: expiring profiles (and the "still looking?"
-// nudges before) every hour, the daily digests once a day at
-// digestHourUTC. With several replicas, the holder of the "jobs" lease
+// Periodic jobs of serve: the messages introductions still owe (left by
+// a crash between a change and its messages) every owedEvery, expiring
+// profiles (and the "still looking?" nudges before) every hour, the daily
+// digests once a day at digestHourUTC. With several replicas, the holder of the "jobs" lease
 // runs them.
 
 const (
+	owedEvery     = 15 * time.Second
+	owedAfter     = 30 * time.Second // a younger change may still be sending its messages
 	expiryEvery   = time.Hour
 	digestHourUTC = 1 // 09:00 in China
 	jobsLease     = "jobs"
@@ -39,10 +42,15 @@ func runJobs(ctx context.Context, e *bot.Engine, st *store.Store, me string, ttl
 	nextExpiry := time.Now()
 	l := lease.Lease{Store: st, Name: jobsLease, Holder: me, TTL: jobsTTL, Log: log}
 	l.Hold(ctx, func(lctx context.Context) {
-		tick := time.NewTicker(time.Minute)
+		tick := time.NewTicker(owedEvery)
 		defer tick.Stop()
 		for {
 			now := time.Now()
+			if n, err := e.FinishOwedIntros(lctx, now.Add(-owedAfter)); err != nil && lctx.Err() == nil {
+				log.Warn("jobs owed intros failed", "err", err)
+			} else if n > 0 {
+				log.Info("jobs owed intros finished", "intros", n)
+			}
 			if !now.Before(nextExpiry) {
 				if err := e.ExpireProfiles(lctx, ttl); err != nil && lctx.Err() == nil {
 					log.Warn("jobs expire profiles failed", "err", err)

@@ -70,7 +70,7 @@ func TestNotificationsSurviveSIGKILL(t *testing.T) {
 		}
 	}
 	env := []string{"TELEGRAM_BOT_TOKEN=" + fake.Token(), "TELEGRAM_API_URL=" + fake.URL(), "REDIS_URL=redis://" + emb.Addr(),
-		"DUIJIE_REPLICA=replica-1", "LOG_LEVEL=error", "TELEGRAM_POLL_TIMEOUT=2s"}
+		"DUIJIE_REPLICA=replica-1", "LOG_LEVEL=error", "TELEGRAM_POLL_TIMEOUT=2s", "METRICS_ADDR=off"}
 	delivered := func() map[string]int {
 		per := map[string]int{}
 		for _, c := range fake.CallsTo("sendMessage") {

@@ -104,7 +104,7 @@ func TestServeOrganizers(t *testing.T) {
 	mr := miniredis.RunT(t)
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": fake.Token(), "TELEGRAM_API_URL": fake.URL(), "REDIS_URL": "redis://" + mr.Addr(),
-		"ADMIN_IDS": "9001", "LOG_LEVEL": "error", "TELEGRAM_POLL_TIMEOUT": "2s",
+		"ADMIN_IDS": "9001", "LOG_LEVEL": "error", "TELEGRAM_POLL_TIMEOUT": "2s", "METRICS_ADDR": "off",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

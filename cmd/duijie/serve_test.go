@@ -26,21 +26,23 @@ func freeAddr(t *testing.T) string {
 }
 
 // webhookServe is `duijie serve` in webhook mode against a fake Bot API
-// server and a Redis.
+// server and a Redis: the webhook on addr, /metrics and /healthz on
+// metricsAddr.
 type webhookServe struct {
-	fake   *tgfake.Server
-	addr   string
-	cancel context.CancelFunc
-	done   chan error
+	fake              *tgfake.Server
+	mr                *miniredis.Miniredis
+	addr, metricsAddr string
+	cancel            context.CancelFunc
+	done              chan error
 }
 
 func startWebhookServe(t *testing.T) *webhookServe {
 	t.Helper()
-	w := &webhookServe{fake: tgfake.New(t), addr: freeAddr(t), done: make(chan error, 1)}
-	mr := miniredis.RunT(t)
+	w := &webhookServe{fake: tgfake.New(t), mr: miniredis.RunT(t), addr: freeAddr(t), metricsAddr: freeAddr(t), done: make(chan error, 1)}
 	env := map[string]string{
-		"TELEGRAM_BOT_TOKEN": w.fake.Token(), "TELEGRAM_API_URL": w.fake.URL(), "REDIS_URL": "redis://" + mr.Addr(),
+		"TELEGRAM_BOT_TOKEN": w.fake.Token(), "TELEGRAM_API_URL": w.fake.URL(), "REDIS_URL": "redis://" + w.mr.Addr(),
 		"WEBHOOK_URL": "https://bot.example/tg/hook", "WEBHOOK_SECRET": "abc_123-long-enough", "HTTP_ADDR": w.addr, "LOG_LEVEL": "error",
+		"METRICS_ADDR": w.metricsAddr,
 	}
 	var ctx context.Context
 	ctx, w.cancel = context.WithCancel(context.Background())
@@ -63,13 +65,13 @@ func (w *webhookServe) post(t *testing.T, update string) int {
 	return res.StatusCode
 }
 
-// get fetches path, waiting for the server to listen.
+// get fetches path from the metrics listener, waiting for it to listen.
 func (w *webhookServe) get(t *testing.T, path string) (int, string) {
 	t.Helper()
 	var res *http.Response
 	var err error
 	for range 50 {
-		if res, err = http.Get("http://" + w.addr + path); err == nil {
+		if res, err = http.Get("http://" + w.metricsAddr + path); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -98,7 +100,8 @@ func (w *webhookServe) stop(t *testing.T) {
 
 // TestServeWebhook starts `duijie serve` in webhook mode against a fake
 // Bot API server and a Redis, and talks to it over HTTP as Telegram and
-// an operator would.
+// an operator would: the webhook on HTTP_ADDR, /metrics and /healthz on
+// METRICS_ADDR only (finding 7).
 func TestServeWebhook(t *testing.T) {
 	w := startWebhookServe(t)
 	fake := w.fake
@@ -127,6 +130,22 @@ func TestServeWebhook(t *testing.T) {
 	if code, body := w.get(t, "/metrics"); code != http.StatusOK || !strings.Contains(body, `duijie_updates_total{duplicate="false",kind="command"} 1`) {
 		t.Errorf("/metrics = %d, lacks the update:\n%.500s", code, body)
 	}
+	for _, path := range []string{"/metrics", "/healthz"} {
+		res, err := http.Get("http://" + w.addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s on the public webhook listener: %d", path, res.StatusCode)
+		}
+	}
+	raddr := w.mr.Addr()
+	w.mr.Close() // Redis down: /healthz fails without saying where Redis is
+	if code, body := w.get(t, "/healthz"); code != http.StatusServiceUnavailable || strings.Contains(body, raddr) || strings.Contains(body, "127.0.0.1") {
+		t.Errorf("/healthz with Redis down = %d %s", code, body)
+	}
+	w.mr.Restart()
 	w.stop(t)
 }
 
