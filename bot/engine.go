@@ -11,6 +11,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -105,9 +106,15 @@ type Engine struct {
 	// Organizers, when set, gives admins their commands and list imports,
 	// lets owners claim imported profiles and runs broker mode (admin.go).
 	Organizers *Organizers
+	// Transcriber, when set, turns voice messages into text (voice.go);
+	// without it users are asked to type.
+	Transcriber Transcriber
 	// Notices keeps daily caps, digests and expiry nudges of new-match
 	// notices; without it nobody is told of new matches.
 	Notices Notices
+	// Contacts keeps the contact cards of users no username reaches
+	// (contact.go); without it connected users get a Telegram link.
+	Contacts Contacts
 }
 
 // NewEngine wires an engine. now may be nil for the wall clock.
@@ -126,12 +133,18 @@ type Incoming struct {
 	ChatID int64
 	UserID int64
 	Input  dialog.Input
+	// MessageID is the message whose button was pressed, when the
+	// adapter knows it: replies to the press may edit it (Editor).
+	MessageID int
 }
 
 // Outcome is what the adapter needs after handling: the text to show on
 // a pressed button (Telegram's answerCallbackQuery).
 type Outcome struct {
 	Toast string
+	// Stale: the pressed button belongs to an earlier step; the adapter
+	// removes the keyboard it was on.
+	Stale bool
 }
 
 // maxChain bounds the effect → input loop of one incoming message.
@@ -141,16 +154,32 @@ const maxChain = 4
 // the session is saved, so the user loses nothing; the user is told what
 // happened in their language.
 func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, error) {
+	if in.Input.Group {
+		return e.refuseGroup(ctx, in, out)
+	}
 	s, err := e.load(ctx, in)
 	if err != nil {
-		e.fail(ctx, in.ChatID, matcher.LangEN, out, err)
+		e.fail(ctx, in.ChatID, cmp.Or(in.Input.LangHint, matcher.LangEN), out, err)
 		return Outcome{}, err
 	}
+	s.UseLangHint(in.Input.LangHint)
 	if in.Input.Kind == dialog.InButton && s.UserID != 0 && in.UserID != 0 && s.UserID != in.UserID {
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
 		return Outcome{Toast: dialog.Tr(s.Lang, "not_yours")}, nil
 	}
+	if heard, ok := e.confirmHeard(&s, in); ok {
+		in.Input = heard // a confirmed transcript goes on as text
+	}
 	switch {
+	case in.Input.Kind == dialog.InVoice:
+		if err := e.voice(ctx, &s, in, out); err != nil {
+			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
+			return Outcome{}, err
+		}
+		return Outcome{}, e.save(ctx, &s)
+	case in.Input.Kind == dialog.InDocument && in.Input.Text != "" && !e.isAdmin(in.UserID):
+		// A file's caption is read as text; only organizers upload lists.
+		in.Input = dialog.Input{Kind: dialog.InText, Text: in.Input.Text, LangHint: in.Input.LangHint}
 	case in.Input.Kind == dialog.InButton && in.Input.Button.IsAction():
 		toast, err := e.action(ctx, &s, in, in.Input.Button, out)
 		if err != nil {
@@ -167,6 +196,14 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			return Outcome{}, err
 		}
 		return Outcome{}, nil
+	case in.Input.Kind == dialog.InText:
+		if handled, err := e.contactReply(ctx, &s, in, out); handled || err != nil {
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return Outcome{}, err
+			}
+			return Outcome{}, e.save(ctx, &s)
+		}
 	case in.Input.Kind == dialog.InCommand:
 		if handled, err := e.command(ctx, &s, in, out); handled {
 			if err != nil {
@@ -182,6 +219,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		if eff.Toast != "" {
 			res.Toast = eff.Toast
 		}
+		res.Stale = res.Stale || eff.Stale
 		for _, r := range eff.Replies {
 			if err := out.Send(ctx, in.ChatID, r); err != nil {
 				// The dialog moved on; keep the state so the user can continue.
@@ -208,6 +246,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			stop := keepTyping(ctx, out, in.ChatID)
 			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID, identity(in))
 			stop()
+			matches = e.oneScore(ctx, p, matches)
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
@@ -218,6 +257,14 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				return res, err
 			}
 			next = dialog.Input{Kind: dialog.InPublished, Profile: &p, Matches: matches, Team: team, MatchButtons: rows}
+			continue
+		case eff.Search != nil:
+			matches, err := e.search(ctx, *eff.Search)
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return res, err
+			}
+			next = dialog.Input{Kind: dialog.InSearched, Text: eff.Search.Query, Matches: matches}
 			continue
 		}
 		break
@@ -269,9 +316,11 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 	p.OwnerID = ownerID
 	p.UpdatedAt = now
 	e.embed(ctx, &p, private)
+	underEvent := e.eventTag(ctx, &p, ownerID)
 	if _, err := e.profiles.SaveProfile(ctx, p); err != nil {
 		return p, nil, nil, err
 	}
+	underEvent(ctx)
 	e.ranker.Upsert(p)
 	q, err := e.shownQuery(ctx, p, e.MatchLimit)
 	if err != nil {
@@ -289,6 +338,30 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 		}
 	}
 	return p, matches, team, nil
+}
+
+// search ranks the counterparts that the words of req describe, as
+// a draft profile of req.Kind would see them.
+func (e *Engine) search(ctx context.Context, req dialog.SearchRequest) ([]matcher.Match, error) {
+	p := matcher.Profile{Kind: req.Kind, Title: req.Query, Description: req.Query, Lang: matcher.DetectLang(req.Query)}
+	q, err := e.shownQuery(ctx, p, e.MatchLimit)
+	if err != nil {
+		return nil, err
+	}
+	return e.ranker.Rank(q), nil
+}
+
+// refuseGroup answers in a group chat with one line pointing to a private
+// chat (a toast for a button) and keeps nothing of the group.
+func (e *Engine) refuseGroup(ctx context.Context, in Incoming, out Sender) (Outcome, error) {
+	l := in.Input.LangHint
+	if in.Input.Kind == dialog.InButton {
+		return Outcome{Toast: dialog.Tr(l, "group_only")}, nil
+	}
+	if in.Input.Kind != dialog.InCommand && in.Input.Kind != dialog.InText {
+		return Outcome{}, nil
+	}
+	return Outcome{}, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "group_only")})
 }
 
 // embed gives p an embedding when an Embedder is set; without one, or

@@ -18,6 +18,8 @@ const (
 	InAnalyzed                         // the engine's answer to Effects.Analyze
 	InPublished                        // the engine's answer to Effects.Publish
 	InDocument                         // a file, with File; Text holds its caption
+	InSearched                         // the engine's answer to Effects.Search: Text the query, Matches
+	InVoice                            // a voice message, with File
 )
 
 // String names the kind, for logs and metrics.
@@ -37,6 +39,10 @@ func (k InputKind) String() string {
 		return "published"
 	case InDocument:
 		return "document"
+	case InSearched:
+		return "searched"
+	case InVoice:
+		return "voice"
 	}
 	return "other"
 }
@@ -50,7 +56,10 @@ type Input struct {
 	Arg      string // text after the command: the deep-link payload of /start
 	Button   Button
 	LangHint matcher.Lang // the user's client language, when known
-	File     *FileRef     // InDocument: the file sent
+	// Group is set for a message or press in a group chat: the bot works
+	// in private chats only and keeps nothing of groups.
+	Group bool
+	File  *FileRef // InDocument: the file sent
 
 	Analysis *matcher.Analysis // InAnalyzed
 	Profile  *matcher.Profile  // InPublished: the stored profile
@@ -131,9 +140,10 @@ func ParseButton(data string) (Button, bool) {
 }
 
 // ParseCommand splits "/start payload" into ("start", "payload"). It
-// accepts "/cmd@botname". ok is false for text that is not a command.
+// accepts "/cmd@botname" and what a Chinese keyboard types in full width
+// ("／start"). ok is false for text that is not a command.
 func ParseCommand(text string) (cmd, arg string, ok bool) {
-	text = strings.TrimSpace(text)
+	text = matcher.NormalizeInput(text)
 	if !strings.HasPrefix(text, "/") || len(text) < 2 {
 		return "", "", false
 	}
@@ -163,8 +173,17 @@ type Choice struct {
 type Effects struct {
 	Replies []Reply
 	Toast   string           // a short notice on the pressed button, if any
+	Stale   bool             // the pressed button is from an earlier step: its keyboard can go
 	Analyze *AnalyzeRequest  // read the description into a profile
 	Publish *matcher.Profile // store this profile and rank its counterparts
+	Search  *SearchRequest   // rank the counterparts some words describe
+}
+
+// SearchRequest asks for the counterparts of a profile of Kind that the
+// words of Query describe; the engine answers with InSearched.
+type SearchRequest struct {
+	Query string
+	Kind  matcher.Kind
 }
 
 // AnalyzeRequest asks for a description to be normalized.

@@ -35,8 +35,9 @@ type App struct {
 
 	// llm reads descriptions with the model and embeddings computes
 	// vectors; nil when no model server is configured.
-	llm        *prompts.Analyzer
-	embeddings *prompts.Embeddings
+	llm         *prompts.Analyzer
+	embeddings  *prompts.Embeddings
+	transcriber bot.Transcriber // voice messages; nil without a transcription model
 	// imports says how importRows normalizes: offline unless useModel.
 	imports importOptions
 
@@ -110,11 +111,13 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		analyzer = a.llm
 	}
 	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, analyzer, a.Index, log, nil)
-	a.Engine.Data, a.Engine.Notices = a.Store, a.Store
-	a.Engine.Organizers = &bot.Organizers{Admins: cfg.Admins(), Broker: cfg.Broker, Store: a.Store, Importer: a, BotUsername: cfg.BotUsername}
+	a.Engine.Data, a.Engine.Notices, a.Engine.Contacts = a.Store, a.Store, a.Store
+	a.Engine.Organizers = &bot.Organizers{Admins: cfg.Admins(), Broker: cfg.Broker, Store: a.Store, Importer: a,
+		Lists: bot.NewLists(a.Store, a.Tax, nil), Replica: cfg.Replica, BotUsername: cfg.BotUsername}
 	if a.embeddings != nil {
 		a.Engine.Embedder = a.embeddings
 	}
+	a.Engine.Transcriber = a.transcriber
 	return a, nil
 }
 
@@ -178,6 +181,11 @@ func (a *App) openLLM(c LLMConfig) {
 	}, a.log)
 	if c.EmbeddingModel != "" {
 		a.embeddings = prompts.NewEmbeddings(client, guard, c.EmbeddingModel, 0, a.log)
+	}
+	if model := c.TranscriptionModel; model != "" {
+		a.transcriber = bot.TranscribeFunc(func(ctx context.Context, name string, audio []byte, lang string) (string, error) {
+			return client.Transcribe(ctx, model, name, audio, lang)
+		})
 	}
 	a.log.Info("llm normalizer on", "llm", c.String(), "prompt_version", prompts.Version)
 }

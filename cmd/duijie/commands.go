@@ -21,10 +21,12 @@ import (
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/bot/notify"
 	"github.com/duijie/duijie/bot/telegram"
+	"github.com/duijie/duijie/bot/wxchannel"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/wechat"
 )
 
 // parseFlags parses a subcommand's flags; -h and bad flags print its
@@ -67,8 +69,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if cfg.TelegramToken == "" {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather, or try `duijie chat` on this terminal")
+	if cfg.TelegramToken == "" && !cfg.WeChatOn() {
+		return errors.New("neither TELEGRAM_BOT_TOKEN nor WECHAT_APP_ID is set; get a token from @BotFather, configure a WeChat Official Account, or try `duijie chat` on this terminal")
 	}
 	log := newLogger(cfg.LogLevel)
 	log.Info("duijie serve starting", "config", cfg.String())
@@ -85,27 +87,44 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		return float64(n)
 	})
 	// Notifications (new matches, introductions, contacts) go through the
-	// durable outbox and one paced broadcast sender; direct replies do not
-	// wait behind them.
-	api, err := telegram.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
-	if err != nil {
-		return err
+	// durable outbox and one paced broadcast sender, to each user by
+	// their channel; direct replies do not wait behind them.
+	var route wxchannel.Router
+	if cfg.TelegramToken != "" {
+		api, err := telegram.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+		if err != nil {
+			return err
+		}
+		route.Telegram = api
 	}
-	bc := notify.NewBroadcaster(api, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
-	tele, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
-		Admins: cfg.AdminIDs},
-		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
-	if err != nil {
-		return err
+	var wx *wxchannel.Channel
+	var wxHandler http.Handler
+	if cfg.WeChatOn() {
+		if wx, wxHandler, err = openWeChat(cfg, app, log); err != nil {
+			return err
+		}
+		route.WeChat = wx
+	}
+	bc := notify.NewBroadcaster(route, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
+	var tele *telegram.Bot
+	if cfg.TelegramToken != "" {
+		tele, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
+			WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
+			Admins: cfg.AdminIDs},
+			app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
+		if err != nil {
+			return err
+		}
 	}
 	app.Engine.Metrics = m
 	app.Engine.Messenger = notify.OutboxMessenger{Outbox: app.Store, Metrics: m}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
-	if name, err := tele.Username(ctx); err == nil {
-		app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
-	} else if app.Engine.Organizers.BotUsername == "" {
-		log.Warn("bot username unknown; claim lists carry codes without links", "err", err)
+	if tele != nil {
+		if name, err := tele.Username(ctx); err == nil {
+			app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
+		} else if app.Engine.Organizers.BotUsername == "" {
+			log.Warn("bot username unknown; claim lists carry codes without links", "err", err)
+		}
 	}
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
@@ -138,7 +157,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		health := &metrics.Health{Log: log}
 		health.Add("redis", app.Store.Ping)
 		health.Add("index", app.Loading)
-		health.Add("telegram", tele.Alive)
+		if tele != nil {
+			health.Add("telegram", tele.Alive)
+		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", m.Handler())
 		mux.Handle("GET /healthz", health)
@@ -148,13 +169,19 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 		servers = append(servers, srv)
 	}
-	if cfg.WebhookURL != "" {
-		u, err := url.Parse(cfg.WebhookURL)
-		if err != nil {
-			return fmt.Errorf("WEBHOOK_URL: %w", err)
-		}
+	webhook := tele != nil && cfg.WebhookURL != ""
+	if webhook || wxHandler != nil {
 		mux := http.NewServeMux()
-		mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
+		if webhook {
+			u, err := url.Parse(cfg.WebhookURL)
+			if err != nil {
+				return fmt.Errorf("WEBHOOK_URL: %w", err)
+			}
+			mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
+		}
+		if wxHandler != nil {
+			mux.Handle(WeChatPath, wxHandler)
+		}
 		srv, err := listen(cfg.HTTPAddr, "HTTP_ADDR", mux, log)
 		if err != nil {
 			return err
@@ -162,7 +189,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		servers = append(servers, srv)
 	}
 	// Updates that arrive while the index loads wait: in the inbox (the
-	// webhook takes them) or at Telegram (polling has not started).
+	// webhooks take them) or at Telegram (polling has not started).
 	if err = beforeLoad(ctx); err == nil {
 		err = app.LoadIndex(ctx)
 	}
@@ -178,12 +205,43 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	go app.FollowChanges(follow)
 	go app.WatchNewMatches(follow, cfg.Replica)
-	if cfg.WebhookURL != "" {
+	// Both channels run side by side; serve returns when both are done.
+	wxDone := make(chan struct{})
+	go func() {
+		defer close(wxDone)
+		if wx != nil {
+			wx.Run(ctx)
+		}
+	}()
+	switch {
+	case webhook:
 		err = tele.RunWebhook(ctx)
-	} else {
+	case tele != nil:
 		err = tele.Run(ctx)
+	default:
+		<-ctx.Done()
 	}
+	<-wxDone
+	// An import an organizer confirmed finishes, so that it is never half applied.
+	app.Engine.Organizers.Wait()
 	return err
+}
+
+// openWeChat wires the WeChat channel: the API client, the push handler
+// storing into the store's inbox, and the channel that handles them.
+func openWeChat(cfg Config, app *App, log *slog.Logger) (*wxchannel.Channel, http.Handler, error) {
+	client, err := wechat.NewClient(cfg.WeChat, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := wechat.NewHandler(cfg.WeChat, app.Store, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch := wxchannel.New(app.Store, wechat.NewSender(client), app.Engine,
+		wxchannel.Options{Replica: cfg.Replica, Users: bot.NewCachedUsers(app.Store), Limiter: app.Store}, log)
+	log.Info("wechat channel on", "path", WeChatPath)
+	return ch, h, nil
 }
 
 // listen serves h on addr (named by setting in errors) until the returned
@@ -279,7 +337,7 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(rows), res.created, len(rows)-res.created, len(bad))
-	if err := writeClaims(*claims, rows, res.codes, cfg.BotUsername, stdout, stderr); err != nil {
+	if err := writeClaims(*claims, claimRows(rows, res.codes), cfg.BotUsername, stdout, stderr); err != nil {
 		return err
 	}
 	if cfg.RedisURL == "" {
@@ -290,19 +348,13 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 
 // writeClaims writes the claim list of an import to file (none when
 // file is empty), in the order of the rows.
-func writeClaims(file string, rows []dataset.Row, codes map[string]string, username string, stdout, stderr io.Writer) error {
-	if len(codes) == 0 {
+func writeClaims(file string, list []bot.ClaimRow, username string, stdout, stderr io.Writer) error {
+	if len(list) == 0 {
 		return nil
 	}
 	if file == "" {
-		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(codes))
+		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(list))
 		return nil
-	}
-	var list []bot.ClaimRow
-	for _, r := range rows {
-		if code := codes[r.Profile.ID]; code != "" {
-			list = append(list, bot.ClaimRow{Profile: r.Profile, Code: code})
-		}
 	}
 	if err := writeFile(file, func(w io.Writer) error { return bot.WriteClaims(w, list, username) }); err != nil {
 		return err
@@ -312,6 +364,17 @@ func writeClaims(file string, rows []dataset.Row, codes map[string]string, usern
 		fmt.Fprintln(stderr, "note: without BOT_USERNAME (or --bot-username) the list has codes but no links; owners send /claim CODE to the bot")
 	}
 	return nil
+}
+
+// claimRows pairs the rows that have a claim code with it.
+func claimRows(rows []dataset.Row, codes map[string]string) []bot.ClaimRow {
+	var list []bot.ClaimRow
+	for _, r := range rows {
+		if code := codes[r.Profile.ID]; code != "" {
+			list = append(list, bot.ClaimRow{Profile: r.Profile, Code: code})
+		}
+	}
+	return list
 }
 
 func cmdExport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
@@ -370,6 +433,8 @@ type matchJSON struct {
 	Title     string        `json:"title"`
 	Org       string        `json:"org,omitempty"`
 	Score     float64       `json:"score"`
+	Percent   int           `json:"percent"` // the number users see (Match.Percent)
+	Band      matcher.Band  `json:"band"`    // strong, good, possible or weak
 	Reason    string        `json:"reason"`
 	Fit       []string      `json:"fit,omitempty"`
 	Concepts  []string      `json:"concepts,omitempty"`
@@ -413,13 +478,14 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	matches := app.Index.Rank(q)
+	matches := bot.OneScore(ctx, app.Index, app.Store.Profile, p, app.Index.Rank(q))
 	team, hasTeam := app.Index.Team(q)
 	if *asJSON {
 		out := make([]matchJSON, len(matches))
 		for i, m := range matches {
 			ex := app.Tax.Explain(m, p.Kind, l)
 			out[i] = matchJSON{Rank: i + 1, ID: m.Profile.ID, Title: m.Profile.Title, Org: m.Profile.Org, Score: round3(m.Score),
+				Percent: m.Percent(), Band: m.Band(),
 				Reason: ex.Reason, Fit: ex.Fit, Concepts: m.Concepts, Related: m.Related, Terms: m.Terms, FitDetail: m.Fit}
 		}
 		enc := json.NewEncoder(stdout)
@@ -437,7 +503,7 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 	for i, m := range matches {
 		ex := app.Tax.Explain(m, p.Kind, l)
-		fmt.Fprintf(stdout, "%2d. %-10s %.3f  %s\n    %s\n", i+1, m.Profile.ID, m.Score, m.Profile.Title, ex.Reason)
+		fmt.Fprintf(stdout, "%2d. %-10s %3d%% %-8s %.3f  %s\n    %s\n", i+1, m.Profile.ID, m.Percent(), m.Band(), m.Score, m.Profile.Title, ex.Reason)
 		if len(ex.Fit) > 0 {
 			fmt.Fprintf(stdout, "    %s\n", strings.Join(ex.Fit, " · "))
 		}

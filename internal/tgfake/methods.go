@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -56,6 +57,14 @@ func (s *Server) dispatch(method string, p map[string]string, files map[string][
 		return nil, badRequest("wrong parameter action in request")
 	case "setmycommands":
 		return s.setMyCommands(p)
+	case "setmydescription":
+		return s.setDescription("description", p["description"], p["language_code"], 512)
+	case "setmyshortdescription":
+		return s.setDescription("short", p["short_description"], p["language_code"], 120)
+	case "getmydescription":
+		return map[string]string{"description": s.descriptions["description/"+p["language_code"]]}, nil
+	case "getmyshortdescription":
+		return map[string]string{"short_description": s.descriptions["short/"+p["language_code"]]}, nil
 	case "getmycommands":
 		cmds := s.commands[commandsKey(p)]
 		if cmds == nil {
@@ -66,7 +75,9 @@ func (s *Server) dispatch(method string, p map[string]string, files map[string][
 		delete(s.commands, commandsKey(p))
 		return true, nil
 	case "senddocument":
-		return s.sendDocument(p, files, fileNames)
+		return s.sendFile("document", p, files, fileNames)
+	case "sendphoto":
+		return s.sendFile("photo", p, files, fileNames)
 	case "getfile":
 		f := s.files[p["file_id"]]
 		if f == nil {
@@ -316,30 +327,32 @@ func (s *Server) deleteMessage(p map[string]string) (any, *apiError) {
 	return true, nil
 }
 
-func (s *Server) sendDocument(p map[string]string, files map[string][]byte, fileNames map[string]string) (any, *apiError) {
+// sendFile answers sendDocument (field "document") and sendPhoto (field
+// "photo"): the file is uploaded, or named by its id or URL.
+func (s *Server) sendFile(field string, p map[string]string, files map[string][]byte, fileNames map[string]string) (any, *apiError) {
 	chatID, e := chatParam(p)
 	if e != nil {
 		return nil, e
 	}
 	var f *fileEntry
 	name := ""
-	if data, ok := files["document"]; ok {
+	if data, ok := files[field]; ok {
 		if len(data) == 0 {
 			return nil, badRequest("file must be non-empty")
 		}
-		name = fileNames["document"]
-		f = s.newFile("document", name, append([]byte(nil), data...))
+		name = fileNames[field]
+		f = s.newFile(field, name, append([]byte(nil), data...))
 	} else {
-		ref := p["document"]
+		ref := p[field]
 		switch {
 		case ref == "":
-			return nil, badRequest("there is no document in the request")
+			return nil, badRequest("there is no " + field + " in the request")
 		case s.files[ref] != nil:
 			f = s.files[ref]
 			name = path.Base(f.file.FilePath)
 		case strings.HasPrefix(ref, "http://") || strings.HasPrefix(ref, "https://"):
 			name = path.Base(ref)
-			f = s.newFile("document", name, nil)
+			f = s.newFile(field, name, nil)
 		default:
 			return nil, badRequest("wrong file identifier/HTTP URL specified")
 		}
@@ -352,9 +365,11 @@ func (s *Server) sendDocument(p map[string]string, files map[string][]byte, file
 	if e != nil {
 		return nil, e
 	}
-	m := models.Message{
-		From: s.botUser(), Date: now(), Chat: chatModel(chatID),
-		Document: documentModel(f, name), Caption: caption, ReplyMarkup: mk.inline,
+	m := models.Message{From: s.botUser(), Date: now(), Chat: chatModel(chatID), Caption: caption, ReplyMarkup: mk.inline}
+	if field == "photo" {
+		m.Photo = []models.PhotoSize{{FileID: f.file.FileID, FileUniqueID: f.file.FileUniqueID, FileSize: len(f.data)}}
+	} else {
+		m.Document = documentModel(f, name)
 	}
 	return s.storeBotMessage(chatID, m, false), nil
 }
@@ -382,6 +397,31 @@ func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
 	}
 	s.commands[commandsKey(p)] = cmds
 	return true, nil
+}
+
+// setDescription stores the bot's description or short description in
+// a language ("" for every language without its own), within Telegram's
+// limit.
+func (s *Server) setDescription(kind, text, lang string, max int) (any, *apiError) {
+	if !utf8.ValidString(text) {
+		return nil, badRequest("text must be encoded in UTF-8")
+	}
+	if textLen(text) > max {
+		return nil, badRequest("BOT_DESCRIPTION_INVALID")
+	}
+	if lang != "" && len(lang) != 2 {
+		return nil, badRequest("LANGUAGE_CODE_INVALID")
+	}
+	s.descriptions[kind+"/"+lang] = text
+	return true, nil
+}
+
+// Description returns the description ("description") or short
+// description ("short") the bot set for a language code.
+func (s *Server) Description(kind, lang string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.descriptions[kind+"/"+lang]
 }
 
 func validCommand(c string) bool {
