@@ -87,8 +87,8 @@ type ranker struct {
 
 	qConcepts map[int32]float64 // the query's concepts with their weights
 	qTotal    float64
-	qTokens   map[uint32]float64 // the query's known terms with their idf
-	qSelf     float64            // BM25 of the query against itself
+	qTokens   map[int32]float64 // the query's known terms with their idf
+	qSelf     float64           // BM25 of the query against itself
 	avgLen    float64
 	soft      []conceptWeight
 	domains   uint32
@@ -99,7 +99,7 @@ type ranker struct {
 
 func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
 	s := ix.shards[kindIndex(q.Profile.Kind.Counterpart())]
-	r := &ranker{ix: ix, s: s, q: q, a: a, qConcepts: map[int32]float64{}, qTokens: map[uint32]float64{},
+	r := &ranker{ix: ix, s: s, q: q, a: a, qConcepts: map[int32]float64{}, qTokens: map[int32]float64{},
 		soft: a.soft, domains: a.domains, modes: a.modes, self: -1}
 	if l, ok := ix.byID[q.Profile.ID]; ok && l.kind == q.Profile.Kind.Counterpart() {
 		r.self = l.slot
@@ -207,20 +207,18 @@ func (r *ranker) accumulate() {
 			sc.soft[p.id()] += cw.w * float32(p.weight())
 		}
 	}
-	for _, tok := range a.keys {
+	for i, id := range r.ix.termIDs(a.keys) {
+		tok := a.keys[i]
 		tf := float64(a.tokens[tok])
-		id, known := r.ix.terms[tok]
-		df := 0
-		if known {
-			df = int(s.tokenDF[id])
-		}
+		known := id >= 0
+		df := s.df(id)
 		w := idf(s.n, df)
 		r.qSelf += w * bm25TF(tf, float64(a.length), r.avgLen)
 		if !known || df == 0 {
 			continue
 		}
 		r.qTokens[id] = w
-		for _, p := range s.tokPost[id] {
+		for _, p := range s.postings(id) {
 			if d := s.docs[p.id()]; d != nil {
 				sc.lex[p.id()] += float32(w * bm25TF(float64(p.val()), float64(d.length), r.avgLen))
 			}
@@ -556,12 +554,12 @@ func (r *ranker) match(c candidate) Match {
 	m.Related = byWeight(soft, maxRelated)
 
 	var terms []weighted
-	for _, tok := range r.a.keys {
-		id, ok := r.ix.terms[tok]
-		if !ok {
+	for i, id := range r.ix.termIDs(r.a.keys) {
+		tok := r.a.keys[i]
+		if id < 0 {
 			continue
 		}
-		if tf := find(d.tokens, int32(id)); tf > 0 {
+		if tf := find(d.tokens, id); tf > 0 {
 			// A term the query holds by a Chinese word's meaning is named
 			// by that word, as its reader wrote it.
 			if w := r.a.source[tok]; w != "" {
