@@ -19,8 +19,12 @@ import (
 type Index struct {
 	tax *Taxonomy
 
+	// termMu guards terms on its own, so that profiles being inserted
+	// look up their terms' ids without holding mu. Lock order: mu, then termMu.
+	termMu sync.RWMutex
+	terms  map[string]uint32 // lexical term → dense id; grows with the vocabulary
+
 	mu     sync.RWMutex
-	terms  map[string]uint32 // lexical term → id; grows with the vocabulary
 	byID   map[string]loc
 	shards [2]*shard // by kindIndex
 	pool   sync.Pool // *scratch
@@ -58,17 +62,33 @@ type shard struct {
 	stale int     // removed slots still named by inverted lists
 
 	n, totalLen int
-	tokenDF     map[uint32]int32
-	conceptDF   []int32              // by concept index
-	tokPost     map[uint32][]posting // term → slots with term frequency
-	conPost     [][]posting          // concept → slots with occurrences
-	softPost    [][]posting          // concept → slots with soft weight
+	tokenDF     []int32     // by term id; shorter than the terms when the last ones are not in this shard
+	conceptDF   []int32     // by concept index
+	tokPost     [][]posting // by term id: slots with term frequency
+	conPost     [][]posting // concept → slots with occurrences
+	softPost    [][]posting // concept → slots with soft weight
 	conceptN    int
 }
 
 func newShard(concepts int) *shard {
-	return &shard{tokenDF: map[uint32]int32{}, conceptDF: make([]int32, concepts),
-		tokPost: map[uint32][]posting{}, conPost: make([][]posting, concepts), softPost: make([][]posting, concepts), conceptN: concepts}
+	return &shard{conceptDF: make([]int32, concepts),
+		conPost: make([][]posting, concepts), softPost: make([][]posting, concepts), conceptN: concepts}
+}
+
+// df returns how many profiles of the shard hold term id.
+func (s *shard) df(id int32) int {
+	if id < 0 || int(id) >= len(s.tokenDF) {
+		return 0
+	}
+	return int(s.tokenDF[id])
+}
+
+// postings returns the slots holding term id, with its frequency.
+func (s *shard) postings(id int32) []posting {
+	if id < 0 || int(id) >= len(s.tokPost) {
+		return nil
+	}
+	return s.tokPost[id]
 }
 
 // meta is the part of a profile every query looks at, kept in one
@@ -123,7 +143,10 @@ type analysis struct {
 }
 
 // analyze reads a profile's text; it needs no lock.
-func (ix *Index) analyze(p *Profile) *analysis {
+func (ix *Index) analyze(p *Profile) *analysis { return ix.tax.analyze(p) }
+
+// analyze reads a profile's text for the index.
+func (t *Taxonomy) analyze(p *Profile) *analysis {
 	a := &analysis{tokens: map[string]int{}, source: map[string]string{}, concepts: map[int32]int{}, province: -1}
 	text := p.Text()
 	// The lexical signal reads words; the soft concepts read the character
@@ -136,7 +159,7 @@ func (ix *Index) analyze(p *Profile) *analysis {
 	// counts twice.
 	dense := strings.Join(append([]string{p.Title}, p.Keywords...), "\n")
 	for _, part := range []string{text, dense} {
-		own, bridged := lexicon.terms(part, ix.tax.terms)
+		own, bridged := lexicon.terms(part, t.terms)
 		for _, tok := range own {
 			a.tokens[tok]++
 			a.length++
@@ -155,21 +178,21 @@ func (ix *Index) analyze(p *Profile) *analysis {
 			a.source[tok] = "" // a word of the text itself
 		}
 	}
-	for c, n := range ix.tax.terms.find(text) {
-		a.concepts[ix.tax.index[c.ID]] += n
+	for c, n := range t.terms.find(text) {
+		a.concepts[t.index[c.ID]] += n
 	}
-	for c := range ix.tax.terms.find(p.Title) {
-		a.concepts[ix.tax.index[c.ID]]++
+	for c := range t.terms.find(p.Title) {
+		a.concepts[t.index[c.ID]]++
 	}
 	for _, id := range p.Concepts {
-		if ci, ok := ix.tax.index[id]; ok && a.concepts[ci] == 0 {
+		if ci, ok := t.index[id]; ok && a.concepts[ci] == 0 {
 			a.concepts[ci] = 1
 		}
 	}
 	a.keys = sortedKeys(a.tokens)
-	a.soft = ix.tax.soft.project(bigrams, sortedKeys(bigrams))
+	a.soft = t.soft.project(bigrams, sortedKeys(bigrams))
 	for _, code := range p.Domains {
-		if i, ok := ix.tax.domainBy[code]; ok {
+		if i, ok := t.domainBy[code]; ok {
 			a.domains |= 1 << i
 		}
 	}
@@ -177,12 +200,12 @@ func (ix *Index) analyze(p *Profile) *analysis {
 		// Imported profiles may come without domains: take them from the concepts.
 		w := map[string]float64{}
 		for ci, n := range a.concepts {
-			for j, code := range ix.tax.concepts[ci].Domains {
+			for j, code := range t.concepts[ci].Domains {
 				w[code] += float64(n) / float64(j+1)
 			}
 		}
 		for _, code := range topDomains(w) {
-			a.domains |= 1 << ix.tax.domainBy[code]
+			a.domains |= 1 << t.domainBy[code]
 		}
 	}
 	for _, m := range p.Modes {
@@ -217,38 +240,53 @@ func (ix *Index) Upsert(p Profile) {
 	if !p.Kind.Valid() {
 		return
 	}
-	a := ix.analyze(&p)
+	ix.insert(&p, ix.analyze(&p).digest())
+}
+
+// UpsertDigest adds p, or replaces the profile with the same id, as read
+// in d (the Digest of p) rather than from its text.
+func (ix *Index) UpsertDigest(p Profile, d Digest) {
+	if !p.Kind.Valid() {
+		return
+	}
+	if !d.Valid() {
+		ix.Upsert(p)
+		return
+	}
+	ix.insert(&p, d.d)
+}
+
+// insert puts p as read in a into the index. The terms get their ids
+// before mu is taken, so that inserts from several goroutines overlap.
+func (ix *Index) insert(p *Profile, a *digest) {
+	d := &doc{p: light(p), length: a.length, embed: unit(p.Embedding), concepts: a.concepts, soft: a.soft}
+	ids := ix.digestTermIDs(a)
+	d.tokens = make([]posting, len(ids))
+	for i, id := range ids {
+		d.tokens[i] = pack(id, int(a.counts[i]))
+	}
+	sortPostings(d.tokens)
+	last := int32(-1)
+	if len(d.tokens) > 0 {
+		last = d.tokens[len(d.tokens)-1].id()
+	}
+
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.removeLocked(p.ID)
-	d := &doc{p: light(&p), length: int32(a.length), embed: a.embed}
-	d.tokens = make([]posting, 0, len(a.keys))
-	for _, tok := range a.keys {
-		id, ok := ix.terms[tok]
-		if !ok {
-			id = uint32(len(ix.terms))
-			ix.terms[tok] = id
-		}
-		d.tokens = append(d.tokens, pack(int32(id), a.tokens[tok]))
-	}
-	sort.Slice(d.tokens, func(i, j int) bool { return d.tokens[i].id() < d.tokens[j].id() })
-	for ci, n := range a.concepts {
-		d.concepts = append(d.concepts, pack(ci, n))
-	}
-	sort.Slice(d.concepts, func(i, j int) bool { return d.concepts[i].id() < d.concepts[j].id() })
-	for _, cw := range a.soft {
-		d.soft = append(d.soft, pack(cw.c, int(math.Round(float64(cw.w)*maxPacked))))
-	}
-
 	s := ix.shards[kindIndex(p.Kind)]
+	if need := int(last) + 1; need > len(s.tokPost) {
+		s.tokPost = append(s.tokPost, make([][]posting, need-len(s.tokPost))...)
+		s.tokenDF = append(s.tokenDF, make([]int32, need-len(s.tokenDF))...)
+	}
 	slot := s.alloc(d, meta{owner: p.OwnerID, domains: a.domains, trl: int8(p.TRL), province: a.province,
 		modes: a.modes, active: p.Status == StatusActive})
 	ix.byID[p.ID] = loc{p.Kind, slot}
 	s.n++
 	s.totalLen += int(d.length)
 	for _, t := range d.tokens {
-		s.tokenDF[uint32(t.id())]++
-		s.tokPost[uint32(t.id())] = append(s.tokPost[uint32(t.id())], pack(slot, t.val()))
+		s.tokenDF[t.id()]++
+		s.tokPost[t.id()] = append(s.tokPost[t.id()], pack(slot, t.val()))
 	}
 	for _, c := range d.concepts {
 		s.conceptDF[c.id()]++
@@ -257,6 +295,68 @@ func (ix *Index) Upsert(p Profile) {
 	for _, c := range d.soft {
 		s.softPost[c.id()] = append(s.softPost[c.id()], pack(slot, c.val()))
 	}
+}
+
+// termIDs returns the ids of terms, -1 for one the index does not know.
+func (ix *Index) termIDs(terms []string) []int32 {
+	ids := make([]int32, len(terms))
+	ix.termMu.RLock()
+	defer ix.termMu.RUnlock()
+	for i, t := range terms {
+		if id, ok := ix.terms[t]; ok {
+			ids[i] = int32(id)
+		} else {
+			ids[i] = -1
+		}
+	}
+	return ids
+}
+
+// digestTermIDs returns the ids of a's terms, giving the next ids to those
+// the index does not know yet.
+func (ix *Index) digestTermIDs(a *digest) []int32 {
+	n := len(a.counts)
+	ids := make([]int32, n)
+	missing := false
+	ix.termMu.RLock()
+	for i := range n {
+		var id uint32
+		var ok bool
+		if a.terms != nil {
+			id, ok = ix.terms[a.terms[i]]
+		} else {
+			id, ok = ix.terms[string(a.term(i))] // no string is made for the lookup
+		}
+		if ok {
+			ids[i] = int32(id)
+		} else {
+			ids[i], missing = -1, true
+		}
+	}
+	ix.termMu.RUnlock()
+	if !missing {
+		return ids
+	}
+	ix.termMu.Lock()
+	defer ix.termMu.Unlock()
+	for i := range n {
+		if ids[i] >= 0 {
+			continue
+		}
+		t := ""
+		if a.terms != nil {
+			t = a.terms[i]
+		} else {
+			t = string(a.term(i))
+		}
+		id, ok := ix.terms[t]
+		if !ok {
+			id = uint32(len(ix.terms))
+			ix.terms[t] = id
+		}
+		ids[i] = int32(id)
+	}
+	return ids
 }
 
 func (s *shard) alloc(d *doc, m meta) int32 {
@@ -295,9 +395,7 @@ func (ix *Index) removeLocked(id string) {
 	s.n--
 	s.totalLen -= int(d.length)
 	for _, t := range d.tokens {
-		if s.tokenDF[uint32(t.id())]--; s.tokenDF[uint32(t.id())] <= 0 {
-			delete(s.tokenDF, uint32(t.id()))
-		}
+		s.tokenDF[t.id()]--
 	}
 	for _, c := range d.concepts {
 		s.conceptDF[c.id()]--
@@ -320,12 +418,8 @@ func (s *shard) sweep() {
 		}
 		return out
 	}
-	for t, ps := range s.tokPost {
-		if ps = live(ps); len(ps) == 0 {
-			delete(s.tokPost, t)
-		} else {
-			s.tokPost[t] = ps
-		}
+	for t := range s.tokPost {
+		s.tokPost[t] = live(s.tokPost[t])
 	}
 	for c := range s.conPost {
 		s.conPost[c] = live(s.conPost[c])

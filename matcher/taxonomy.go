@@ -60,6 +60,9 @@ type Taxonomy struct {
 	index    map[string]int32 // concept id → position in concepts
 	terms    *termMatcher
 	soft     *softVocab
+
+	fpOnce sync.Once
+	fp     uint64 // Fingerprint
 }
 
 var defaultTaxonomy = sync.OnceValue(func() *Taxonomy {

@@ -10,6 +10,7 @@ package metrics
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -197,6 +198,10 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			log.Warn("health check failed", "check", name, "err", err)
 			res[name] = "failing"
+			var shown Shown
+			if errors.As(err, &shown) {
+				res[name] = string(shown)
+			}
 			code = http.StatusServiceUnavailable
 		} else {
 			res[name] = "ok"
@@ -206,6 +211,12 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(res)
 }
+
+// Shown is a check's failure that /healthz shows as it is, such as
+// "loading": its text must say nothing about where services are.
+type Shown string
+
+func (s Shown) Error() string { return string(s) }
 
 // Heartbeat is a liveness mark a loop (the poller, an inbox consumer)
 // beats; its check fails when the last beat is older than max.

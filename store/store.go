@@ -39,7 +39,15 @@ const (
 type Store struct {
 	rdb redis.UniversalClient
 	k   keys
+	// tax, when set, reads every profile written into the digest stored
+	// with it (AnalyseWith).
+	tax *matcher.Taxonomy
 }
+
+// AnalyseWith makes every profile written from now on carry its digest
+// read with t, so that LoadProfiles hands an index what it needs without
+// reading the text again.
+func (s *Store) AnalyseWith(t *matcher.Taxonomy) { s.tax = t }
 
 // New returns a Store on rdb whose keys start with prefix (DefaultPrefix when empty).
 func New(rdb redis.UniversalClient, prefix string) *Store {
@@ -138,7 +146,11 @@ func (s *Store) SaveProfile(ctx context.Context, p matcher.Profile) (created boo
 	if err := p.Validate(); err != nil {
 		return false, fmt.Errorf("save profile %s: %w", p.ID, err)
 	}
-	b, err := json.Marshal(p)
+	var d matcher.Digest
+	if s.tax != nil {
+		d = s.tax.Digest(&p)
+	}
+	b, err := s.encodeProfile(&p, d)
 	if err != nil {
 		return false, fmt.Errorf("save profile %s: %w", p.ID, err)
 	}
@@ -165,7 +177,19 @@ func (s *Store) SaveProfile(ctx context.Context, p matcher.Profile) (created boo
 
 // SaveProfiles stores many validated profiles in pipelined batches and
 // announces each on the change stream. It returns how many were new.
+// With AnalyseWith, the digests are read on every core.
 func (s *Store) SaveProfiles(ctx context.Context, ps []matcher.Profile) (created int, err error) {
+	var ds []matcher.Digest
+	if s.tax != nil {
+		ds = make([]matcher.Digest, len(ps))
+		parallel(len(ps), func(i int) { ds[i] = s.tax.Digest(&ps[i]) })
+	}
+	return s.SaveDigested(ctx, ps, ds)
+}
+
+// SaveDigested is SaveProfiles for profiles already read: ds[i] is the
+// digest of ps[i] (ds may be nil, or hold invalid digests, for none).
+func (s *Store) SaveDigested(ctx context.Context, ps []matcher.Profile, ds []matcher.Digest) (created int, err error) {
 	for start := 0; start < len(ps); start += listBatch {
 		batch := ps[start:min(start+listBatch, len(ps))]
 		adds := make([]*redis.IntCmd, len(batch))
@@ -174,7 +198,11 @@ func (s *Store) SaveProfiles(ctx context.Context, ps []matcher.Profile) (created
 				if err := p.Validate(); err != nil {
 					return fmt.Errorf("profile %s: %w", p.ID, err)
 				}
-				b, err := json.Marshal(p)
+				var d matcher.Digest
+				if ds != nil {
+					d = ds[start+i]
+				}
+				b, err := s.encodeProfile(&p, d)
 				if err != nil {
 					return fmt.Errorf("profile %s: %w", p.ID, err)
 				}
@@ -271,20 +299,29 @@ func (s *Store) ProfilesOf(ctx context.Context, ownerID int64) ([]matcher.Profil
 	return out, err
 }
 
+// getProfiles reads the stored profiles of ids in one pipeline: one GET
+// per key rather than MGET, as the keys may live on different Cluster
+// slots. A missing key's command fails with redis.Nil.
+func (s *Store) getProfiles(ctx context.Context, ids []string) ([]*redis.StringCmd, error) {
+	cmds := make([]*redis.StringCmd, len(ids))
+	_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = pipe.Get(ctx, s.k.profile(id))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("list profiles: %w", err)
+	}
+	return cmds, nil
+}
+
 func (s *Store) eachProfile(ctx context.Context, ids []string, fn func(matcher.Profile) error) error {
 	for start := 0; start < len(ids); start += listBatch {
 		batch := ids[start:min(start+listBatch, len(ids))]
-		cmds := make([]*redis.StringCmd, len(batch))
-		// One GET per key in a pipeline rather than MGET: the keys may live
-		// on different Cluster slots.
-		_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-			for i, id := range batch {
-				cmds[i] = pipe.Get(ctx, s.k.profile(id))
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return fmt.Errorf("list profiles: %w", err)
+		cmds, err := s.getProfiles(ctx, batch)
+		if err != nil {
+			return err
 		}
 		for i, c := range cmds {
 			b, err := c.Bytes()

@@ -46,6 +46,10 @@ type App struct {
 	imports importOptions
 
 	changesFrom string // the change-stream position the index was built at
+	// loaded counts the profiles LoadIndex has put in the index; ready is
+	// closed once it is done.
+	loaded, toLoad atomic.Int64
+	ready          chan struct{}
 }
 
 // importOptions configure the normalization of imported rows.
@@ -62,7 +66,7 @@ const DefaultImportConcurrency = 4
 // set) and builds the match index from the stored profiles.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	var err error
-	a := &App{cfg: cfg, log: log, Tax: matcher.Default()}
+	a := &App{cfg: cfg, log: log, Tax: matcher.Default(), ready: make(chan struct{})}
 	if cfg.RedisURL == "" {
 		e, err := store.StartEmbedded(log)
 		if err != nil {
@@ -77,6 +81,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 		a.rdb, a.Store = rdb, store.New(rdb, "")
 	}
+	a.Store.AnalyseWith(a.Tax)
 	if a.embedded != nil && !cfg.NoDemo {
 		ps, err := demo.Profiles(time.Now())
 		if err != nil {
@@ -96,15 +101,13 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Index = matcher.NewIndex(a.Tax)
-	if !cfg.noIndex {
-		if err := a.Store.Profiles(ctx, func(p matcher.Profile) error {
-			a.Index.Upsert(p)
-			return nil
-		}); err != nil {
+	if cfg.noIndex {
+		close(a.ready)
+	} else if !cfg.lateIndex {
+		if err := a.LoadIndex(ctx); err != nil {
 			a.Close()
-			return nil, fmt.Errorf("build index: %w", err)
+			return nil, err
 		}
-		log.Info("index built", "profiles", a.Index.Len())
 	}
 	a.analyzer = matcher.Offline{Tax: a.Tax}
 	if cfg.LLM.Enabled() {
@@ -126,6 +129,56 @@ func (a *App) StartEngine(msg bot.Messenger, m *metrics.Metrics) *bot.Engine {
 	}
 	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, a.analyzer, a.Index, a.log, opt)
 	return a.Engine
+}
+
+// LoadIndex builds the match index from the stored profiles and their
+// digests, on every core, logging how far it is every few seconds; a
+// profile stored without a digest, or by another analysis, is read from
+// its text. Ready is closed when it returns without error.
+func (a *App) LoadIndex(ctx context.Context) error {
+	start := time.Now()
+	if n, err := a.Store.CountProfiles(ctx); err == nil {
+		defer holdHeapWhileLoading(n)()
+	}
+	var stale atomic.Int64
+	var logMu sync.Mutex
+	lastLog := start
+	err := a.Store.LoadProfiles(ctx, func(p matcher.Profile, d matcher.Digest) {
+		if !d.Valid() {
+			stale.Add(1)
+		}
+		a.Index.UpsertDigest(p, d)
+	}, func(done, total int) {
+		a.loaded.Store(int64(done))
+		a.toLoad.Store(int64(total))
+		logMu.Lock()
+		defer logMu.Unlock()
+		if now := time.Now(); now.Sub(lastLog) >= loadLogEvery {
+			lastLog = now
+			a.log.Info("index loading", "profiles", done, "of", total)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	a.log.Info("index built", "profiles", a.Index.Len(), "read_from_text", stale.Load(),
+		"seconds", time.Since(start).Round(time.Millisecond).Seconds())
+	close(a.ready)
+	return nil
+}
+
+// loadLogEvery is how often LoadIndex says how far it is.
+const loadLogEvery = 2 * time.Second
+
+// Loading returns nil once the index is built, and otherwise an error
+// saying how far loading is, which /healthz shows: serve's readiness check.
+func (a *App) Loading(context.Context) error {
+	select {
+	case <-a.ready:
+		return nil
+	default:
+		return metrics.Shown(fmt.Sprintf("loading: %d of %d profiles indexed", a.loaded.Load(), a.toLoad.Load()))
+	}
 }
 
 // openLLM connects the model server: the analyzer with the store as its
@@ -150,7 +203,7 @@ func (a *App) openLLM(c LLMConfig) {
 // readWithModel normalizes rows with the model, imports.concurrency at a
 // time, into ps, calling done after each row. Rows the model cannot read
 // are read offline by the analyzer itself.
-func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matcher.Profile, done func()) {
+func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matcher.Profile, ds []matcher.Digest, done func()) {
 	prog := newProgress(a.imports.progress, "normalizing", len(rows))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -170,7 +223,7 @@ func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matche
 				}
 				an.Notice = ""
 				an.Apply(&p)
-				ps[i] = p
+				ps[i], ds[i] = p, a.Tax.Digest(&p)
 				prog.add(1)
 				done()
 			}
@@ -259,6 +312,7 @@ type importResult struct {
 func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(done, total int)) (importResult, error) {
 	var res importResult
 	ps := make([]matcher.Profile, len(rows))
+	ds := make([]matcher.Digest, len(rows)) // what the index reads of each, stored with it
 	// What is stored already (creation time, owner) is read while the rows
 	// are being read: Redis and the CPU work side by side.
 	type stampsResult struct {
@@ -282,7 +336,7 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 		}
 	}
 	if a.imports.useModel && a.llm != nil {
-		a.readWithModel(ctx, rows, ps, done)
+		a.readWithModel(ctx, rows, ps, ds, done)
 	} else {
 		// The offline reading is pure and CPU-bound: one worker per core.
 		var wg sync.WaitGroup
@@ -295,7 +349,7 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 					p := rows[i].Profile
 					an := a.Tax.Analyze(p.Kind, p.Text())
 					an.Apply(&p)
-					ps[i] = p
+					ps[i], ds[i] = p, a.Tax.Digest(&p)
 					done()
 				}
 			}()
@@ -326,13 +380,13 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 			free = append(free, ps[i].ID)
 		}
 	}
-	res.created, err = a.Store.SaveProfiles(ctx, ps)
+	res.created, err = a.Store.SaveDigested(ctx, ps, ds)
 	if err != nil {
 		return res, err
 	}
 	if !a.cfg.noIndex {
-		for _, p := range ps {
-			a.Index.Upsert(p)
+		for i, p := range ps {
+			a.Index.UpsertDigest(p, ds[i])
 		}
 	}
 	res.codes, err = a.Store.ClaimCodes(ctx, free)

@@ -59,6 +59,9 @@ func readProfilesFile(name string, stderr io.Writer) ([]dataset.Row, []dataset.R
 	return rows, bad, nil
 }
 
+// beforeLoad runs as serve starts loading the index; tests hold it there.
+var beforeLoad = func(context.Context) error { return nil }
+
 func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.flags(fs)
@@ -71,14 +74,12 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	log := newLogger(cfg.LogLevel)
 	log.Info("duijie serve starting", "config", cfg.String())
+	cfg.lateIndex = true // loaded below, once /healthz can say so
 	app, err := Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
-	if err := limitMemory(ctx, os.Getenv("MEMORY_LIMIT"), log); err != nil {
-		return err
-	}
 	m := metrics.New()
 	m.Gauge("duijie_index_profiles", "Profiles in the match index.", func() float64 { return float64(app.Index.Len()) })
 	m.Gauge("duijie_outbox_backlog", "Notifications waiting in the outbox.", func() float64 {
@@ -126,8 +127,6 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
-	go app.FollowChanges(follow)
-	go app.WatchNewMatches(follow, cfg.Replica)
 	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// A stable consumer name lets a restarted replica take back at once what
 	// it had in hand when it stopped.
@@ -156,6 +155,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if cfg.MetricsAddr != "" {
 		health := &metrics.Health{Log: log}
 		health.Add("redis", app.Store.Ping)
+		health.Add("index", app.Loading)
 		if tele != nil {
 			health.Add("telegram", tele.Alive)
 		}
@@ -187,6 +187,23 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 		servers = append(servers, srv)
 	}
+	// Updates that arrive while the index loads wait: in the inbox (the
+	// webhooks take them) or at Telegram (polling has not started).
+	if err = beforeLoad(ctx); err == nil {
+		err = app.LoadIndex(ctx)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while loading
+		}
+		return err
+	}
+	// The limit follows the live heap, which the index now fills.
+	if err := limitMemory(ctx, os.Getenv("MEMORY_LIMIT"), log); err != nil {
+		return err
+	}
+	go app.FollowChanges(follow)
+	go app.WatchNewMatches(follow, cfg.Replica)
 	// Both channels run side by side; serve returns when both are done.
 	wxDone := make(chan struct{})
 	go func() {

@@ -46,6 +46,9 @@ type Config struct {
 	// match index is neither built nor kept; a running serve learns of
 	// imports through the change stream.
 	noIndex bool
+	// lateIndex: Open leaves the index empty and the caller loads it with
+	// LoadIndex (serve, which answers as not ready meanwhile).
+	lateIndex bool
 }
 
 // WeChatPath is where serve receives WeChat's pushes on HTTP_ADDR: the

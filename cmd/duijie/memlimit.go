@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
@@ -97,4 +99,25 @@ func liveHeap() uint64 {
 		return 0
 	}
 	return s[0].Value.Uint64()
+}
+
+// indexBytesPerProfile is what the match index holds per profile, measured
+// at 100k synthetic profiles (BenchmarkLoadIndex, heap-B/profile, less the
+// taxonomy and dictionary), rounded up.
+const indexBytesPerProfile = 1800
+
+// holdHeapWhileLoading sets a soft memory limit sized for an index of n
+// profiles over the heap in use now, so that the collector keeps the heap
+// near what the index needs while it grows instead of letting it double.
+// It does nothing when a limit is set already (MEMORY_LIMIT, GOMEMLIMIT).
+// The returned func puts back the limit there was.
+func holdHeapWhileLoading(n int) (restore func()) {
+	prev := debug.SetMemoryLimit(-1)
+	if prev != math.MaxInt64 {
+		return func() {}
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	debug.SetMemoryLimit(int64(m.HeapInuse) + int64(n)*indexBytesPerProfile + 64<<20)
+	return func() { debug.SetMemoryLimit(prev) }
 }
