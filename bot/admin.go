@@ -26,7 +26,7 @@ import (
 // organizers' action name. Broker mode is in broker.go.
 
 // Organizers configures what organizers can do. Without it
-// (Engine.Organizers nil) admin commands are refused to everyone, files
+// (Options.Organizers nil) admin commands are refused to everyone, files
 // are not read and profiles cannot be claimed.
 type Organizers struct {
 	// Admins are the Telegram user ids of the organizers.
