@@ -233,6 +233,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	if err != nil {
 		return "", err
 	}
+	shown := e.public(ctx, theirs, l) // what the requester may read of theirs
 	request := e.Data.RequestIntro
 	if e.brokered() {
 		// Held from the start: asking back cannot connect the two before
@@ -247,7 +248,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	case store.OutcomeRequested:
 		e.Metrics.Intro("requested")
 		if theirs.OwnerID == 0 {
-			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_pending_owner", theirs.Title)})
+			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_pending_owner", shown.Title)})
 		}
 		held, err := e.sendIntroRequest(ctx, mine, theirs, intro)
 		if err != nil {
@@ -255,15 +256,15 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 		}
 		e.delivered(ctx, intro)
 		if held {
-			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", theirs.Title)})
+			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", shown.Title)})
 		}
-		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_sent", theirs.Title)})
+		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_sent", shown.Title)})
 	case store.OutcomeConnected:
 		return "", e.connect(ctx, intro, mine, theirs)
 	case store.OutcomeAlreadyRequested:
 		return dialog.Tr(l, "intro_already_toast"), nil
 	case store.OutcomeAwaitingApproval:
-		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", theirs.Title)})
+		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", shown.Title)})
 	case store.OutcomeAlreadyConnected:
 		return dialog.Tr(l, "intro_connected_toast"), nil
 	case store.OutcomeDeclined:
@@ -277,11 +278,12 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 // requester. In broker mode it waits for an admin's approval (held).
 func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Profile, intro store.Intro) (held bool, err error) {
 	l := e.langOf(ctx, theirs.OwnerID, theirs.Lang)
+	mine = e.public(ctx, mine, l)
 	var b strings.Builder
 	b.WriteString(dialog.Tr(l, "intro_request", theirs.Title))
 	b.WriteString("\n\n" + anonymousSummary(e.dialog.Tax, l, mine))
 	if m, ok := e.ranker.Pair(theirs, mine.ID); ok {
-		ex := e.dialog.Tax.Explain(m, theirs.Kind, l)
+		ex := e.dialog.Tax.Explain(e.publicMatch(ctx, m, l), theirs.Kind, l)
 		b.WriteString("\n\n" + dialog.Tr(l, "match_score", int(m.Score*100+0.5)) + " · " + ex.Reason)
 		if len(ex.Fit) > 0 {
 			b.WriteString("\n" + strings.Join(ex.Fit, " · "))

@@ -141,7 +141,7 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
 		e.log.Warn("count matches shown failed", "err", err)
 	}
-	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, ms), Buttons: rows})
+	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, e.publicMatches(ctx, ms, l)), Buttons: rows})
 }
 
 // settingsReply shows the settings with buttons to change them.

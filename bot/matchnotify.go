@@ -141,6 +141,7 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 	if l == "" {
 		l = c.Lang
 	}
+	p, m = e.public(ctx, p, l), e.publicMatch(ctx, m, l)
 	ex := e.dialog.Tax.Explain(m, c.Kind, l)
 	text := dialog.Tr(l, "new_match", c.Title) + "\n\n" + p.Title + " — " + dialog.Tr(l, "match_score", int(m.Score*100+0.5)) + "\n" + ex.Reason
 	if len(ex.Fit) > 0 {

@@ -1,0 +1,69 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/redact"
+)
+
+// What a counterpart or a notice shows of a profile goes through one step,
+// redact.Profile: contacts, links, messenger ids, @names and the owner's
+// own names removed, invisible and bidi characters stripped. Replies go
+// without a parse mode, where Telegram makes any URL left in the text a
+// link, so no URL may remain. The owner's own views (/my, the review
+// card) show the profile as written.
+
+// publicOptions are the redaction options for a profile of owner shown to
+// a reader of language l: the owner's name and username, as far as the
+// store knows them, count as names.
+func (e *Engine) publicOptions(ctx context.Context, owner int64, l matcher.Lang) redact.Options {
+	opt := redact.Options{Lang: l}
+	if owner == 0 || e.Data == nil {
+		return opt
+	}
+	if u, err := e.Data.GetUser(ctx, owner); err == nil {
+		opt.Names = append(opt.Names, u.Name, u.Username)
+	}
+	return opt
+}
+
+// public is p as a reader of language l sees it when p is not theirs.
+func (e *Engine) public(ctx context.Context, p matcher.Profile, l matcher.Lang) matcher.Profile {
+	return redact.Profile(p, e.publicOptions(ctx, p.OwnerID, l))
+}
+
+// publicMatch is m as its reader, of language l, sees it. The ranker
+// holds profiles without their descriptions: the stored profile, when
+// there is one, tells which shared terms came from hidden text.
+func (e *Engine) publicMatch(ctx context.Context, m matcher.Match, l matcher.Lang) matcher.Match {
+	if e.Data != nil {
+		if full, err := e.Data.Profile(ctx, m.Profile.ID); err == nil {
+			m.Profile = full
+		}
+	}
+	return redact.Match(m, e.publicOptions(ctx, m.Profile.OwnerID, l))
+}
+
+// publicMatches is ms as their reader, of language l, sees them.
+func (e *Engine) publicMatches(ctx context.Context, ms []matcher.Match, l matcher.Lang) []matcher.Match {
+	out := make([]matcher.Match, len(ms))
+	for i, m := range ms {
+		out[i] = e.publicMatch(ctx, m, l)
+	}
+	return out
+}
+
+// publicTeam is t as its reader, of language l, sees it; nil stays nil.
+func (e *Engine) publicTeam(ctx context.Context, t *matcher.Team, l matcher.Lang) *matcher.Team {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.Members = make([]matcher.TeamMember, len(t.Members))
+	for i, m := range t.Members {
+		m.Profile = e.public(ctx, m.Profile, l)
+		c.Members[i] = m
+	}
+	return &c
+}
