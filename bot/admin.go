@@ -68,7 +68,7 @@ type OrganizerStore interface {
 type ClaimStore interface {
 	ClaimCodes(ctx context.Context, ids []string) (map[string]string, error)
 	LookupClaim(ctx context.Context, code string) (string, store.ClaimState, error)
-	UseClaim(ctx context.Context, code string) (string, store.ClaimState, error)
+	ClaimProfile(ctx context.Context, code string, user int64, now time.Time) (matcher.Profile, store.ClaimState, error)
 	AddressIntros(ctx context.Context, profileID string, owner int64, now time.Time) ([]store.Intro, error)
 }
 
