@@ -248,6 +248,9 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	case store.OutcomeRequested:
 		e.Metrics.Intro("requested")
 		if theirs.OwnerID == 0 {
+			if given, err := e.unclaimedContact(ctx, l, in.ChatID, mine, theirs, out); given {
+				return dialog.Tr(l, "intro_sent_toast"), err
+			}
 			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_pending_owner", shown.Title)})
 		}
 		held, err := e.sendIntroRequest(ctx, mine, theirs, intro)
@@ -411,6 +414,9 @@ func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Prof
 		lines = append(lines, dialog.Tr(l, "org_line", p.Org))
 	}
 	lines = append(lines, dialog.Tr(l, "profile_line", p.Title))
+	if c := e.listContact(ctx, l, p); c != "" {
+		lines = append(lines, c)
+	}
 	return strings.Join(lines, "\n"), nil
 }
 

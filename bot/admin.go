@@ -3,13 +3,17 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duijie/duijie/bot/dialog"
 
+	"github.com/duijie/duijie/dataset"
+	"github.com/duijie/duijie/event"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/report"
 	"github.com/duijie/duijie/store"
@@ -33,8 +37,16 @@ type Organizers struct {
 	// Store holds what statistics and reports read, claim codes and held
 	// messages.
 	Store OrganizerStore
-	// Importer stores the lists admins send; nil: lists are not imported.
+	// Importer stores the files in the export's format admins send; nil:
+	// those are not imported.
 	Importer Importer
+	// Lists plans and applies organizers' lists (CSV or XLSX made by
+	// people) that admins send, after their confirmation; nil: those are
+	// not imported.
+	Lists *Lists
+	// Replica names this process among replicas, as the holder of the
+	// import lease (default "bot").
+	Replica string
 	// BotUsername makes claim deep links (t.me/<name>?start=claim_<code>);
 	// empty: claim lists carry codes only.
 	BotUsername string
@@ -47,6 +59,18 @@ type Organizers struct {
 	// ImportTimeout bounds one import, which may outlast the deadline of
 	// an update (default 30 min).
 	ImportTimeout time.Duration
+
+	jobs sync.WaitGroup // imports running in the background
+}
+
+// Wait returns once the imports running in the background are done.
+func (o *Organizers) Wait() { o.jobs.Wait() }
+
+func (o *Organizers) replica() string {
+	if o.Replica == "" {
+		return "bot"
+	}
+	return o.Replica
 }
 
 // Defaults of Organizers.
@@ -62,6 +86,18 @@ type OrganizerStore interface {
 	report.ReportSource
 	ClaimStore
 	HeldStore
+	EventStore
+}
+
+// EventStore counts who arrived by an event's link and what they
+// published (see store.ArriveByEvent).
+type EventStore interface {
+	ArriveByEvent(ctx context.Context, tag string, user int64) error
+	UserEvent(ctx context.Context, user int64) (string, error)
+	EventProfile(ctx context.Context, tag, profileID string) error
+	NoteEvent(ctx context.Context, tag string) error
+	KnownEvent(ctx context.Context, tag string) (bool, error)
+	EventCountsOf(ctx context.Context, tag string) (store.EventCounts, error)
 }
 
 // ClaimStore keeps the claim codes of profiles without an owner (see store.ClaimCodes).
@@ -70,6 +106,8 @@ type ClaimStore interface {
 	LookupClaim(ctx context.Context, code string) (string, store.ClaimState, error)
 	ClaimProfile(ctx context.Context, code string, user int64, now time.Time) (matcher.Profile, store.ClaimState, error)
 	AddressIntros(ctx context.Context, profileID string, owner int64, now time.Time) ([]store.Intro, error)
+	// Contact is the private contact a list gave a profile (store.ErrNotFound: none).
+	Contact(ctx context.Context, profileID string) (dataset.Contact, error)
 }
 
 // HeldStore keeps the messages held for approval in broker mode (see store.HoldMessage).
@@ -85,7 +123,7 @@ type HeldStore interface {
 var _ OrganizerStore = (*store.Store)(nil)
 
 // AdminCommands are the organizers' commands, for their command menu.
-var AdminCommands = []string{"stats", "report", "claims", "pending", "admin"}
+var AdminCommands = []string{"stats", "report", "event", "template", "undo_import", "claims", "pending", "admin"}
 
 // Sub-actions of aAdmin buttons: "<sub>.<value>".
 const (
@@ -117,6 +155,14 @@ func (e *Engine) adminCommand(ctx context.Context, s *dialog.Session, in Incomin
 	switch {
 	case cmd == "start" && strings.HasPrefix(arg, claimPrefix) && e.Organizers != nil:
 		return true, e.showClaim(ctx, l, in, strings.TrimPrefix(arg, claimPrefix), out)
+	case cmd == "start" && e.Organizers != nil:
+		if tag, ok := event.ParsePayload(arg); ok {
+			// The arrival is counted; the greeting is the dialog's, as for any /start.
+			if err := e.Organizers.Store.ArriveByEvent(ctx, tag, in.UserID); err != nil {
+				e.log.Warn("event arrival not recorded", "chat_id", in.ChatID, "event", tag, "err", err)
+			}
+		}
+		return false, nil
 	case cmd == "claim" && e.Organizers != nil:
 		return true, e.showClaim(ctx, l, in, arg, out)
 	case !isAdminCommand(cmd):
@@ -135,6 +181,12 @@ func (e *Engine) adminCommand(ctx context.Context, s *dialog.Session, in Incomin
 		return true, e.claimsCommand(ctx, l, in, arg, out)
 	case "pending":
 		return true, e.pendingCommand(ctx, l, in, out)
+	case "event":
+		return true, e.eventCommand(ctx, l, in, arg, out)
+	case "template":
+		return true, e.templateCommand(ctx, l, in, out)
+	case "undo_import":
+		return true, e.undoImport(ctx, l, in, out)
 	}
 	return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "admin_help")})
 }
@@ -157,10 +209,12 @@ func (e *Engine) adminAction(ctx context.Context, s *dialog.Session, in Incoming
 	case e.Organizers == nil || value == "":
 	case sub == subClaim:
 		return e.confirmClaim(ctx, l, in, value, out)
-	case sub != subApprove && sub != subReject:
+	case sub != subApprove && sub != subReject && sub != subImport && sub != subCancel && sub != subUndo:
 	case !e.isAdmin(in.UserID):
 		e.log.Info("admin button refused", "chat_id", in.ChatID)
 		return dialog.Tr(l, "admin_only_toast"), nil
+	case sub == subImport || sub == subCancel || sub == subUndo:
+		return e.importAction(ctx, l, in, sub, value, out)
 	default:
 		return e.decideHeld(ctx, l, in, value, sub == subApprove, out)
 	}
@@ -184,9 +238,10 @@ func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	return out.Send(ctx, in.ChatID, dialog.Reply{Text: st.Text(e.dialog.Tax, l)})
 }
 
-// reportCommand sends the docking report as Markdown and CSV:
-// /report [EVENT] [YYYY-MM-DD]; the date is the earliest creation day of
-// the needs reported.
+// reportCommand sends the docking report: /report [EVENT] [YYYY-MM-DD];
+// the date is the earliest creation day of the needs reported. The
+// summary is a message, the chart a picture and the workbook a file; an
+// event nobody used is answered in words.
 func (e *Engine) reportCommand(ctx context.Context, l matcher.Lang, in Incoming, arg string, out Sender) error {
 	opts := report.Options{Lang: l, Now: e.now()}
 	var tag []string
@@ -199,22 +254,156 @@ func (e *Engine) reportCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	}
 	opts.Tag = strings.Join(tag, " ")
 	stop := keepTyping(ctx, out, in.ChatID)
-	r, err := report.Build(ctx, e.Organizers.Store, e.ranker, e.dialog.Tax, opts)
+	r, err := OrganizerReport(ctx, e.Organizers.Store, e.ranker, e.dialog.Tax, opts)
 	stop()
+	if errors.Is(err, ErrUnknownEvent) {
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: r.UnknownTagText()})
+	}
 	if err != nil {
 		return err
 	}
-	var md, csv bytes.Buffer
-	if err := r.WriteMarkdown(&md); err != nil {
+	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: r.Summary()}); err != nil {
 		return err
 	}
-	if err := r.WriteCSV(&csv); err != nil {
+	if err := sendPicture(ctx, out, in.ChatID, Document{Name: r.FileName("png"), Data: r.Chart, Caption: r.Caption()}); err != nil {
 		return err
 	}
-	if err := out.SendDocument(ctx, in.ChatID, Document{Name: r.FileName("md"), Data: md.Bytes(), Caption: r.Caption()}); err != nil {
+	return out.SendDocument(ctx, in.ChatID, Document{Name: r.FileName("xlsx"), Data: r.Workbook, Caption: dialog.Tr(l, "report_workbook")})
+}
+
+// ErrUnknownEvent is returned by OrganizerReport for a tag that no
+// profile, list or link ever carried.
+var ErrUnknownEvent = errors.New("unknown event")
+
+// ReportStore is what an organizer's report reads.
+type ReportStore interface {
+	report.ReportSource
+	KnownEvent(ctx context.Context, tag string) (bool, error)
+	EventCountsOf(ctx context.Context, tag string) (store.EventCounts, error)
+	ClaimCodes(ctx context.Context, ids []string) (map[string]string, error)
+}
+
+// BuiltReport is an organizer's report with its chart and workbook.
+type BuiltReport struct {
+	*report.Report
+	Chart    []byte // PNG
+	Workbook []byte // XLSX
+}
+
+// OrganizerReport builds the report of opts with the event's arrivals,
+// its chart and its workbook, where the profiles introductions wait on
+// carry their claim codes. For an unknown tag the error is
+// ErrUnknownEvent and the report says so (UnknownTagText).
+func OrganizerReport(ctx context.Context, st ReportStore, ranker report.Matcher, tax *matcher.Taxonomy, opts report.Options) (BuiltReport, error) {
+	r, err := report.Build(ctx, st, ranker, tax, opts)
+	if err != nil {
+		return BuiltReport{}, err
+	}
+	br := BuiltReport{Report: r}
+	if r.Tag != "" {
+		known, err := st.KnownEvent(ctx, r.Tag)
+		if err != nil {
+			return br, err
+		}
+		if r.TagUnknown() && !known {
+			return br, ErrUnknownEvent
+		}
+		counts, err := st.EventCountsOf(ctx, r.Tag)
+		if err != nil {
+			return br, err
+		}
+		r.Arrivals = &counts
+	}
+	waiting := make([]string, len(r.Waiting))
+	for i, w := range r.Waiting {
+		waiting[i] = w.Profile.ID
+	}
+	codes, err := st.ClaimCodes(ctx, waiting)
+	if err != nil {
+		return br, err
+	}
+	if br.Workbook, err = r.Workbook(codes); err != nil {
+		return br, err
+	}
+	br.Chart, err = r.Chart()
+	return br, err
+}
+
+// eventCommand answers /event TAG with the event's deep link and its QR
+// code picture; users who arrive by it, and what they publish, carry
+// the tag.
+func (e *Engine) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, tag string, out Sender) error {
+	tag = strings.TrimSpace(tag)
+	if event.ValidTag(tag) != nil {
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_usage", event.TagHelp(l))})
+	}
+	if e.Organizers.BotUsername == "" {
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_no_username")})
+	}
+	link, err := event.Link(e.Organizers.BotUsername, tag)
+	if err != nil {
 		return err
 	}
-	return out.SendDocument(ctx, in.ChatID, Document{Name: r.FileName("csv"), Data: csv.Bytes()})
+	png, err := event.QR(link, event.QRSize)
+	if err != nil {
+		return err
+	}
+	if err := e.Organizers.Store.NoteEvent(ctx, tag); err != nil {
+		return err
+	}
+	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_link", tag, link)}); err != nil {
+		return err
+	}
+	return sendPicture(ctx, out, in.ChatID, Document{Name: "event-" + tag + ".png", Data: png, Caption: link})
+}
+
+// templateCommand sends the template workbook of organizers' lists.
+func (e *Engine) templateCommand(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
+	b, err := dataset.Template()
+	if err != nil {
+		return err
+	}
+	return out.SendDocument(ctx, in.ChatID, Document{Name: dialog.Tr(l, "template_file"), Data: b,
+		Caption: dialog.Tr(l, "template_caption") + "\n" + chatLimits(l)})
+}
+
+// Pictures is a Sender that can send a picture shown in the chat
+// (Telegram's sendPhoto). Senders without it send the file as a document.
+type Pictures interface {
+	SendPhoto(ctx context.Context, chatID int64, d Document) error
+}
+
+// sendPicture sends a PNG as a picture, or as a file when out cannot.
+func sendPicture(ctx context.Context, out Sender, chatID int64, d Document) error {
+	if p, ok := out.(Pictures); ok {
+		return p.SendPhoto(ctx, chatID, d)
+	}
+	return out.SendDocument(ctx, chatID, d)
+}
+
+// eventTag adds to p the tag of the event by whose link its owner
+// arrived; the returned func records p under the event once stored.
+func (e *Engine) eventTag(ctx context.Context, p *matcher.Profile, owner int64) (stored func(context.Context)) {
+	stored = func(context.Context) {}
+	if e.Organizers == nil || owner == 0 {
+		return stored
+	}
+	st := e.Organizers.Store
+	tag, err := st.UserEvent(ctx, owner)
+	if err != nil || tag == "" {
+		if err != nil {
+			e.log.Warn("event of user not read", "err", err)
+		}
+		return stored
+	}
+	if !hasTag(*p, tag) {
+		p.Tags = append(p.Tags, tag)
+	}
+	return func(ctx context.Context) {
+		if err := st.EventProfile(ctx, tag, p.ID); err != nil {
+			e.log.Warn("event profile not recorded", "profile_id", p.ID, "event", tag, "err", err)
+		}
+	}
 }
 
 // claimsCommand sends the claim codes and links of the profiles nobody

@@ -2,13 +2,13 @@ package bot
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"strings"
 
 	"github.com/duijie/duijie/bot/dialog"
 
+	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
 )
@@ -45,7 +45,7 @@ var ClaimColumns = []string{"id", "kind", "title", "org", "code", "link"}
 // WriteClaims writes a claim list as CSV with ClaimColumns; the link is
 // empty without the bot's username.
 func WriteClaims(w io.Writer, rows []ClaimRow, botUsername string) error {
-	cw := csv.NewWriter(w)
+	cw := dataset.NewSheetCSV(w)
 	if err := cw.Write(ClaimColumns); err != nil {
 		return err
 	}
@@ -55,8 +55,7 @@ func WriteClaims(w io.Writer, rows []ClaimRow, botUsername string) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // showClaim shows the profile a claim code is for, with Confirm.
@@ -153,4 +152,55 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 		}
 	}
 	return dialog.Tr(l, "saved"), e.showMatches(ctx, l, p, in.ChatID, out)
+}
+
+// Contacts from lists: the contact (联系人/电话/邮箱) an organizer's list
+// gave a profile is private. It is shown once both sides accepted an
+// introduction, under the other side's card; for a profile nobody has
+// claimed, nobody can accept, so the requester gets it at once and the
+// organizers are told, so they can follow up and hand out the claim code.
+
+// listContact is the contact lines a list gave p, in l; "" for none.
+func (e *Engine) listContact(ctx context.Context, l matcher.Lang, p matcher.Profile) string {
+	if e.Organizers == nil || !dataset.IsImportID(p.ID) {
+		return ""
+	}
+	c, err := e.Organizers.Store.Contact(ctx, p.ID)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			e.log.Warn("list contact not read", "profile_id", p.ID, "err", err)
+		}
+		return ""
+	}
+	var lines []string
+	for _, f := range []struct {
+		msg dialog.Msg
+		v   string
+	}{{"list_contact_name", c.Name}, {"list_contact_phone", c.Phone}, {"list_contact_email", c.Email}} {
+		if f.v != "" {
+			lines = append(lines, dialog.Tr(l, f.msg, f.v))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// unclaimedContact gives the requester of an introduction with an
+// unclaimed profile the contact its list gave, and tells the organizers;
+// false when the list gave none.
+func (e *Engine) unclaimedContact(ctx context.Context, l matcher.Lang, chatID int64, mine, theirs matcher.Profile, out Sender) (bool, error) {
+	card := e.listContact(ctx, l, theirs)
+	if card == "" {
+		return false, nil
+	}
+	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", theirs.Title, card)}); err != nil {
+		return true, err
+	}
+	for admin := range e.Organizers.Admins {
+		al := e.langOf(ctx, admin, matcher.LangZH)
+		text := dialog.Tr(al, "org_contact_given", theirs.Title, theirs.ID, mine.Title)
+		if err := e.Messenger.Notify(ctx, admin, "listcontact:"+mine.ID+"|"+theirs.ID, dialog.Reply{Text: text}); err != nil {
+			e.log.Warn("organizer not told of a list contact", "admin", admin, "err", err)
+		}
+	}
+	return true, nil
 }

@@ -269,9 +269,11 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 	p.OwnerID = ownerID
 	p.UpdatedAt = now
 	e.embed(ctx, &p, private)
+	underEvent := e.eventTag(ctx, &p, ownerID)
 	if _, err := e.profiles.SaveProfile(ctx, p); err != nil {
 		return p, nil, nil, err
 	}
+	underEvent(ctx)
 	e.ranker.Upsert(p)
 	q, err := e.shownQuery(ctx, p, e.MatchLimit)
 	if err != nil {

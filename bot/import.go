@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"path"
@@ -18,16 +17,20 @@ import (
 
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
 )
 
-// Importing in chat: an admin sends a list of profiles as a CSV, JSON
-// Lines or Excel file; the bot fetches it, reads it with the rules of
-// `duijie import` (a caption on the file is an event tag for every row),
-// stores the valid rows and answers with what it did: rows imported, new
-// and updated, and each rejected row with its line and reason. Sending
-// the same file again updates the same profiles. A long import shows its
-// progress in one message it edits. Anyone else who sends a file is told
-// to describe their need in words.
+// Importing in chat: an admin sends a file; a caption on it is an event
+// tag for every row. An organizer's list (a CSV or XLSX file made by
+// people, see Lists) is planned and previewed: "新增 X，更新 Y，其中 Z 条
+// 类型改变，W 行有问题", a sample and the problems by cause, with Confirm
+// and Cancel. The plan waits in the store; Confirm applies it as a
+// background job under the import lease, its progress and result in one
+// edited message with an Undo button (and /undo_import). A file in the
+// export's format (id, kind, title, description) is stored at once by
+// the Importer, as before: rows imported, new and updated, and each
+// rejected row with its line and reason. Anyone else who sends a file is
+// told to describe their need in words.
 
 // Importer stores the rows of a list an admin sends.
 type Importer interface {
@@ -78,7 +81,7 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 	}
 	o := e.Organizers
 	files, ok := out.(Files)
-	if o.Importer == nil || !ok {
+	if (o.Importer == nil && o.Lists == nil) || !ok {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unavailable")})
 	}
 	format, ok := importFormat(f.Name)
@@ -98,12 +101,18 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", f.Name, err)
 	}
+	if o.Lists != nil && IsList(f.Name, data) {
+		return e.planList(ctx, l, in, f.Name, data, out)
+	}
 	rows, bad, err := dataset.Read(bytes.NewReader(data), format, e.now())
 	if err != nil {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unreadable", f.Name, err.Error())})
 	}
 	if len(rows) == 0 && len(bad) == 0 {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_empty", f.Name)})
+	}
+	if o.Importer == nil {
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_export_format", f.Name)})
 	}
 	tag := strings.TrimSpace(in.Input.Text)
 	e.log.Info("import started", "chat_id", in.ChatID, "file", f.Name, "rows", len(rows), "rejected", len(bad))
@@ -129,12 +138,14 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 		return nil
 	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := dataset.NewSheetCSV(&b)
 	w.Write([]string{"line", "id", "reason"})
 	for _, r := range res.Rejected {
 		w.Write([]string{strconv.Itoa(r.Line), r.ID, r.Err.Error()})
 	}
-	w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
 	name := strings.TrimSuffix(f.Name, path.Ext(f.Name)) + "-rejected.csv"
 	return out.SendDocument(ctx, in.ChatID, Document{Name: name, Data: b.Bytes(), Caption: dialog.Tr(l, "import_rejected_file", len(res.Rejected))})
 }
@@ -259,4 +270,150 @@ func (e *Engine) startProgress(ctx context.Context, out Sender, chatID int64, l 
 		}
 	}()
 	return p
+}
+
+// Sub-actions of aAdmin buttons on imports of organizers' lists.
+const (
+	subImport = "ic"   // value: pending import id; applies it
+	subCancel = "ix"   // value: pending import id; drops it
+	subUndo   = "undo" // value: the import's id (shown only); reverts the last import
+)
+
+// planList reads an organizer's list and answers with its preview and
+// the Confirm and Cancel buttons; the plan waits in the store.
+func (e *Engine) planList(ctx context.Context, l matcher.Lang, in Incoming, name string, data []byte, out Sender) error {
+	lists := e.Organizers.Lists
+	pi, err := lists.Plan(ctx, name, data, in.Input.Text, l)
+	var fe *dataset.FileError
+	if errors.As(err, &fe) {
+		e.log.Info("list unreadable", "chat_id", in.ChatID, "file", name, "err", fe)
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "list_unreadable", fe.Message(l), chatLimits(l))})
+	}
+	if err != nil {
+		return fmt.Errorf("plan %s: %w", name, err)
+	}
+	e.log.Info("list planned", "chat_id", in.ChatID, "file", name, "new", pi.Plan.New, "updated", pi.Plan.Updated, "problems", pi.Plan.Problems)
+	r := dialog.Reply{Text: pi.Preview(l) + "\n\n" + chatLimits(l)}
+	if len(pi.Plan.Rows) == 0 {
+		return out.Send(ctx, in.ChatID, r)
+	}
+	id, err := lists.Keep(ctx, pi)
+	if err != nil {
+		return err
+	}
+	r.Text += "\n" + dialog.Tr(l, "list_confirm", int(PendingImportTTL/time.Minute))
+	r.Buttons = [][]dialog.Choice{{
+		{Label: dialog.Tr(l, "btn_import"), Button: dialog.Action(aAdmin, subImport+"."+id)},
+		{Label: dialog.Tr(l, "btn_cancel_import"), Button: dialog.Action(aAdmin, subCancel+"."+id)},
+	}}
+	return out.Send(ctx, in.ChatID, r)
+}
+
+// importAction performs the Confirm, Cancel and Undo buttons of imports.
+func (e *Engine) importAction(ctx context.Context, l matcher.Lang, in Incoming, sub, value string, out Sender) (string, error) {
+	lists := e.Organizers.Lists
+	if lists == nil {
+		return dialog.Tr(l, "stale_toast"), nil
+	}
+	if sub == subUndo {
+		return "", e.undoImport(ctx, l, in, out)
+	}
+	pi, err := lists.Take(ctx, value)
+	if errors.Is(err, store.ErrNotFound) {
+		return dialog.Tr(l, "import_expired_toast"), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if sub == subCancel {
+		return dialog.Tr(l, "import_cancelled_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_cancelled", pi.Plan.List)})
+	}
+	e.startImport(ctx, l, in.ChatID, pi, out)
+	return dialog.Tr(l, "import_started_toast"), nil
+}
+
+// startImport applies a confirmed import as a background job, never in
+// the chat's worker: its progress and result are one message, edited
+// when the Sender can.
+func (e *Engine) startImport(ctx context.Context, l matcher.Lang, chatID int64, pi PlannedImport, out Sender) {
+	o := e.Organizers
+	name := pi.Plan.List
+	started := dialog.Reply{Text: dialog.Tr(l, "list_importing", name, len(pi.Plan.Rows))}
+	show := func(ctx context.Context, r dialog.Reply) error { return out.Send(ctx, chatID, r) }
+	if ed, ok := out.(Editor); ok {
+		if id, err := ed.SendTracked(ctx, chatID, started); err == nil {
+			show = func(ctx context.Context, r dialog.Reply) error { return ed.Edit(ctx, chatID, id, r) }
+		} else {
+			e.log.Warn("import progress not shown", "chat_id", chatID, "err", err)
+		}
+	}
+	jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.importTimeout())
+	o.jobs.Add(1)
+	go func() {
+		defer o.jobs.Done()
+		defer cancel()
+		res, err := o.Lists.Apply(jctx, pi, o.replica())
+		var r dialog.Reply
+		switch {
+		case errors.Is(err, ErrImportBusy):
+			r = dialog.Reply{Text: dialog.Tr(l, "list_busy", name)}
+			if id, kerr := o.Lists.Keep(jctx, pi); kerr == nil {
+				r.Buttons = [][]dialog.Choice{{{Label: dialog.Tr(l, "btn_import"), Button: dialog.Action(aAdmin, subImport+"."+id)}}}
+			}
+		case err != nil:
+			e.log.Error("import failed", "chat_id", chatID, "file", name, "err", err)
+			r = dialog.Reply{Text: dialog.Tr(l, "list_failed", name)}
+		default:
+			e.log.Info("import applied", "chat_id", chatID, "file", name, "import", res.Record.ID, "new", res.Record.New, "updated", res.Record.Updated)
+			r = listResult(l, name, pi.Tag, res)
+		}
+		if err := show(jctx, r); err != nil {
+			e.log.Warn("import result not shown", "chat_id", chatID, "err", err)
+		}
+	}()
+}
+
+// listResult says what an applied import did, with its Undo button.
+func listResult(l matcher.Lang, name, tag string, res ListImported) dialog.Reply {
+	text := dialog.Tr(l, "list_done", name, res.Record.New, res.Record.Updated)
+	if tag != "" {
+		text += "\n" + dialog.Tr(l, "import_tag", tag)
+	}
+	if n := len(res.Claims); n > 0 {
+		text += "\n\n" + dialog.Tr(l, "import_claimable", n)
+	}
+	text += "\n\n" + dialog.Tr(l, "list_undo_hint", int(store.ImportUndoTTL/(24*time.Hour)))
+	return dialog.Reply{Text: text, Buttons: [][]dialog.Choice{{
+		{Label: dialog.Tr(l, "btn_undo_import"), Button: dialog.Action(aAdmin, subUndo+"."+orDash(res.Record.ID))},
+	}}}
+}
+
+// undoImport reverts the last import of an organizer's list: /undo_import.
+func (e *Engine) undoImport(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
+	if e.Organizers.Lists == nil {
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unavailable")})
+	}
+	res, err := e.Organizers.Lists.Undo(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "undo_none")})
+	}
+	if err != nil {
+		return err
+	}
+	e.log.Info("import undone", "chat_id", in.ChatID, "import", res.Import.ID, "restored", res.Restored, "removed", res.Removed)
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "undo_done", res.Import.List, res.Restored, res.Removed, len(res.Kept))})
+}
+
+// chatLimits states the limits of a list sent in chat: Telegram lets a
+// bot fetch less than a list may hold (dataset.Limits).
+func chatLimits(l matcher.Lang) string {
+	return dialog.Tr(l, "list_limits", min(MaxFetchBytes, dataset.MaxFileBytes)>>20, dataset.MaxListRows)
+}
+
+// orDash is s, or "-" when empty (a button's value is never empty).
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

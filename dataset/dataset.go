@@ -232,9 +232,10 @@ func readCSV(r io.Reader) ([]lineRecord, []RowError, error) {
 }
 
 // readXLSX reads the first sheet of an Excel workbook like a CSV file:
-// the first row names the columns.
+// the first row names the columns. It unpacks no more than an
+// organizer's list may (MaxUnzipBytes), so a zip bomb is refused.
 func readXLSX(r io.Reader) ([]lineRecord, []RowError, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: MaxUnzipBytes, UnzipXMLSizeLimit: MaxUnzipXMLBytes})
 	if err != nil {
 		return nil, nil, fmt.Errorf("read Excel workbook: %w", err)
 	}

@@ -52,7 +52,7 @@ var orgWordsBy = map[matcher.Lang]orgWords{
 		waiting:     "%d unclaimed profiles have requests waiting for them.",
 		arrivals:    "%d users arrived by the event's link and published %d profiles.",
 		gapsHead:    "Coverage gaps by field:",
-		gapLine:     "· %s: %d of %d needs uncovered",
+		gapLine:     "· %[1]s: %[3]d of %[2]d needs uncovered",
 		noGaps:      "No coverage gaps.",
 		more:        " and %d more",
 		quote:       "“%s”",

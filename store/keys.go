@@ -221,6 +221,10 @@ func (k keys) importMeta(id string) string { return k.prefix + ":{imp:" + id + "
 // stored profile and contact before it (JSON), with ImportUndoTTL.
 func (k keys) importUndo(id string) string { return k.prefix + ":{imp:" + id + "}:undo" }
 
+// pendingImport holds a planned import waiting for the organizer's
+// confirmation (JSON), with the TTL SavePendingImport is given.
+func (k keys) pendingImport(id string) string { return k.prefix + ":import:pending:" + id }
+
 // Events (events.go). An event's keys share the hash tag {ev:<tag>}.
 
 // events is a set of every event tag seen: by a link, a profile or an import.

@@ -17,6 +17,9 @@ var adminMenu = map[matcher.Lang][]models.BotCommand{
 	matcher.LangEN: {
 		{Command: "stats", Description: "Organizers: statistics"},
 		{Command: "report", Description: "Organizers: docking report [EVENT]"},
+		{Command: "event", Description: "Organizers: an event's link and QR code"},
+		{Command: "template", Description: "Organizers: the Excel template of a list"},
+		{Command: "undo_import", Description: "Organizers: revert the last import"},
 		{Command: "claims", Description: "Organizers: claim codes [EVENT]"},
 		{Command: "pending", Description: "Organizers: messages waiting for approval"},
 		{Command: "admin", Description: "Organizers: help, importing lists"},
@@ -24,6 +27,9 @@ var adminMenu = map[matcher.Lang][]models.BotCommand{
 	matcher.LangZH: {
 		{Command: "stats", Description: "组织方：统计"},
 		{Command: "report", Description: "组织方：对接报告 [活动]"},
+		{Command: "event", Description: "组织方：活动链接和二维码"},
+		{Command: "template", Description: "组织方：清单 Excel 模板"},
+		{Command: "undo_import", Description: "组织方：撤销最近一次导入"},
 		{Command: "claims", Description: "组织方：认领码 [活动]"},
 		{Command: "pending", Description: "组织方：待审核的消息"},
 		{Command: "admin", Description: "组织方：帮助、导入清单"},

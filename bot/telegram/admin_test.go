@@ -16,6 +16,7 @@ import (
 	"github.com/duijie/duijie/bot/dialog"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/dataset"
@@ -239,7 +240,11 @@ func claimCodes(t *testing.T, h *tgHarness) map[string]string {
 	if len(names) == 0 || !strings.HasPrefix(names[len(names)-1], "duijie-claims") {
 		t.Fatalf("no claim list among %v", names)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(files[names[len(names)-1]].Files["document"])).ReadAll()
+	b := files[names[len(names)-1]].Files["document"]
+	if !bytes.HasPrefix(b, []byte("\ufeff")) {
+		t.Error("the claim list has no byte order mark; Chinese Excel would show mojibake")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
 	if err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != strings.Join(bot.ClaimColumns, ",") {
 		t.Fatalf("claim list %v, %v", rows, err)
 	}
@@ -355,27 +360,40 @@ func TestStatsAndReportInChat(t *testing.T) {
 
 	n := len(h.fake.CallsTo("sendDocument"))
 	h.fake.SendText(adminID, adminID, "/report expo")
-	h.fake.WaitCount(t, wait, "sendDocument", n+2)
+	h.fake.WaitCount(t, wait, "sendDocument", n+1)
 	names, files := h.documentsTo(adminID)
-	mdName, csvName := "duijie-report-expo-2026-11-20.md", "duijie-report-expo-2026-11-20.csv"
-	if !slices.Contains(names, mdName) || !slices.Contains(names, csvName) {
+	bookName := "duijie-report-expo-2026-11-20.xlsx"
+	if !slices.Contains(names, bookName) {
 		t.Fatalf("report files %v", names)
 	}
-	r, err := report.Build(ctx, h.st, ix, matcher.Default(), report.Options{Tag: "expo", Lang: matcher.LangEN, Now: fixedNow})
+	r, err := bot.OrganizerReport(ctx, h.st, ix, matcher.Default(), report.Options{Tag: "expo", Lang: matcher.LangEN, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var md, cs bytes.Buffer
-	r.WriteMarkdown(&md)
-	r.WriteCSV(&cs)
-	if got := string(files[mdName].Files["document"]); got != md.String() {
-		t.Errorf("report.md differs from the report package's:\n%s", got)
+	if !slices.ContainsFunc(h.fake.Messages(adminID), func(m tgfake.Sent) bool { return m.Text == r.Summary() }) {
+		t.Errorf("no message with the report's summary:\n%s", r.Summary())
 	}
-	if got := string(files[csvName].Files["document"]); got != cs.String() {
-		t.Errorf("report.csv differs from the report package's:\n%s", got)
+	photos := h.fake.CallsTo("sendPhoto")
+	if len(photos) != 1 || !bytes.HasPrefix(photos[0].Files["photo"], []byte("\x89PNG")) {
+		t.Fatalf("want one PNG chart, got %d pictures", len(photos))
 	}
-	if got := files[mdName].Params["caption"]; got != r.Caption() || !strings.Contains(got, "needs 1 ·") {
+	if got := photos[0].Params["caption"]; got != r.Caption() || !strings.Contains(got, "needs 1 ·") {
 		t.Errorf("caption %q, want %q (one need tagged expo)", got, r.Caption())
+	}
+	bk, err := excelize.OpenReader(bytes.NewReader(files[bookName].Files["document"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bk.Close()
+	if sheets := bk.GetSheetList(); len(sheets) < 5 {
+		t.Errorf("workbook sheets %v", sheets)
+	}
+
+	// An unknown event is answered in words, with no files.
+	n, np := len(h.fake.CallsTo("sendDocument")), len(photos)
+	admin.say("/report 千校万企", "千校万企")
+	if len(h.fake.CallsTo("sendDocument")) != n || len(h.fake.CallsTo("sendPhoto")) != np {
+		t.Error("files sent for an unknown event")
 	}
 }
 
@@ -553,7 +571,7 @@ func TestImportDetails(t *testing.T) {
 	// Admin commands work on any chat: the console's user is an admin here.
 	rec.b.Reset()
 	e.Handle(ctx, bot.Incoming{ChatID: 1, UserID: 1, Input: dialog.Input{Kind: dialog.InCommand, Command: "report"}}, rec)
-	if !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.md") || !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.csv") {
+	if !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.png") || !strings.Contains(rec.b.String(), "[document duijie-report-2026-11-20.xlsx") {
 		t.Errorf("/report on the console:\n%s", rec.b.String())
 	}
 }

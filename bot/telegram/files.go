@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"github.com/duijie/duijie/bot/dialog"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"github.com/duijie/duijie/bot"
 )
@@ -79,4 +81,26 @@ func (t *Bot) Edit(ctx context.Context, chatID int64, messageID int, r dialog.Re
 		return nil
 	}
 	return err
+}
+
+var _ bot.Pictures = (*Bot)(nil)
+
+// SendPhoto sends a picture shown in the chat (a chart, a QR code); a
+// caption too long for Telegram is left out.
+func (t *Bot) SendPhoto(ctx context.Context, chatID int64, d bot.Document) error {
+	_, err := t.b.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chatID, Caption: fitCaption(d.Caption), Photo: upload(d)})
+	return err
+}
+
+// fitCaption is a file's caption, left out when too long for Telegram.
+func fitCaption(s string) string {
+	if bot.UTF16Len(s) > maxCaptionUTF16 {
+		return ""
+	}
+	return s
+}
+
+// upload is a file's content as sent to Telegram.
+func upload(d bot.Document) *models.InputFileUpload {
+	return &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)}
 }

@@ -509,12 +509,7 @@ func keyboard(rows [][]dialog.Choice) *models.InlineKeyboardMarkup {
 
 // SendDocument sends a file.
 func (t *Bot) SendDocument(ctx context.Context, chatID int64, d bot.Document) error {
-	caption := d.Caption
-	if bot.UTF16Len(caption) > maxCaptionUTF16 {
-		caption = ""
-	}
-	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: caption,
-		Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Data)}})
+	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: fitCaption(d.Caption), Document: upload(d)})
 	return err
 }
 

@@ -166,6 +166,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	} else {
 		err = tele.Run(ctx)
 	}
+	// An import an organizer confirmed finishes, so that it is never half applied.
+	app.Engine.Organizers.Wait()
 	return err
 }
 
@@ -262,7 +264,7 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(rows), res.created, len(rows)-res.created, len(bad))
-	if err := writeClaims(*claims, rows, res.codes, cfg.BotUsername, stdout, stderr); err != nil {
+	if err := writeClaims(*claims, claimRows(rows, res.codes), cfg.BotUsername, stdout, stderr); err != nil {
 		return err
 	}
 	if cfg.RedisURL == "" {
@@ -273,19 +275,13 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 
 // writeClaims writes the claim list of an import to file (none when
 // file is empty), in the order of the rows.
-func writeClaims(file string, rows []dataset.Row, codes map[string]string, username string, stdout, stderr io.Writer) error {
-	if len(codes) == 0 {
+func writeClaims(file string, list []bot.ClaimRow, username string, stdout, stderr io.Writer) error {
+	if len(list) == 0 {
 		return nil
 	}
 	if file == "" {
-		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(codes))
+		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(list))
 		return nil
-	}
-	var list []bot.ClaimRow
-	for _, r := range rows {
-		if code := codes[r.Profile.ID]; code != "" {
-			list = append(list, bot.ClaimRow{Profile: r.Profile, Code: code})
-		}
 	}
 	if err := writeFile(file, func(w io.Writer) error { return bot.WriteClaims(w, list, username) }); err != nil {
 		return err
@@ -295,6 +291,17 @@ func writeClaims(file string, rows []dataset.Row, codes map[string]string, usern
 		fmt.Fprintln(stderr, "note: without BOT_USERNAME (or --bot-username) the list has codes but no links; owners send /claim CODE to the bot")
 	}
 	return nil
+}
+
+// claimRows pairs the rows that have a claim code with it.
+func claimRows(rows []dataset.Row, codes map[string]string) []bot.ClaimRow {
+	var list []bot.ClaimRow
+	for _, r := range rows {
+		if code := codes[r.Profile.ID]; code != "" {
+			list = append(list, bot.ClaimRow{Profile: r.Profile, Code: code})
+		}
+	}
+	return list
 }
 
 func cmdExport(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {

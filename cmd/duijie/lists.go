@@ -1,18 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
@@ -24,75 +21,34 @@ import (
 // and applies it; `--undo` reverts the last such import and
 // `--template FILE` writes the template workbook.
 
-// isOrganizerList reports whether a file is to be read as an organizer's
-// list: a CSV or XLSX file that the export's format does not read.
-func isOrganizerList(name string, data []byte) bool {
-	f := dataset.FormatOf(name, data)
-	if f == dataset.JSONL {
-		return false
-	}
-	_, _, err := dataset.Read(bytes.NewReader(data), f, time.Now())
-	return err != nil
-}
-
 // importList plans an organizer's list against the store, prints the
 // preview, and unless dry applies it.
 func importList(ctx context.Context, app *App, name string, data []byte, lo listImport, stdout, stderr io.Writer) error {
-	tag, lang := lo.tag, lo.lang
-	l, err := dataset.ReadList(name, data, dataset.ListOptions{Now: time.Now()})
+	lists := bot.NewLists(app.Store, app.Tax, nil)
+	pi, err := lists.Plan(ctx, name, data, lo.tag, lo.lang)
 	var fe *dataset.FileError
 	if errors.As(err, &fe) {
-		fmt.Fprintf(stderr, "%s: %s\n", name, fe.Message(lang))
+		fmt.Fprintf(stderr, "%s: %s\n", name, fe.Message(lo.lang))
 		return errUsage
 	}
 	if err != nil {
 		return err
 	}
-	ids := make([]string, len(l.Rows))
-	for i := range l.Rows {
-		r := &l.Rows[i]
-		an := app.Tax.Analyze(r.Profile.Kind, r.Profile.Text())
-		an.Apply(&r.Profile)
-		if tag != "" && !slices.ContainsFunc(r.Profile.Tags, func(t string) bool { return strings.EqualFold(t, tag) }) {
-			r.Profile.Tags = append(r.Profile.Tags, tag)
-		}
-		ids[i] = r.Profile.ID
-	}
-	stored, err := app.Store.ImportStored(ctx, ids)
-	if err != nil {
-		return err
-	}
-	pl := dataset.PlanImport(filepath.Base(name), l.Rows, len(l.Problems), stored)
-	fmt.Fprintln(stdout, pl.Preview(lang, l.Summary(lang)))
+	fmt.Fprintln(stdout, pi.Preview(lo.lang))
 	if lo.dry {
 		return nil
 	}
-	rec, err := app.Store.ApplyImport(ctx, pl, time.Now())
+	res, err := lists.Apply(ctx, pi, lo.replica)
 	if err != nil {
 		return err
 	}
-	if tag != "" {
-		if err := app.Store.NoteEvent(ctx, tag); err != nil {
-			return err
-		}
-	}
-	var free []string
-	for _, r := range l.Rows {
-		if p, ok := stored[r.Profile.ID]; !ok || p.Profile.OwnerID == 0 {
-			free = append(free, r.Profile.ID)
-		}
-	}
-	codes, err := app.Store.ClaimCodes(ctx, free)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %d new, %d updated (import %s; `duijie import --undo` reverts it)\n", name, rec.New, rec.Updated, orDefault(rec.ID, "-"))
-	return writeClaims(lo.claims, l.Rows, codes, lo.username, stdout, stderr)
+	fmt.Fprintf(stdout, "%s: %d new, %d updated (import %s; `duijie import --undo` reverts it)\n", name, res.Record.New, res.Record.Updated, orDefault(res.Record.ID, "-"))
+	return writeClaims(lo.claims, res.Claims, lo.username, stdout, stderr)
 }
 
 // undoImport reverts the last import of an organizer's list.
 func undoImport(ctx context.Context, app *App, stdout io.Writer) error {
-	res, err := app.Store.UndoLastImport(ctx)
+	res, err := bot.NewLists(app.Store, app.Tax, nil).Undo(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		fmt.Fprintln(stdout, "no import to undo")
 		return nil
@@ -126,6 +82,7 @@ type listImport struct {
 	lang      matcher.Lang
 	claims    string // file for the claim codes; none when empty
 	username  string // the bot's, for claim links
+	replica   string // this process, holding the import lease
 }
 
 // importOrganizerList runs `duijie import --undo`, or imports name when
@@ -137,7 +94,7 @@ func importOrganizerList(ctx context.Context, cfg Config, name string, lo listIm
 		if data, err = readLimited(name); err != nil {
 			return true, err
 		}
-		if !isOrganizerList(name, data) {
+		if !bot.IsList(name, data) {
 			return false, nil
 		}
 	}
@@ -145,7 +102,7 @@ func importOrganizerList(ctx context.Context, cfg Config, name string, lo listIm
 		fmt.Fprintln(stderr, err)
 		return true, errUsage
 	}
-	lo.username, lo.tag = cfg.BotUsername, strings.TrimSpace(lo.tag)
+	lo.username, lo.tag, lo.replica = cfg.BotUsername, strings.TrimSpace(lo.tag), cfg.Replica
 	cfg.NoDemo, cfg.noIndex = true, true
 	app, err := Open(ctx, cfg, newLogger(max(cfg.LogLevel, slog.LevelWarn)))
 	if err != nil {

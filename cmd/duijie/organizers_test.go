@@ -62,7 +62,7 @@ func TestImportClaims(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func TestServeOrganizers(t *testing.T) {
 	n := len(fake.CallsTo("sendDocument"))
 	fake.SendText(9001, 9001, "/claims")
 	calls := fake.WaitCount(t, wait, "sendDocument", n+1)
-	rows, err := csv.NewReader(bytes.NewReader(calls[n].Files["document"])).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(calls[n].Files["document"], []byte("\ufeff")))).ReadAll()
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("claim list %q, %v", rows, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/report"
@@ -79,24 +81,13 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	defer app.Close()
-	r, err := report.Build(ctx, app.Store, app.Index, app.Tax, opts)
+	r, err := bot.OrganizerReport(ctx, app.Store, app.Index, app.Tax, opts)
+	if errors.Is(err, bot.ErrUnknownEvent) {
+		fmt.Fprintln(stdout, r.UnknownTagText())
+		return nil
+	}
 	if err != nil {
 		return err
-	}
-	if r.Tag != "" {
-		known, err := app.Store.KnownEvent(ctx, r.Tag)
-		if err != nil {
-			return err
-		}
-		if r.TagUnknown() && !known {
-			fmt.Fprintln(stdout, r.UnknownTagText())
-			return nil
-		}
-		counts, err := app.Store.EventCountsOf(ctx, r.Tag)
-		if err != nil {
-			return err
-		}
-		r.Arrivals = &counts
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -109,24 +100,7 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		return err
 	}
 	xlsxPath, chartPath := filepath.Join(*out, reportXLSXFile), filepath.Join(*out, reportChartFile)
-	// The profiles introductions wait on get their claim codes in the
-	// workbook, so the organizer can pass them on.
-	waiting := make([]string, len(r.Waiting))
-	for i, w := range r.Waiting {
-		waiting[i] = w.Profile.ID
-	}
-	codes, err := app.Store.ClaimCodes(ctx, waiting)
-	if err != nil {
-		return err
-	}
-	book, err := r.Workbook(codes)
-	if err != nil {
-		return err
-	}
-	chart, err := r.Chart()
-	if err != nil {
-		return err
-	}
+	book, chart := r.Workbook, r.Chart
 	if err := os.WriteFile(xlsxPath, book, 0o644); err != nil {
 		return err
 	}

@@ -66,7 +66,9 @@ func (s *Server) dispatch(method string, p map[string]string, files map[string][
 		delete(s.commands, commandsKey(p))
 		return true, nil
 	case "senddocument":
-		return s.sendDocument(p, files, fileNames)
+		return s.sendFile("document", p, files, fileNames)
+	case "sendphoto":
+		return s.sendFile("photo", p, files, fileNames)
 	case "getfile":
 		f := s.files[p["file_id"]]
 		if f == nil {
@@ -316,30 +318,32 @@ func (s *Server) deleteMessage(p map[string]string) (any, *apiError) {
 	return true, nil
 }
 
-func (s *Server) sendDocument(p map[string]string, files map[string][]byte, fileNames map[string]string) (any, *apiError) {
+// sendFile answers sendDocument (field "document") and sendPhoto (field
+// "photo"): the file is uploaded, or named by its id or URL.
+func (s *Server) sendFile(field string, p map[string]string, files map[string][]byte, fileNames map[string]string) (any, *apiError) {
 	chatID, e := chatParam(p)
 	if e != nil {
 		return nil, e
 	}
 	var f *fileEntry
 	name := ""
-	if data, ok := files["document"]; ok {
+	if data, ok := files[field]; ok {
 		if len(data) == 0 {
 			return nil, badRequest("file must be non-empty")
 		}
-		name = fileNames["document"]
-		f = s.newFile("document", name, append([]byte(nil), data...))
+		name = fileNames[field]
+		f = s.newFile(field, name, append([]byte(nil), data...))
 	} else {
-		ref := p["document"]
+		ref := p[field]
 		switch {
 		case ref == "":
-			return nil, badRequest("there is no document in the request")
+			return nil, badRequest("there is no " + field + " in the request")
 		case s.files[ref] != nil:
 			f = s.files[ref]
 			name = path.Base(f.file.FilePath)
 		case strings.HasPrefix(ref, "http://") || strings.HasPrefix(ref, "https://"):
 			name = path.Base(ref)
-			f = s.newFile("document", name, nil)
+			f = s.newFile(field, name, nil)
 		default:
 			return nil, badRequest("wrong file identifier/HTTP URL specified")
 		}
@@ -352,9 +356,11 @@ func (s *Server) sendDocument(p map[string]string, files map[string][]byte, file
 	if e != nil {
 		return nil, e
 	}
-	m := models.Message{
-		From: s.botUser(), Date: now(), Chat: chatModel(chatID),
-		Document: documentModel(f, name), Caption: caption, ReplyMarkup: mk.inline,
+	m := models.Message{From: s.botUser(), Date: now(), Chat: chatModel(chatID), Caption: caption, ReplyMarkup: mk.inline}
+	if field == "photo" {
+		m.Photo = []models.PhotoSize{{FileID: f.file.FileID, FileUniqueID: f.file.FileUniqueID, FileSize: len(f.data)}}
+	} else {
+		m.Document = documentModel(f, name)
 	}
 	return s.storeBotMessage(chatID, m, false), nil
 }

@@ -19,7 +19,7 @@
 // deleteWebhook, getWebhookInfo, close, logOut, sendMessage, editMessageText,
 // editMessageCaption, editMessageReplyMarkup, deleteMessage,
 // answerCallbackQuery, sendChatAction, setMyCommands, getMyCommands,
-// deleteMyCommands, setChatMenuButton, sendDocument and getFile, plus file
+// deleteMyCommands, setChatMenuButton, sendDocument, sendPhoto and getFile, plus file
 // downloads from /file/bot<token>/<file_path>. Any other method is recorded
 // and answered with true.
 //
