@@ -15,6 +15,7 @@ import (
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/event"
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/redact"
 	"github.com/duijie/duijie/report"
 	"github.com/duijie/duijie/store"
 )
@@ -295,7 +296,7 @@ type BuiltReport struct {
 // carry their claim codes. For an unknown tag the error is
 // ErrUnknownEvent and the report says so (UnknownTagText).
 func OrganizerReport(ctx context.Context, st ReportStore, ranker report.Matcher, tax *matcher.Taxonomy, opts report.Options) (BuiltReport, error) {
-	r, err := report.Build(ctx, st, ranker, tax, opts)
+	r, err := report.Build(ctx, publicSource{st, redact.Options{Lang: opts.Lang}}, publicRanker{ranker, redact.Options{Lang: opts.Lang}}, tax, opts)
 	if err != nil {
 		return BuiltReport{}, err
 	}

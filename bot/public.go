@@ -5,6 +5,7 @@ import (
 
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/redact"
+	"github.com/duijie/duijie/report"
 )
 
 // What a counterpart or a notice shows of a profile goes through one step,
@@ -66,4 +67,46 @@ func (e *Engine) publicTeam(ctx context.Context, t *matcher.Team, l matcher.Lang
 		c.Members[i] = m
 	}
 	return &c
+}
+
+// An organizer's report (OrganizerReport) reads its profiles redacted in
+// the report's language. Organizers know who is behind each profile, so
+// no names are hidden, but the files travel further than the bot's chats:
+// they carry no contacts and no links from user text. Ranking reads the
+// stored profiles as always; only what the report shows is redacted.
+
+// publicSource is a report source whose profiles are redacted with opt.
+type publicSource struct {
+	report.ReportSource
+	opt redact.Options
+}
+
+func (s publicSource) Profiles(ctx context.Context, fn func(matcher.Profile) error) error {
+	return s.ReportSource.Profiles(ctx, func(p matcher.Profile) error { return fn(redact.Profile(p, s.opt)) })
+}
+
+// publicRanker is a report's ranker whose matches and teams are redacted
+// with opt.
+type publicRanker struct {
+	report.Matcher
+	opt redact.Options
+}
+
+func (r publicRanker) Rank(q matcher.Query) []matcher.Match {
+	ms := r.Matcher.Rank(q)
+	for i := range ms {
+		ms[i] = redact.Match(ms[i], r.opt)
+	}
+	return ms
+}
+
+func (r publicRanker) Team(q matcher.Query) (matcher.Team, bool) {
+	t, ok := r.Matcher.Team(q)
+	members := make([]matcher.TeamMember, len(t.Members))
+	for i, m := range t.Members {
+		m.Profile = redact.Profile(m.Profile, r.opt)
+		members[i] = m
+	}
+	t.Members = members
+	return t, ok
 }

@@ -1,12 +1,18 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/demo"
 	"github.com/duijie/duijie/internal/tgfake"
+	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/report"
 	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/store/storetest"
 )
 
 // publishAnswering is publish that types answers to the questions
@@ -122,5 +128,46 @@ func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 	toA := a.expect(0, "Connected")
 	if !strings.Contains(toB.Text, "@zh_wei_lab") || !strings.Contains(toA.Text, "@liming_lab") {
 		t.Errorf("contacts not exchanged after Accept:\nto B: %s\nto A: %s", toB.Text, toA.Text)
+	}
+}
+
+// TestFinding1ReportRedacted: an organizer's report carries the titles
+// of needs and of the offers ranked for them without contacts or links.
+func TestFinding1ReportRedacted(t *testing.T) {
+	st, _ := storetest.New(t)
+	_, ix := demoEngine(t, st, nil)
+	ctx := context.Background()
+	ps, err := demo.Profiles(fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"13812345678", "zw_lab88", "evil.example", "\u202e"}
+	for _, p := range ps { // every title carries a contact and a link
+		p.Title = "\u202eWeChat: zw_lab88 tel 13812345678 https://evil.example/login " + p.Title
+		if _, err := st.SaveProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		ix.Upsert(p)
+	}
+	r, err := bot.OrganizerReport(ctx, st, ix, matcher.Default(), report.Options{Lang: matcher.LangEN, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md, csv bytes.Buffer
+	if err := r.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "contact hidden") {
+		t.Fatalf("the report shows no redacted title:\n%s", md.String())
+	}
+	for _, s := range secrets {
+		for name, text := range map[string]string{"markdown": md.String(), "csv": csv.String(), "summary": r.Summary()} {
+			if strings.Contains(text, s) {
+				t.Errorf("the %s report holds %q", name, s)
+			}
+		}
 	}
 }
