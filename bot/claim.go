@@ -192,7 +192,7 @@ func (e *Engine) unclaimedContact(ctx context.Context, l matcher.Lang, chatID in
 	if card == "" {
 		return false, nil
 	}
-	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", theirs.Title, card)}); err != nil {
+	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", e.public(ctx, theirs, l).Title, card)}); err != nil {
 		return true, err
 	}
 	for admin := range e.Organizers.Admins {
