@@ -88,6 +88,9 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		return dialog.Tr(s.Lang, "stale_toast"), nil
 	}
 	l := s.Lang
+	if handled, err := e.contactFirst(ctx, s, in, b, out); handled || err != nil {
+		return "", err
+	}
 	switch b.Action {
 	case aRequestIntro:
 		return e.requestIntro(ctx, s, in, b.Value, out)
@@ -402,11 +405,7 @@ func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
-	contact := fmt.Sprintf("tg://user?id=%d", p.OwnerID)
-	if u.Username != "" {
-		contact = "@" + u.Username
-	}
-	lines := []string{dialog.Tr(l, "contact_line", contact)}
+	lines := []string{dialog.Tr(l, "contact_line", e.sharedContact(ctx, p.OwnerID, u))}
 	if u.Name != "" {
 		lines = append(lines, dialog.Tr(l, "name_line", u.Name))
 	}

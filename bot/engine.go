@@ -11,6 +11,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -108,6 +109,9 @@ type Engine struct {
 	// Notices keeps daily caps, digests and expiry nudges of new-match
 	// notices; without it nobody is told of new matches.
 	Notices Notices
+	// Contacts keeps the contact cards of users no username reaches
+	// (contact.go); without it connected users get a Telegram link.
+	Contacts Contacts
 }
 
 // NewEngine wires an engine. now may be nil for the wall clock.
@@ -141,11 +145,15 @@ const maxChain = 4
 // the session is saved, so the user loses nothing; the user is told what
 // happened in their language.
 func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, error) {
+	if in.Input.Group {
+		return e.refuseGroup(ctx, in, out)
+	}
 	s, err := e.load(ctx, in)
 	if err != nil {
-		e.fail(ctx, in.ChatID, matcher.LangEN, out, err)
+		e.fail(ctx, in.ChatID, cmp.Or(in.Input.LangHint, matcher.LangEN), out, err)
 		return Outcome{}, err
 	}
+	s.UseLangHint(in.Input.LangHint)
 	if in.Input.Kind == dialog.InButton && s.UserID != 0 && in.UserID != 0 && s.UserID != in.UserID {
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
 		return Outcome{Toast: dialog.Tr(s.Lang, "not_yours")}, nil
@@ -167,6 +175,14 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			return Outcome{}, err
 		}
 		return Outcome{}, nil
+	case in.Input.Kind == dialog.InText:
+		if handled, err := e.contactReply(ctx, &s, in, out); handled || err != nil {
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return Outcome{}, err
+			}
+			return Outcome{}, e.save(ctx, &s)
+		}
 	case in.Input.Kind == dialog.InCommand:
 		if handled, err := e.command(ctx, &s, in, out); handled {
 			if err != nil {
@@ -218,6 +234,14 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				return res, err
 			}
 			next = dialog.Input{Kind: dialog.InPublished, Profile: &p, Matches: e.publicMatches(ctx, matches, s.Lang), Team: e.publicTeam(ctx, team, s.Lang), MatchButtons: rows}
+			continue
+		case eff.Search != nil:
+			matches, err := e.search(ctx, *eff.Search)
+			if err != nil {
+				e.fail(ctx, in.ChatID, s.Lang, out, err)
+				return res, err
+			}
+			next = dialog.Input{Kind: dialog.InSearched, Text: eff.Search.Query, Matches: matches}
 			continue
 		}
 		break
@@ -291,6 +315,30 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 		}
 	}
 	return p, matches, team, nil
+}
+
+// search ranks the counterparts that the words of req describe, as
+// a draft profile of req.Kind would see them.
+func (e *Engine) search(ctx context.Context, req dialog.SearchRequest) ([]matcher.Match, error) {
+	p := matcher.Profile{Kind: req.Kind, Title: req.Query, Description: req.Query, Lang: matcher.DetectLang(req.Query)}
+	q, err := e.shownQuery(ctx, p, e.MatchLimit)
+	if err != nil {
+		return nil, err
+	}
+	return e.ranker.Rank(q), nil
+}
+
+// refuseGroup answers in a group chat with one line pointing to a private
+// chat (a toast for a button) and keeps nothing of the group.
+func (e *Engine) refuseGroup(ctx context.Context, in Incoming, out Sender) (Outcome, error) {
+	l := in.Input.LangHint
+	if in.Input.Kind == dialog.InButton {
+		return Outcome{Toast: dialog.Tr(l, "group_only")}, nil
+	}
+	if in.Input.Kind != dialog.InCommand && in.Input.Kind != dialog.InText {
+		return Outcome{}, nil
+	}
+	return Outcome{}, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "group_only")})
 }
 
 // embed gives p an embedding when an Embedder is set; without one, or

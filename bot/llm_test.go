@@ -48,15 +48,15 @@ func TestTranscriptsThroughModel(t *testing.T) {
 			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
 			fake.Chat = llmfake.Mirror
 			rec := &recorder{}
-			intakes, publishes := 0, 0
-			play(t, e, rec, sections["input"], func(b dialog.Button) {
-				switch b.Action {
-				case "done": // ✅ Done ends an intake
-					intakes++
-				case "pub": // 📣 Publish
+			counted := &countingAnalyzer{Analyzer: e.analyzer}
+			e.analyzer = counted
+			publishes := 0
+			play(t, e, rec, sections["input"], clientOf(sections["client"]), func(b dialog.Button) {
+				if b.Action == "pub" { // 📣 Publish
 					publishes++
 				}
 			})
+			intakes := counted.n
 			got := rec.b.String()
 			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {
 				if want != "" && !strings.Contains(got, want) {
@@ -70,6 +70,17 @@ func TestTranscriptsThroughModel(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countingAnalyzer counts the descriptions the dialog asks to read.
+type countingAnalyzer struct {
+	Analyzer
+	n int
+}
+
+func (c *countingAnalyzer) Analyze(ctx context.Context, req matcher.AnalysisRequest) (matcher.Analysis, error) {
+	c.n++
+	return c.Analyzer.Analyze(ctx, req)
 }
 
 // step sends one input to chat 100 and returns what the user saw.
@@ -180,7 +191,7 @@ func TestClarifyingAnswer(t *testing.T) {
 		pressOn(t, e, rec, "Skip")
 	}
 	s := loadSession(t, e)
-	if s.Draft == nil || s.Draft.Summary != "Predict bearing failures of centrifugal pumps from vibration." {
+	if s.Draft == nil || s.Draft.Summary != "Predict bearing failures of centrifugal pumps from vibration" {
 		t.Fatalf("draft summary = %+v", s.Draft)
 	}
 	if out := pressOn(t, e, rec, "📣 Publish"); !strings.Contains(out, "Published") {

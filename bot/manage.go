@@ -92,12 +92,7 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 	case aEdit:
 		// The profile goes back on the summary card; Publish stores it under
 		// the same id, Edit takes a new description.
-		s.Reset()
-		s.Kind, s.Texts, s.State = p.Kind, []string{p.Description}, dialog.StateReview
-		draft := p
-		s.Draft = &draft
-		s.Nonce++
-		return "", out.Send(ctx, in.ChatID, e.dialog.Prompt(s))
+		return "", out.Send(ctx, in.ChatID, e.dialog.Edit(s, p))
 	case aPause, aResume, aKeep:
 		p.Status = matcher.StatusPaused
 		if b.Action != aPause {
@@ -152,7 +147,7 @@ func (e *Engine) settingsReply(ctx context.Context, s *dialog.Session, user int6
 		st = store.Settings{Notify: store.NotifyInstant}
 	}
 	text := dialog.Tr(l, "settings_text", dialog.Tr(l, dialog.Msg("notify_"+st.Notify)))
-	return dialog.Reply{Text: text, Buttons: [][]dialog.Choice{
+	r := dialog.Reply{Text: text, Buttons: [][]dialog.Choice{
 		{{Label: "中文", Button: dialog.Action(aLang, "zh")}, {Label: "English", Button: dialog.Action(aLang, "en")}},
 		{
 			{Label: dialog.Tr(l, "notify_instant"), Button: dialog.Action(aNotify, store.NotifyInstant)},
@@ -160,6 +155,11 @@ func (e *Engine) settingsReply(ctx context.Context, s *dialog.Session, user int6
 			{Label: dialog.Tr(l, "notify_off"), Button: dialog.Action(aNotify, store.NotifyOff)},
 		},
 	}}
+	if line, row := e.contactSetting(ctx, s, user); line != "" {
+		r.Text += "\n" + line
+		r.Buttons = append(r.Buttons, row)
+	}
+	return r
 }
 
 // deleteUser removes everything about a user and takes their profiles

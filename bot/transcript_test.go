@@ -101,7 +101,9 @@ var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 // the engine and compares what the user sees with the golden transcript.
 // Input lines: "[label]" presses a button on screen, anything else is
 // sent as a message. The "expect" section lists lines the transcript
-// must contain whatever the golden file says.
+// must contain whatever the golden file says. An optional "client"
+// section sets what Telegram tells of the user and chat: "lang zh" (the
+// client's language), "group" (a group chat).
 func TestTranscripts(t *testing.T) {
 	files, _ := filepath.Glob("testdata/transcripts/*.txtar")
 	if len(files) == 0 {
@@ -110,10 +112,11 @@ func TestTranscripts(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ar, sections := readTranscript(t, file)
-			e, _ := testEngine(t)
+			e, st := testEngine(t)
+			e.Organizers = &Organizers{Store: st}
 			rec := &recorder{}
 			e.Messenger = DirectMessenger{rec}
-			play(t, e, rec, sections["input"], nil)
+			play(t, e, rec, sections["input"], clientOf(sections["client"]), nil)
 			got := rec.b.String()
 			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {
 				if want != "" && !strings.Contains(got, want) {
@@ -155,10 +158,26 @@ func readTranscript(t *testing.T, file string) (*txtar.Archive, map[string]strin
 	return ar, sections
 }
 
+// clientOf reads a transcript's "client" section into the fields of an
+// input that Telegram fills in.
+func clientOf(section string) dialog.Input {
+	var in dialog.Input
+	for _, line := range strings.Split(section, "\n") {
+		switch f := strings.Fields(line); {
+		case len(f) == 2 && f[0] == "lang":
+			in.LangHint = matcher.ParseLang(f[1])
+		case len(f) == 1 && f[0] == "group":
+			in.Group = true
+		}
+	}
+	return in
+}
+
 // play sends a transcript's input lines to chat 100, recording what the
 // user sees in rec: "[label]" presses a button on screen, "/cmd" is a
-// command, anything else a message. pressed, if set, hears of each press.
-func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(dialog.Button)) {
+// command, anything else a message; client gives each input its language
+// hint and chat type. pressed, if set, hears of each press.
+func play(t *testing.T, e *Engine, rec *recorder, input string, client dialog.Input, pressed func(dialog.Button)) {
 	t.Helper()
 	for _, line := range strings.Split(strings.TrimRight(input, "\n"), "\n") {
 		fmt.Fprintf(&rec.b, "> %s\n", line)
@@ -175,6 +194,7 @@ func play(t *testing.T, e *Engine, rec *recorder, input string, pressed func(dia
 		} else if cmd, arg, ok := dialog.ParseCommand(line); ok {
 			in = dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}
 		}
+		in.LangHint, in.Group = client.LangHint, client.Group
 		res, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec)
 		if err != nil {
 			t.Fatalf("%s: %v", line, err)

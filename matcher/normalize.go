@@ -120,14 +120,13 @@ func mergeStrings(have, more []string) []string {
 const (
 	maxConcepts = 24
 	maxDomains  = 3
-	titleRunes  = 60
 )
 
 // Analyze reads a description without any external service: concepts and
 // domains from the taxonomy, maturity, cooperation modes, region, budget
 // and deadline from patterns in English and Chinese.
 func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
-	a := Analysis{Title: firstSentence(text, titleRunes)}
+	a := Analysis{Title: t.Title(kind, text)}
 	counts := t.terms.find(text)
 
 	type scored struct {
@@ -165,7 +164,9 @@ func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
 	if p, ok := FindPlace(text); ok {
 		a.Region = p.Label(LangEN)
 	}
-	a.Budget = findBudget(lower, text)
+	if _, span, ok := FindMoney(text); ok {
+		a.Budget = text[span[0]:span[1]] // a price per piece is no budget
+	}
 	if kind == KindNeed {
 		a.Deadline = findDeadline(lower, text)
 	}
@@ -307,15 +308,9 @@ func findModes(lower, text string) []Mode {
 }
 
 var (
-	budgetPattern = cued{[]string{"rmb", "cny", "¥", "￥", "usd", "$", "yuan", "万", "亿", "元"},
-		regexp.MustCompile(`(?i)(?:(?:rmb|cny|¥|￥|usd|\$)\s?\d[\d,.]*\s?(?:k|m|million|thousand|万|亿)?(?:\s?(?:yuan|rmb|cny))?|\d[\d,.]*\s?(?:k|m|million|thousand)?\s?(?:yuan|rmb|cny)\b|\d[\d,.]*\s?(?:万元|万|亿元|元))`)}
 	deadlinePattern = cued{[]string{"by", "before", "within", "in", "年", "月内", "明年"},
 		regexp.MustCompile(`(?i)\b(?:by|before|within|in)\s+(?:the\s+)?(?:end of\s+)?(?:\d+\s+(?:months?|weeks?|years?)|20\d\d(?:[-/]\d{1,2})?|q[1-4](?:\s+20\d\d)?|next year|this year)|20\d\d\s?年(?:\s?\d{1,2}\s?月)?(?:底|前|之前|以前)?|\d+\s?个?月内|年底前|年内|明年`)}
 )
-
-func findBudget(lower, text string) string {
-	return strings.TrimSpace(budgetPattern.find(lower, text))
-}
 
 func findDeadline(lower, text string) string {
 	return strings.TrimSpace(deadlinePattern.find(lower, text))

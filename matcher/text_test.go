@@ -97,3 +97,22 @@ func TestParseAmountCNY(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeBudgetNotUnitPrice: the offline reading takes an amount to
+// spend as the budget, never a price per piece, and titles the text with
+// a short key phrase rather than its first sentence.
+func TestAnalyzeBudgetNotUnitPrice(t *testing.T) {
+	tax := Default()
+	for text, want := range map[string]string{
+		"Wireless soil sensors for farms. Price: 300 RMB per sensor. Field-tested for two seasons.": "",
+		"我们是做日用陶瓷的，在潮州，窑炉温度老是不稳，预算二三十万":                                                             "二三十万",
+	} {
+		a := tax.Analyze(KindOffer, text)
+		if a.Budget != want {
+			t.Errorf("Analyze(%q).Budget = %q, want %q", text, a.Budget, want)
+		}
+		if a.Title != tax.Title(KindOffer, text) {
+			t.Errorf("Analyze(%q).Title = %q, not the key-phrase title", text, a.Title)
+		}
+	}
+}

@@ -142,6 +142,11 @@ func Build(ctx context.Context, src ReportSource, m Matcher, tax *matcher.Taxono
 	var needs []matcher.Profile
 	tags := map[string]int{}
 	err := src.Profiles(ctx, func(p matcher.Profile) error {
+		if len(p.Domains) == 0 && p.Kind == matcher.KindNeed {
+			// Rows stored without a normalizer's reading (the demo set, an
+			// export's bare rows) still belong to a field.
+			p.Domains = tax.Analyze(p.Kind, p.Title+"\n"+p.Description).Domains
+		}
 		for _, t := range uniq(p.Tags) {
 			tags[strings.TrimSpace(t)]++
 		}

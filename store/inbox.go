@@ -73,15 +73,23 @@ type InboxEntry struct {
 // the lease's TTL as minIdle, then read with pending set: an entry handed
 // out less than a lease ago may still be in the hands of a live holder.
 func (s *Store) ClaimInbox(ctx context.Context, shard int, consumer string, minIdle time.Duration) error {
-	key := s.k.inbox(shard)
+	if err := s.claimStream(ctx, s.k.inbox(shard), consumer, minIdle); err != nil {
+		return fmt.Errorf("inbox %d: %w", shard, err)
+	}
+	return nil
+}
+
+// claimStream creates the consumer group of an inbox stream if needed and
+// gives consumer the entries idle for at least minIdle (see ClaimInbox).
+func (s *Store) claimStream(ctx context.Context, key, consumer string, minIdle time.Duration) error {
 	if err := s.rdb.XGroupCreateMkStream(ctx, key, inboxGroup, "0").Err(); err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
-		return fmt.Errorf("inbox %d: create group: %w", shard, err)
+		return fmt.Errorf("create group: %w", err)
 	}
 	for start := "0-0"; ; {
 		_, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: key, Group: inboxGroup, Consumer: consumer,
 			MinIdle: minIdle, Start: start, Count: 100}).Result()
 		if err != nil {
-			return fmt.Errorf("inbox %d: claim: %w", shard, err)
+			return fmt.Errorf("claim: %w", err)
 		}
 		if next == "0-0" {
 			return nil
@@ -94,17 +102,26 @@ func (s *Store) ClaimInbox(ctx context.Context, shard int, consumer string, minI
 // pending, those it was given before and did not ack, at once; else new
 // ones, waiting up to block for them. Nil means none.
 func (s *Store) ReadInbox(ctx context.Context, shard int, consumer string, count int64, block time.Duration, pending bool) ([]InboxEntry, error) {
+	out, err := s.readStream(ctx, s.k.inbox(shard), consumer, count, block, pending)
+	if err != nil {
+		return nil, fmt.Errorf("inbox %d: %w", shard, err)
+	}
+	return out, nil
+}
+
+// readStream reads an inbox stream for consumer (see ReadInbox).
+func (s *Store) readStream(ctx context.Context, key, consumer string, count int64, block time.Duration, pending bool) ([]InboxEntry, error) {
 	id, b := ">", block
 	if pending {
 		id, b = "0", -1
 	}
 	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: inboxGroup, Consumer: consumer,
-		Streams: []string{s.k.inbox(shard), id}, Count: count, Block: b}).Result()
+		Streams: []string{key, id}, Count: count, Block: b}).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("inbox %d: read: %w", shard, err)
+		return nil, fmt.Errorf("read: %w", err)
 	}
 	var out []InboxEntry
 	for _, st := range res {
@@ -118,14 +135,21 @@ func (s *Store) ReadInbox(ctx context.Context, shard int, consumer string, count
 
 // AckInbox marks an entry handled.
 func (s *Store) AckInbox(ctx context.Context, shard int, entryID string) error {
-	key := s.k.inbox(shard)
+	if err := s.ackStream(ctx, s.k.inbox(shard), entryID); err != nil {
+		return fmt.Errorf("inbox %d: %w", shard, err)
+	}
+	return nil
+}
+
+// ackStream acks and deletes an entry of an inbox stream.
+func (s *Store) ackStream(ctx context.Context, key, entryID string) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAck(ctx, key, inboxGroup, entryID)
 		p.XDel(ctx, key, entryID)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("inbox %d: ack %s: %w", shard, entryID, err)
+		return fmt.Errorf("ack %s: %w", entryID, err)
 	}
 	return nil
 }

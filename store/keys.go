@@ -241,3 +241,59 @@ func (k keys) eventProfiles(tag string) string { return k.prefix + ":{ev:" + tag
 func (k keys) userEvent(id int64) string {
 	return k.prefix + ":user:" + strconv.FormatInt(id, 10) + ":event"
 }
+
+// WeChat (wechat.go). Every key carries the hash tag {wechat}: the Lua
+// scripts that allocate ids and store pushes change several together.
+
+// wechatInbox is the stream of WeChat pushes waiting to be handled.
+func (k keys) wechatInbox() string { return k.prefix + ":wechat:{wechat}:inbox" }
+
+// wechatSeen marks a push id as received, with UpdateTTL.
+func (k keys) wechatSeen(id string) string { return k.wechatInbox() + ":seen:" + id }
+
+// wechatIDs is a hash of the number of each openid: its user id is
+// WeChatUserBase plus the number.
+func (k keys) wechatIDs() string { return k.prefix + ":wechat:{wechat}:ids" }
+
+// wechatOpenIDs is a hash of the openid of each number of wechatIDs.
+func (k keys) wechatOpenIDs() string { return k.prefix + ":wechat:{wechat}:openids" }
+
+// wechatSeq is the counter behind WeChat users' ids.
+func (k keys) wechatSeq() string { return k.prefix + ":wechat:{wechat}:seq" }
+
+// wechatLastSeen is a hash of the time (unix seconds) of each WeChat
+// user's last message, which opens the customer-service window.
+func (k keys) wechatLastSeen() string { return k.prefix + ":wechat:{wechat}:seen" }
+
+// wechatChoices holds the button data of the options last shown to a
+// WeChat user (a JSON list), which a typed number chooses, with SessionTTL.
+func (k keys) wechatChoices(user int64) string {
+	return k.prefix + ":wechat:{u" + strconv.FormatInt(user, 10) + "}:choices"
+}
+
+// wechatMenu is a hash of the button data of every menu item shown to a
+// WeChat user, by item id, and the counter of ids (field "seq"), with
+// SessionTTL. The user's keys share the hash tag of the user id: a
+// script writes wechatMenu and wechatChoices together.
+func (k keys) wechatMenu(user int64) string {
+	return k.prefix + ":wechat:{u" + strconv.FormatInt(user, 10) + "}:menu"
+}
+
+// wechatWaiting is a list of the messages (JSON) a WeChat user could not
+// be sent outside the customer-service window, delivered at their next
+// message.
+func (k keys) wechatWaiting(user int64) string {
+	return k.prefix + ":wechat:waiting:" + strconv.FormatInt(user, 10)
+}
+
+// contactCard holds the contact a user chose to share with those they
+// connect with (phone, WeChat id or e-mail).
+func (k keys) contactCard(user int64) string {
+	return k.prefix + ":user:" + strconv.FormatInt(user, 10) + ":card"
+}
+
+// contactAsk holds the button data of the action waiting for a user's
+// contact card ("" for none) while the bot asks for it, with SessionTTL.
+func (k keys) contactAsk(user int64) string {
+	return k.prefix + ":user:" + strconv.FormatInt(user, 10) + ":card:ask"
+}

@@ -140,6 +140,8 @@ type UserData struct {
 	Profiles []matcher.Profile   `json:"profiles"`
 	Intros   []Intro             `json:"introductions"`
 	Declined map[string][]string `json:"declined,omitempty"` // profile id → counterparts marked not relevant
+	// ContactCard is the contact the user shares when connected.
+	ContactCard string `json:"contact_card,omitempty"`
 }
 
 // ExportUser gathers everything stored about a user (and their private
@@ -158,6 +160,9 @@ func (s *Store) ExportUser(ctx context.Context, user int64) (UserData, error) {
 		return d, err
 	}
 	if d.Profiles, err = s.ProfilesOf(ctx, user); err != nil {
+		return d, err
+	}
+	if d.ContactCard, err = s.ContactCard(ctx, user); err != nil {
 		return d, err
 	}
 	d.Declined = map[string][]string{}
@@ -222,12 +227,20 @@ func (s *Store) DeleteUser(ctx context.Context, user int64) error {
 		pp.Del(ctx, s.k.unreachable(user))
 		pp.Del(ctx, s.k.digest(user))
 		pp.SRem(ctx, s.k.digests(), user)
+		pp.Del(ctx, s.k.contactCard(user))
+		pp.Del(ctx, s.k.contactAsk(user))
+		pp.Del(ctx, s.k.wechatChoices(user))
+		pp.Del(ctx, s.k.wechatMenu(user))
+		pp.Del(ctx, s.k.wechatWaiting(user))
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("delete user %d: %w", user, err)
 	}
 	if err := s.ForgetRecipient(ctx, user); err != nil {
+		return err
+	}
+	if err := s.forgetWeChat(ctx, user); err != nil {
 		return err
 	}
 	return s.deleteMatching(ctx, []string{

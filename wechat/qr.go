@@ -4,20 +4,21 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
+
+	"github.com/duijie/duijie/event"
 )
 
-// Event QR codes: a parametric QR code (带参数二维码) whose scene names an
-// event tag. A user who scans it arrives as a KindFollow or KindScan
-// message whose Scene EventTag reads.
+// Event QR codes: a parametric QR code (带参数二维码) whose scene is
+// "ev_<tag>", the payload of the event's Telegram link (event.Link). A
+// user who scans it arrives as a KindFollow or KindScan message whose
+// Scene EventTag reads.
 
 // QR code limits of WeChat.
 const (
-	sceneLimit = 64 // characters of a scene string
 	// MaxQRExpiry is the longest life of a temporary QR code.
 	MaxQRExpiry = 30 * 24 * time.Hour
-	eventScene  = "event:"
+	eventScene  = event.Prefix
 )
 
 // QRCode is a created QR code.
@@ -33,8 +34,8 @@ type QRCode struct {
 // per account).
 func (c *Client) QR(ctx context.Context, tag string, expire time.Duration) (QRCode, error) {
 	scene := eventScene + tag
-	if tag == "" || len([]rune(scene)) > sceneLimit {
-		return QRCode{}, fmt.Errorf("qr code: event tag %q: 1 to %d characters", tag, sceneLimit-len(eventScene))
+	if err := event.ValidTag(tag); err != nil {
+		return QRCode{}, fmt.Errorf("qr code: %q: %w", tag, err)
 	}
 	if expire > MaxQRExpiry {
 		return QRCode{}, fmt.Errorf("qr code: expiry %s beyond %s", expire, MaxQRExpiry)
@@ -59,6 +60,5 @@ func (c *Client) QR(ctx context.Context, tag string, expire time.Duration) (QRCo
 // EventTag returns the event tag of a QR scene, false when the scene is
 // not an event's.
 func EventTag(scene string) (string, bool) {
-	tag, ok := strings.CutPrefix(scene, eventScene)
-	return tag, ok && tag != ""
+	return event.ParsePayload(scene)
 }

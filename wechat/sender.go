@@ -34,6 +34,11 @@ type Out struct {
 	// (MenuLimit) and the account may send one, else numbered lines the
 	// user answers by typing the number. Choose reads the answer.
 	Options []string
+	// FirstID is the menu item id of the first option, the next ones
+	// counting up (default 1): ids distinct across a user's menus tell
+	// which menu an item was chosen from, as the user may choose from an
+	// older one.
+	FirstID int64
 	// Template is the data of the template message sent outside the
 	// window (field name → value); nil sends {"thing1": the text's start}.
 	Template map[string]string
@@ -135,7 +140,7 @@ func (s *Sender) sendParts(ctx context.Context, openid string, out Out, parts []
 // are part of the text already).
 func rest(out Out, unsent []customMessage) Out {
 	var texts []string
-	r := Out{Template: out.Template}
+	r := Out{Template: out.Template, FirstID: out.FirstID}
 	for _, p := range unsent {
 		switch {
 		case p.Text != nil:
@@ -203,9 +208,10 @@ func render(out Out, menu bool) []customMessage {
 	for _, p := range parts[:len(parts)-1] {
 		msgs = append(msgs, textMessage(p))
 	}
+	first := max(out.FirstID, 1)
 	items := make([]menuItem, n)
 	for i, o := range out.Options {
-		items[i] = menuItem{ID: strconv.Itoa(i + 1), Content: o}
+		items[i] = menuItem{ID: strconv.FormatInt(first+int64(i), 10), Content: o}
 	}
 	return append(msgs, customMessage{MsgType: "msgmenu", Menu: &menuBody{Head: parts[len(parts)-1], Items: items}})
 }
@@ -226,8 +232,8 @@ func Numbered(options []string) string {
 	return b.String()
 }
 
-// Choose returns the index of the option m chose among n: a menu item,
-// or a typed number ("2", "２", " 2. ").
+// Choose returns the index of the option m chose among n: an item of a
+// menu sent with FirstID 1, or a typed number ("2", "２", " 2. ").
 func Choose(m Message, n int) (int, bool) {
 	s := m.Choice
 	if s == "" {

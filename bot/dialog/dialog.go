@@ -21,15 +21,10 @@ const (
 	DefaultMaxQuestions = 4
 	minDescribeRunes    = 12 // shorter descriptions get a request for more
 	maxAnswerRunes      = 300
+	// minStrayDescribeRunes: a short message that is no small talk starts
+	// a description from this length on.
+	minStrayDescribeRunes = 5
 )
-
-// questionOrder ranks follow-up questions by how much they help matching.
-// The clarifying question comes first when the description could not be
-// read well; the benefit question only when a quality remark asks for it.
-var questionOrder = []matcher.Field{
-	matcher.FieldClarify, matcher.FieldDomain, matcher.FieldTRL, matcher.FieldSuccess, matcher.FieldBenefit,
-	matcher.FieldRegion, matcher.FieldModes, matcher.FieldBudget, matcher.FieldDeadline,
-}
 
 // maxRemarkQuestions caps the questions that quality remarks add.
 const maxRemarkQuestions = 2
@@ -48,32 +43,33 @@ const (
 	actContinue   = "cont"
 	actRestart    = "restart"
 	actNew        = "new"
+	actChange     = "chg" // value: a field to change on the summary card, or "text"
 )
+
+// changeText is the value of actChange that rewrites the description.
+const changeText = "text"
 
 // Step advances the dialog of session s by one input. It changes s in
 // place and returns what the engine must do.
 func (d *Dialog) Step(s *Session, in Input, now time.Time) Effects {
 	var e Effects
 	s.UpdatedAt = now
-	if s.Lang == "" {
-		s.Lang = matcher.LangEN
-		if in.LangHint != "" {
-			s.Lang = in.LangHint
-		}
-	}
+	s.UseLangHint(in.LangHint)
 	switch in.Kind {
 	case InCommand:
 		d.command(s, in, &e)
 	case InButton:
-		d.button(s, in.Button, &e)
+		d.button(s, in.Button, now, &e)
 	case InText:
-		d.text(s, in.Text, &e)
+		d.text(s, in, now, &e)
 	case InUnsupported:
 		e.say(Tr(s.Lang, "unsupported"))
 	case InAnalyzed:
-		d.analyzed(s, in.Analysis, &e)
+		d.analyzed(s, in.Analysis, now, &e)
 	case InPublished:
 		d.published(s, in, &e)
+	case InSearched:
+		d.searched(s, in, &e)
 	}
 	return e
 }
@@ -109,12 +105,12 @@ func (d *Dialog) command(s *Session, in Input, e *Effects) {
 			return
 		}
 		s.Reset()
-		e.say(Tr(s.Lang, "welcome"))
 		if !s.LangSet && in.LangHint == "" {
+			e.say(Tr(s.Lang, "welcome"))
 			d.enter(s, StateLang, e)
 			return
 		}
-		d.enter(s, StateRole, e)
+		d.enterAfter(s, StateRole, Tr(s.Lang, "welcome")+"\n\n", e)
 	case "new":
 		s.Reset()
 		d.enter(s, StateRole, e)
@@ -131,6 +127,8 @@ func (d *Dialog) command(s *Session, in Input, e *Effects) {
 		d.enter(s, StateLang, e)
 	case "help":
 		e.say(Tr(s.Lang, "help"))
+	case "search":
+		d.search(s, in.Arg, e)
 	default:
 		e.say(Tr(s.Lang, "unknown_cmd", "/"+in.Command))
 	}
@@ -143,7 +141,7 @@ func (d *Dialog) cancel(s *Session, e *Effects) {
 	e.say(Tr(s.Lang, "cancelled"), []Choice{d.choice(s, "new_profile", actNew, "")})
 }
 
-func (d *Dialog) button(s *Session, b Button, e *Effects) {
+func (d *Dialog) button(s *Session, b Button, now time.Time, e *Effects) {
 	if b.Nonce != s.Nonce {
 		e.Toast = Tr(s.Lang, "stale_toast")
 		e.say(Tr(s.Lang, "stale_button"))
@@ -168,6 +166,12 @@ func (d *Dialog) button(s *Session, b Button, e *Effects) {
 		if b.Value == string(matcher.KindOffer) {
 			s.Kind = matcher.KindOffer
 		}
+		if utf8.RuneCountInString(s.description()) >= minDescribeRunes {
+			// Described before choosing: read it at once.
+			s.State = StateDescribe
+			d.finishDescription(s, e)
+			return
+		}
 		d.enter(s, StateDescribe, e)
 	case actDone:
 		d.finishDescription(s, e)
@@ -178,7 +182,7 @@ func (d *Dialog) button(s *Session, b Button, e *Effects) {
 		}
 	case actAnswer:
 		if s.State == StateAsk && len(s.Questions) > 0 {
-			d.answer(s, b.Value, true, e)
+			d.answer(s, b.Value, true, now, e)
 		}
 	case actPublish:
 		if s.State == StateReview && s.Draft != nil {
@@ -188,10 +192,13 @@ func (d *Dialog) button(s *Session, b Button, e *Effects) {
 			e.Publish = &p
 		}
 	case actEdit:
-		s.Texts = nil
-		s.State = StateDescribe
-		s.Nonce++
-		e.say(Tr(s.Lang, "edit_prompt"), []Choice{d.choice(s, "cancel", actCancel, "")})
+		if s.State == StateReview {
+			e.Replies = append(e.Replies, d.changeMenu(s))
+		}
+	case actChange:
+		if s.State == StateReview {
+			d.change(s, matcher.Field(b.Value), e)
+		}
 	case actCancel:
 		d.cancel(s, e)
 	case actContinue:
@@ -221,8 +228,8 @@ func (d *Dialog) returnFromAside(s *Session, e *Effects) {
 	}
 }
 
-func (d *Dialog) text(s *Session, text string, e *Effects) {
-	text = strings.TrimSpace(text)
+func (d *Dialog) text(s *Session, in Input, now time.Time, e *Effects) {
+	text := strings.TrimSpace(in.Text)
 	if text == "" {
 		e.say(Tr(s.Lang, "empty_text"))
 		return
@@ -233,21 +240,28 @@ func (d *Dialog) text(s *Session, text string, e *Effects) {
 	}
 	switch s.State {
 	case StateIdle, StateLang:
-		if !s.LangSet {
+		if !s.LangSet && in.LangHint == "" {
 			s.Lang = matcher.DetectLang(text)
+		}
+		if d.smallTalk(s, matcher.ClassifyMessage(text), e) {
+			return
+		}
+		if l := matcher.DetectLang(text); !s.LangSet && l != s.Lang {
+			s.Lang, s.LangSet = l, true // a description in the other language says which one the user reads
 		}
 		s.Reset()
 		s.Texts = []string{text}
-		e.say(Tr(s.Lang, "text_first"))
 		d.enter(s, StateRole, e)
 	case StateResume:
 		s.State, s.Prev = s.Prev, ""
-		d.text(s, text, e)
+		d.text(s, in, now, e)
 	case StateRole:
+		if len(s.Texts) == 0 && d.smallTalk(s, matcher.ClassifyMessage(text), e) {
+			return
+		}
 		if !d.appendText(s, text, e) {
 			return
 		}
-		e.say(Tr(s.Lang, "text_first"))
 		e.Replies = append(e.Replies, d.Prompt(s))
 	case StateDescribe:
 		if !d.appendText(s, text, e) {
@@ -255,7 +269,7 @@ func (d *Dialog) text(s *Session, text string, e *Effects) {
 		}
 		e.Replies = append(e.Replies, d.Prompt(s))
 	case StateAsk:
-		d.answer(s, text, false, e)
+		d.answer(s, text, false, now, e)
 	case StateReview:
 		// More words on the card: they join the description, which is read again.
 		if !d.appendText(s, text, e) {
@@ -294,13 +308,18 @@ func (d *Dialog) finishDescription(s *Session, e *Effects) {
 	e.Analyze = &AnalyzeRequest{Kind: s.Kind, Lang: s.Lang, Text: s.description()}
 }
 
-func (d *Dialog) analyzed(s *Session, a *matcher.Analysis, e *Effects) {
+func (d *Dialog) analyzed(s *Session, a *matcher.Analysis, now time.Time, e *Effects) {
 	if a == nil || s.State != StateDescribe {
 		return
 	}
 	text := s.description()
 	p := &matcher.Profile{Kind: s.Kind, Status: matcher.StatusDraft, Description: text, Lang: matcher.DetectLang(text)}
+	if old := s.Draft; old != nil && old.ID != "" {
+		// An edit: the same profile, with its owner, organisation and tags.
+		p.ID, p.OwnerID, p.CreatedAt, p.Org, p.Tags, p.DoNotMatch = old.ID, old.OwnerID, old.CreatedAt, old.Org, old.Tags, old.DoNotMatch
+	}
 	a.Apply(p)
+	d.detectAnswers(s, now)
 	s.Answers.apply(p)
 	s.Draft = p
 	s.Questions, s.Asked = nil, 0
@@ -321,12 +340,12 @@ func (d *Dialog) analyzed(s *Session, a *matcher.Analysis, e *Effects) {
 	case matcher.NoticeCapReached:
 		e.say(Tr(s.Lang, "llm_cap"))
 	}
-	for _, f := range questionOrder {
+	for _, q := range questions {
 		if len(s.Questions) == d.maxQuestions() {
 			break
 		}
-		if missing[f] && !s.Answers.answered(f) && (f != matcher.FieldDeadline || s.Kind == matcher.KindNeed) {
-			s.Questions = append(s.Questions, f)
+		if missing[q.field] && q.asks(s.Kind) && !s.Answers.answered(q.field) {
+			s.Questions = append(s.Questions, q.field)
 		}
 	}
 	if len(s.Questions) > 0 {
@@ -344,84 +363,37 @@ func (d *Dialog) maxQuestions() int {
 }
 
 // answer takes the reply to the current question, from a button (value
-// is a code) or typed (value is free text).
-func (d *Dialog) answer(s *Session, value string, fromButton bool, e *Effects) {
-	f := s.Questions[0]
-	lower := strings.ToLower(strings.TrimSpace(value))
-	if !fromButton && (lower == "skip" || lower == "跳过" || lower == "-") {
-		s.Answers.Skipped = append(s.Answers.Skipped, f)
+// is a code) or typed (value is free text, read by Taxonomy.ReadAnswer).
+// An answer that cannot be read is asked again, saying why.
+func (d *Dialog) answer(s *Session, value string, fromButton bool, now time.Time, e *Effects) {
+	q, ok := questionFor(s.Questions[0])
+	if !ok {
 		d.nextQuestion(s, e)
 		return
 	}
 	a := &s.Answers
-	switch f {
-	case matcher.FieldDomain:
-		if _, ok := d.Tax.Domain(value); ok {
-			a.Domain = value
-		} else if code := d.domainFromText(value); code != "" {
-			a.Domain = code
-		} else {
-			a.Skipped = append(a.Skipped, f)
-		}
-	case matcher.FieldTRL:
-		n := matcher.ParseTRL(value)
-		if n == 0 {
-			e.say(Tr(s.Lang, "trl_unclear"))
-			e.Replies = append(e.Replies, d.Prompt(s))
+	if fromButton {
+		if q.pressed == nil || !q.pressed(s.Lang, a, value) {
+			e.Toast = Tr(s.Lang, "stale_toast")
 			return
 		}
-		a.TRL = n
-	case matcher.FieldModes:
-		if fromButton {
-			if m := matcher.Mode(value); m.Valid() {
-				a.Modes = []matcher.Mode{m}
-			}
-		} else if ms := matcher.ParseModes(value); len(ms) > 0 {
-			a.Modes = ms
-		}
-		if len(a.Modes) == 0 {
-			a.Skipped = append(a.Skipped, f)
-		}
-	case matcher.FieldRegion:
-		if p, ok := matcher.FindPlace(value); ok {
-			a.Region = p.Label(matcher.LangEN)
-		} else {
-			a.Region = clip(value, matcher.MaxRegionRunes)
-		}
-	case matcher.FieldBudget:
-		if fromButton {
-			a.Budget = Tr(s.Lang, Msg("budget_"+value))
-		} else {
-			a.Budget = clip(value, maxAnswerRunes)
-		}
-	case matcher.FieldDeadline:
-		if fromButton {
-			a.Deadline = Tr(s.Lang, Msg("deadline_"+value))
-		} else {
-			a.Deadline = clip(value, maxAnswerRunes)
-		}
-	case matcher.FieldSuccess:
-		a.Success = clip(value, maxAnswerRunes)
-	case matcher.FieldBenefit:
-		a.Benefit = clip(value, maxAnswerRunes)
-	case matcher.FieldClarify:
-		a.Clarify = clip(value, maxAnswerRunes)
+		a.unskip(q.field)
+		d.nextQuestion(s, e)
+		return
+	}
+	r := d.Tax.ReadAnswer(q.field, value, s.description(), now)
+	switch {
+	case r.Skip:
+		a.Skipped = append(a.Skipped, q.field)
+	case r.Problem != "":
+		e.say(Tr(s.Lang, Msg("reask_"+string(r.Problem))))
+		e.Replies = append(e.Replies, d.Prompt(s))
+		return
+	default:
+		q.typed(a, r)
+		a.unskip(q.field)
 	}
 	d.nextQuestion(s, e)
-}
-
-// domainFromText finds the domain a typed answer names or implies.
-func (d *Dialog) domainFromText(text string) string {
-	lower := strings.ToLower(text)
-	for _, dom := range d.Tax.Domains() {
-		if strings.Contains(lower, strings.ToLower(dom.EN)) || strings.Contains(text, dom.ZH) {
-			return dom.Code
-		}
-	}
-	if a := d.Tax.Analyze(matcher.KindNeed, text); len(a.Domains) > 0 {
-		return a.Domains[0]
-	}
-	return ""
 }
 
 func clip(s string, max int) string {
@@ -452,11 +424,15 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 		return
 	}
 	kind := in.Profile.Kind
-	s.Published = in.Profile.ID
+	done := Msg("published")
+	if s.Draft != nil && s.Draft.ID != "" {
+		done = "updated"
+	}
+	s.Published, s.PublishedKind = in.Profile.ID, kind
 	s.Reset()
 	s.State = StateIdle
 	s.Nonce++
-	e.say(Tr(s.Lang, "published", in.Profile.ID))
+	e.say(Tr(s.Lang, done))
 	newProfile := []Choice{d.choice(s, "new_profile", actNew, "")}
 	if in.Team == nil {
 		e.say(RenderMatches(d.Tax, s.Lang, kind, in.Matches), append(in.MatchButtons, newProfile)...)
@@ -464,6 +440,13 @@ func (d *Dialog) published(s *Session, in Input, e *Effects) {
 	}
 	e.say(RenderMatches(d.Tax, s.Lang, kind, in.Matches), in.MatchButtons...)
 	e.say(renderTeam(d.Tax, s.Lang, in.Team), newProfile)
+}
+
+// enterAfter is enter with lead put before the prompt, in one message.
+func (d *Dialog) enterAfter(s *Session, state State, lead string, e *Effects) {
+	d.enter(s, state, e)
+	r := &e.Replies[len(e.Replies)-1]
+	r.Text = lead + r.Text
 }
 
 // enter moves to state and shows its prompt with fresh buttons.
@@ -487,7 +470,11 @@ func (d *Dialog) Prompt(s *Session) Reply {
 			{Label: "English", Button: Button{Nonce: s.Nonce, Action: actLang, Value: string(matcher.LangEN)}},
 		}}}
 	case StateRole:
-		return Reply{Text: Tr(l, "choose_role"), Buttons: [][]Choice{
+		key := Msg("choose_role")
+		if len(s.Texts) > 0 {
+			key = "text_first"
+		}
+		return Reply{Text: Tr(l, key), Buttons: [][]Choice{
 			{d.choice(s, "role_need", actRole, string(matcher.KindNeed))},
 			{d.choice(s, "role_offer", actRole, string(matcher.KindOffer))},
 			{d.choice(s, "switch_lang", actSwitchLang, "")},
@@ -519,75 +506,118 @@ func (d *Dialog) Prompt(s *Session) Reply {
 
 // question renders the first pending follow-up question.
 func (d *Dialog) question(s *Session) Reply {
-	l := s.Lang
-	need := s.Kind == matcher.KindNeed
-	var text string
+	q, _ := questionFor(s.Questions[0])
 	var rows [][]Choice
-	ans := func(label Msg, value string) Choice { return d.choice(s, label, actAnswer, value) }
-	switch s.Questions[0] {
-	case matcher.FieldDomain:
-		text = Tr(l, "q_domain")
-		var row []Choice
-		for _, dom := range d.Tax.Domains() {
-			row = append(row, Choice{Label: dom.Name(l), Button: Button{Nonce: s.Nonce, Action: actAnswer, Value: dom.Code}})
-			if len(row) == 2 {
-				rows, row = append(rows, row), nil
-			}
-		}
-		if len(row) > 0 {
-			rows = append(rows, row)
-		}
-	case matcher.FieldTRL:
-		if need {
-			text = Tr(l, "q_trl_need")
-			rows = [][]Choice{{ans("trl_lab", "3"), ans("trl_prototype", "5")}, {ans("trl_field", "7"), ans("trl_production", "9")}}
-		} else {
-			text = Tr(l, "q_trl_offer")
-			rows = [][]Choice{{ans("trl_lab", "3"), ans("trl_prototype", "5")}, {ans("trl_pilot", "6"), ans("trl_field", "7")}, {ans("trl_production", "9")}}
-		}
-	case matcher.FieldModes:
-		text = Tr(l, "q_modes")
-		var row []Choice
-		for _, m := range matcher.Modes {
-			if m == matcher.ModeOther {
-				continue
-			}
-			row = append(row, Choice{Label: matcher.ModeLabel(m, l), Button: Button{Nonce: s.Nonce, Action: actAnswer, Value: string(m)}})
-			if len(row) == 2 {
-				rows, row = append(rows, row), nil
-			}
-		}
-		if len(row) > 0 {
-			rows = append(rows, row)
-		}
-	case matcher.FieldRegion:
-		text = Tr(l, "q_region")
-	case matcher.FieldBudget:
-		text = Tr(l, "q_budget_need")
-		rows = [][]Choice{{ans("budget_small", "small"), ans("budget_mid", "mid")}, {ans("budget_large", "large"), ans("budget_open", "open")}}
-	case matcher.FieldDeadline:
-		text = Tr(l, "q_deadline")
-		rows = [][]Choice{{ans("deadline_3m", "3m"), ans("deadline_1y", "1y")}, {ans("deadline_none", "none")}}
-	case matcher.FieldSuccess:
-		key := Msg("q_success_offer")
-		if need {
-			key = "q_success_need"
-		}
-		text = Tr(l, key)
-	case matcher.FieldBenefit:
-		key := Msg("q_benefit_offer")
-		if need {
-			key = "q_benefit_need"
-		}
-		text = Tr(l, key)
-	case matcher.FieldClarify:
-		key := Msg("q_clarify_offer")
-		if need {
-			key = "q_clarify_need"
-		}
-		text = Tr(l, key)
+	if q.buttons != nil {
+		rows = q.buttons(d, s)
 	}
 	rows = append(rows, []Choice{d.choice(s, "skip", actSkip, "")})
-	progress := Tr(l, "q_progress", s.Asked+1, s.Asked+len(s.Questions))
-	return Reply{Text: progress + text, Buttons: rows}
+	text := Tr(s.Lang, q.textKey(s.Kind))
+	if n := s.Asked + len(s.Questions); n > 1 {
+		text = Tr(s.Lang, "q_progress", s.Asked+1, n) + text
+	}
+	return Reply{Text: text, Buttons: rows}
+}
+
+// changeMenu asks which part of the summary card to change: the
+// description, or one answer.
+func (d *Dialog) changeMenu(s *Session) Reply {
+	cs := []Choice{d.choice(s, "change_text", actChange, changeText)}
+	for _, q := range questions {
+		if q.asks(s.Kind) && q.field != matcher.FieldClarify && q.field != matcher.FieldBenefit {
+			cs = append(cs, d.choice(s, Msg("field_"+string(q.field)), actChange, string(q.field)))
+		}
+	}
+	return Reply{Text: Tr(s.Lang, "change_which"), Buttons: inRows(cs, 3)}
+}
+
+// change asks again for one field of the card, or for a new description;
+// everything else is kept.
+func (d *Dialog) change(s *Session, f matcher.Field, e *Effects) {
+	if f == changeText {
+		s.Texts = nil
+		s.State = StateDescribe
+		s.Nonce++
+		e.say(Tr(s.Lang, "edit_prompt"), []Choice{d.choice(s, "cancel", actCancel, "")})
+		return
+	}
+	if q, ok := questionFor(f); !ok || !q.asks(s.Kind) {
+		return
+	}
+	s.Answers.unskip(f)
+	s.Questions, s.Asked = []matcher.Field{f}, 0
+	d.enter(s, StateAsk, e)
+}
+
+// Edit puts a stored profile back on the summary card, with the answers
+// it holds: publishing it again updates the same profile.
+func (d *Dialog) Edit(s *Session, p matcher.Profile) Reply {
+	s.Reset()
+	s.Kind, s.Texts, s.State = p.Kind, []string{p.Description}, StateReview
+	s.Answers = answersOf(&p)
+	s.Draft = &p
+	s.Nonce++
+	return d.Prompt(s)
+}
+
+// smallTalk answers a message that is not a description outside an
+// interview: greetings, 开始, 帮助 and thanks get a short menu, a search
+// request its results. It reports false for a description.
+func (d *Dialog) smallTalk(s *Session, r matcher.Reading, e *Effects) bool {
+	switch r.Intent {
+	case matcher.IntentDescription:
+		return false
+	case matcher.IntentStray:
+		if utf8.RuneCountInString(r.Text) >= minStrayDescribeRunes {
+			return false // "茶厂，做绿茶的": a short start of a description
+		}
+		d.enterAfter(s, StateRole, Tr(s.Lang, "hello")+"\n", e) // "嗯", "ok"
+	case matcher.IntentSearch:
+		d.search(s, r.Query, e)
+	case matcher.IntentCommand:
+		d.command(s, Input{Kind: InCommand, Command: r.Command, Arg: r.Arg}, e)
+	case matcher.IntentHelp:
+		e.say(Tr(s.Lang, "help"))
+		d.enter(s, StateRole, e)
+	case matcher.IntentThanks:
+		d.enterAfter(s, StateRole, Tr(s.Lang, "you_are_welcome")+"\n", e)
+	case matcher.IntentStart:
+		d.enter(s, StateRole, e)
+	default:
+		d.enterAfter(s, StateRole, Tr(s.Lang, "hello")+"\n", e)
+	}
+	return true
+}
+
+// search asks the engine for the counterparts words describe.
+func (d *Dialog) search(s *Session, query string, e *Effects) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		e.say(Tr(s.Lang, "search_usage"))
+		return
+	}
+	e.Search = &SearchRequest{Query: clip(query, maxAnswerRunes), Kind: s.searchKind()}
+}
+
+// searchKind is the side a search looks from: that of the last profile
+// published, else a need looking for technologies.
+func (s *Session) searchKind() matcher.Kind {
+	if s.PublishedKind == matcher.KindOffer {
+		return matcher.KindOffer
+	}
+	return matcher.KindNeed
+}
+
+// searched shows the results of a search.
+func (d *Dialog) searched(s *Session, in Input, e *Effects) {
+	text := Tr(s.Lang, "search_none", in.Text)
+	if len(in.Matches) > 0 {
+		text = Tr(s.Lang, "search_for", in.Text) + "\n" + RenderMatches(d.Tax, s.Lang, s.searchKind(), in.Matches)
+	}
+	s.Nonce++
+	role := Msg("role_need")
+	if s.searchKind() == matcher.KindOffer {
+		role = "role_offer"
+	}
+	e.say(text, []Choice{d.choice(s, role, actRole, string(s.searchKind()))})
 }

@@ -18,6 +18,7 @@ const (
 	InAnalyzed                         // the engine's answer to Effects.Analyze
 	InPublished                        // the engine's answer to Effects.Publish
 	InDocument                         // a file, with File; Text holds its caption
+	InSearched                         // the engine's answer to Effects.Search: Text the query, Matches
 )
 
 // String names the kind, for logs and metrics.
@@ -37,6 +38,8 @@ func (k InputKind) String() string {
 		return "published"
 	case InDocument:
 		return "document"
+	case InSearched:
+		return "searched"
 	}
 	return "other"
 }
@@ -50,7 +53,10 @@ type Input struct {
 	Arg      string // text after the command: the deep-link payload of /start
 	Button   Button
 	LangHint matcher.Lang // the user's client language, when known
-	File     *FileRef     // InDocument: the file sent
+	// Group is set for a message or press in a group chat: the bot works
+	// in private chats only and keeps nothing of groups.
+	Group bool
+	File  *FileRef // InDocument: the file sent
 
 	Analysis *matcher.Analysis // InAnalyzed
 	Profile  *matcher.Profile  // InPublished: the stored profile
@@ -131,9 +137,10 @@ func ParseButton(data string) (Button, bool) {
 }
 
 // ParseCommand splits "/start payload" into ("start", "payload"). It
-// accepts "/cmd@botname". ok is false for text that is not a command.
+// accepts "/cmd@botname" and what a Chinese keyboard types in full width
+// ("／start"). ok is false for text that is not a command.
 func ParseCommand(text string) (cmd, arg string, ok bool) {
-	text = strings.TrimSpace(text)
+	text = matcher.NormalizeInput(text)
 	if !strings.HasPrefix(text, "/") || len(text) < 2 {
 		return "", "", false
 	}
@@ -165,6 +172,14 @@ type Effects struct {
 	Toast   string           // a short notice on the pressed button, if any
 	Analyze *AnalyzeRequest  // read the description into a profile
 	Publish *matcher.Profile // store this profile and rank its counterparts
+	Search  *SearchRequest   // rank the counterparts some words describe
+}
+
+// SearchRequest asks for the counterparts of a profile of Kind that the
+// words of Query describe; the engine answers with InSearched.
+type SearchRequest struct {
+	Query string
+	Kind  matcher.Kind
 }
 
 // AnalyzeRequest asks for a description to be normalized.

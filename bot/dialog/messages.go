@@ -13,7 +13,7 @@ type Msg string
 var dialogTexts = map[Msg][2]string{
 	"welcome": {
 		"Welcome to Duijie (对接) — a matchmaker between technical needs of enterprises and research results of universities. Describe what you need or what you offer in your own words; I will turn it into a profile and show you ranked counterparts with the reasons.",
-		"欢迎使用「对接」——连接企业技术需求与高校科研成果的撮合助手。用您自己的话描述需求或成果，我会整理成结构化档案，并马上给出排好序的对接方和理由。",
+		"欢迎使用「对接」！我帮企业找能解决技术难题的科研成果，也帮科研成果找到用得上的企业。直接用大白话说说您的需求或成果就行，我来整理，马上推荐合适的对接方，并告诉您为什么合适。",
 	},
 	"choose_lang": {"Choose your language / 请选择语言:", "请选择语言 / Choose your language:"},
 	"lang_set":    {"Language: English.", "语言已切换为中文。"},
@@ -29,7 +29,7 @@ var dialogTexts = map[Msg][2]string{
 		"请介绍您的技术成果：能做什么、创新点、已经验证到什么程度和规模、成熟度，以及适合哪些企业。可以分几条发送，说完后点「完成」。",
 	},
 	"got_text":          {"Got it (%d characters so far). Add more, or tap Done.", "收到（目前共 %d 字）。可以继续补充，或点「完成」。"},
-	"text_first":        {"Thanks — I kept your text. First, is it a need or an offer?", "已记下您的文字。请先选择：这是需求还是成果？"},
+	"text_first":        {"Got it. Is this a problem you need solved, or a technology you offer?", "收到！这是您遇到的技术难题，还是您手里的技术成果？"},
 	"too_short":         {"That is a bit short to find good matches. Please add a sentence or two: what exactly, where, how much.", "内容有点少，不好匹配。请再补充一两句：具体是什么、用在哪里、规模多大。"},
 	"too_long":          {"That message has %d characters; a profile can hold up to %d. Please shorten it or send the most important part — nothing you sent before is lost.", "这条消息有 %d 字，档案最多 %d 字。请精简后再发，或只发最重要的部分——之前发送的内容都还在。"},
 	"empty_text":        {"That message is empty. Please write in words.", "消息是空的，请用文字描述。"},
@@ -51,15 +51,15 @@ var dialogTexts = map[Msg][2]string{
 	"cancel":            {"Cancel", "取消"},
 	"new_profile":       {"➕ New profile", "➕ 新建档案"},
 	"switch_lang":       {"🌐 中文", "🌐 English"},
-	"edit_prompt":       {"Send the new description; it replaces the old one. Your answers to the questions are kept.", "请发送新的描述，它会替换原来的描述；您对问题的回答会保留。"},
+	"edit_prompt":       {"Send the new description; it replaces the old one. Your other answers are kept.", "请把新的描述发给我，它会替换原来那段；其他回答都保留。"},
 	"answer_kept":       {"Noted.", "已记录。"},
 	"help": {
-		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/my — your profiles, their matches; edit, pause, delete\n/settings — language and notifications of new matches\n/export — everything stored about you, as a file\n/delete — delete everything about you\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons. Tap 🤝 to ask for an introduction: contacts are exchanged only when the other side accepts.",
-		"「对接」撮合企业技术需求与高校科技成果。\n\n/new — 新建档案（需求或成果）\n/cancel — 放弃正在填写的档案\n/my — 我的档案与匹配；修改、暂停、删除\n/settings — 语言与新匹配通知\n/export — 导出关于您的全部数据\n/delete — 删除关于您的全部数据\n/lang — 中文 / English\n/help — 查看本帮助\n\n中英文、大白话都可以。我会就缺少的信息问几个问题，给出摘要；发布后立即列出最合适的对接方和理由。点 🤝 请求对接：只有对方同意后，双方才会交换联系方式。",
+		"Duijie matches enterprises' technical needs with universities' technologies.\n\n/new — create a profile (need or offer)\n/cancel — abandon the profile being written\n/my — your profiles, their matches; edit, pause, delete\n/search WORDS — look through counterparts now\n/settings — language and notifications of new matches\n/export — everything stored about you, as a file\n/delete — delete everything about you\n/lang — 中文 / English\n/help — this text\n\nWrite in plain words, Chinese or English. I ask a few questions about what is missing, show a summary, and on Publish show the best counterparts with the reasons. Tap 🤝 to ask for an introduction: contacts are exchanged only when the other side accepts.",
+		"「对接」撮合企业技术需求与高校科技成果。\n\n/new — 新建档案（需求或成果）\n/cancel — 放弃正在填写的档案\n/my — 我的档案与匹配；修改、暂停、删除\n/search 关键词 — 直接搜索对接方\n/settings — 语言与新匹配通知\n/export — 导出关于您的全部数据\n/delete — 删除关于您的全部数据\n/lang — 中文 / English\n/help — 查看本帮助\n\n中英文、大白话都可以。我会就缺少的信息问几个问题，给出摘要；发布后立即列出最合适的对接方和理由。点 🤝 请求对接：只有对方同意后，双方才会交换联系方式。",
 	},
 
 	// Follow-up questions.
-	"q_domain":        {"Which field is it closest to?", "它最接近哪个领域？"},
+	"q_domain":        {"Which field is it in? Type it in a word or two (for example: ceramics, fish farming), or pick the closest below.", "属于哪个行业？直接写一两个词就行，比如“陶瓷”“水产养殖”，也可以在下面选最接近的。"},
 	"q_trl_need":      {"How mature must a solution be?", "您需要的技术成熟到什么程度？"},
 	"q_trl_offer":     {"How mature is the technology now?", "这项技术目前成熟到什么程度？"},
 	"trl_lab":         {"Lab result (TRL 3)", "实验室成果 (TRL 3)"},
@@ -86,7 +86,36 @@ var dialogTexts = map[Msg][2]string{
 	"q_clarify_need":  {"To find the right counterparts: in one or two sentences, what exactly should a solution do, and for which product or process? Type it, or skip.", "为了匹配准确，请用一两句话说明：具体需要解决什么问题，用在什么产品或工序上？请直接输入，或跳过。"},
 	"q_clarify_offer": {"To find the right counterparts: in one or two sentences, what exactly does your technology do, and for which products or processes? Type it, or skip.", "为了匹配准确，请用一两句话说明：您的技术具体能做什么，适用于哪些产品或工序？请直接输入，或跳过。"},
 	"llm_cap":         {"You have reached today's limit of detailed readings, so I read this one with the basic reader. Please check the summary carefully; tomorrow the detailed reading is back.", "今天的智能解析次数已用完，这次使用基础解析。请仔细核对摘要；明天即可恢复智能解析。"},
-	"trl_unclear":     {"Please pick one of the buttons, or type a level from 1 to 9.", "请点选一个按钮，或输入 1–9 的成熟度等级。"},
+
+	// Asked again when a typed answer cannot be read, one per matcher.AnswerProblem.
+	"reask_empty":              {"I did not catch an answer. Type it, tap a button, or Skip.", "没看到内容。请直接输入、点按钮，或者跳过。"},
+	"reask_no_place":           {"I could not find a city or province in that. Type one, for example Ningbo or Zhejiang, or Skip.", "没看出是哪个地方。写个城市或省份就行，比如“宁波”“浙江”；也可以跳过。"},
+	"reask_no_amount":          {"I could not read an amount. Type one, for example 200k CNY, or \"negotiable\"; or Skip.", "没看出金额。写个大概数就行，比如“20万”“二三十万”，或者“面议”；也可以跳过。"},
+	"reask_unit_price":         {"That looks like a price per piece. What is the budget for the whole project, for example 200k CNY? Or Skip.", "这像是单价。整个项目大概打算投入多少？比如“20万”。也可以跳过。"},
+	"reask_no_date":            {"I could not read a date. For example: within 3 months, by June, by the end of the year, or \"no rush\".", "没看出时间。可以写“三个月内”“六月前”“年底前”，或者“不急”。"},
+	"reask_no_maturity":        {"Please pick one of the buttons, or type the stage, for example prototype or pilot, or a level from 1 to 9.", "请点一个按钮，或者写现在到了哪一步，比如“样机”“中试”，也可以写 1–9 的等级。"},
+	"reask_no_domain":          {"I could not tell the field from that. Tap the closest one below, or Skip.", "没看出是哪个行业。请在下面点一个最接近的，或者跳过。"},
+	"reask_no_mode":            {"Please tap a form of cooperation, or type one, for example licence, joint development or consulting.", "请点一种合作方式，或者直接写，比如“转让”“合作开发”“技术咨询”。"},
+	"reask_not_in_description": {"I could not find that in your description. Could you type it here?", "描述里没找到这一项，麻烦在这里直接写一下。"},
+
+	// Changing one part of the summary card.
+	"change_which":   {"What would you like to change?", "要改哪一项？"},
+	"change_text":    {"📝 Description", "📝 描述"},
+	"field_domain":   {"Field", "行业"},
+	"field_trl":      {"Maturity", "成熟度"},
+	"field_success":  {"Result", "效果"},
+	"field_region":   {"Region", "地区"},
+	"field_modes":    {"Cooperation", "合作方式"},
+	"field_budget":   {"Budget", "预算"},
+	"field_deadline": {"Deadline", "期限"},
+
+	// Small talk and search outside an interview.
+	"hello":           {"Hello! I find technologies for enterprises' problems, and enterprises for technologies.", "您好！我帮企业找技术，也帮技术成果找企业。"},
+	"you_are_welcome": {"You're welcome!", "不客气！"},
+	"search_usage":    {"Send /search and what you are looking for, for example: /search pond aerator", "请在 /search 后面写上要找的内容，比如：/search 增氧机"},
+	"search_for":      {"🔎 %s", "🔎 %s"},
+	"search_none":     {"🔎 Nothing found for \"%s\" yet. Describe your need and publish it: counterparts who come later will find you.", "🔎 暂时没找到和“%s”相关的。把需求发布出来，以后有合适的对接方会找到您。"},
+	"group_only":      {"I work in private chats only: open a chat with me to use me.", "我只在私聊里工作，请单独给我发消息。"},
 
 	// Summary card.
 	"card_need":          {"📝 Your need — please check", "📝 您的需求——请确认"},
@@ -107,7 +136,8 @@ var dialogTexts = map[Msg][2]string{
 	"card_footer":        {"Publish it to see your matches now.", "发布后立即为您匹配。"},
 
 	// Results.
-	"published":     {"✅ Published (profile %s).", "✅ 已发布（档案 %s）。"},
+	"published":     {"✅ Published.", "✅ 已发布。"},
+	"updated":       {"✅ Updated; it is still the same profile.", "✅ 已更新，还是原来那份档案。"},
 	"matches_need":  {"Best technologies for your need:", "最适合您需求的技术成果："},
 	"matches_offer": {"Enterprises that need your technology:", "需要您这项技术的企业："},
 	"no_matches":    {"No counterpart matches yet. Your profile stays published and others will find it.", "暂时没有合适的对接方。您的档案已发布，对方可以找到您。"},
@@ -124,7 +154,7 @@ var dialogTexts = map[Msg][2]string{
 
 // catalog holds every user-facing text as {English, Chinese}. Format
 // verbs must agree between the two.
-var catalog = merge(dialogTexts, actionTexts, adminTexts)
+var catalog = merge(dialogTexts, actionTexts, adminTexts, channelTexts)
 
 func merge(parts ...map[Msg][2]string) map[Msg][2]string {
 	out := map[Msg][2]string{}

@@ -7,6 +7,7 @@
 package dialog
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -47,8 +48,20 @@ type Session struct {
 	Asked     int              `json:"asked,omitempty"`     // questions answered or skipped in this round
 	Payload   string           `json:"payload,omitempty"`   // deep-link payload of the last /start
 
-	Published string    `json:"published,omitempty"` // id of the last published profile
-	UpdatedAt time.Time `json:"updated_at"`
+	Published     string       `json:"published,omitempty"`      // id of the last published profile
+	PublishedKind matcher.Kind `json:"published_kind,omitempty"` // its kind: a search looks for its counterparts
+	UpdatedAt     time.Time    `json:"updated_at"`
+}
+
+// UseLangHint takes the language of the user's client, when known,
+// until the user chooses one; English when neither is known.
+func (s *Session) UseLangHint(hint matcher.Lang) {
+	if !s.LangSet && hint != "" {
+		s.Lang = hint
+	}
+	if s.Lang == "" {
+		s.Lang = matcher.LangEN
+	}
 }
 
 // Answers holds the user's replies to follow-up questions. They win over
@@ -68,72 +81,46 @@ type Answers struct {
 
 // answered reports whether f was answered or skipped.
 func (a *Answers) answered(f matcher.Field) bool {
-	for _, s := range a.Skipped {
-		if s == f {
-			return true
-		}
+	if slices.Contains(a.Skipped, f) {
+		return true
 	}
-	switch f {
-	case matcher.FieldDomain:
-		return a.Domain != ""
-	case matcher.FieldTRL:
-		return a.TRL != 0
-	case matcher.FieldModes:
-		return len(a.Modes) > 0
-	case matcher.FieldRegion:
-		return a.Region != ""
-	case matcher.FieldBudget:
-		return a.Budget != ""
-	case matcher.FieldDeadline:
-		return a.Deadline != ""
-	case matcher.FieldSuccess:
-		return a.Success != ""
-	case matcher.FieldBenefit:
-		return a.Benefit != ""
-	case matcher.FieldClarify:
-		return a.Clarify != ""
-	}
-	return false
+	q, ok := questionFor(f)
+	return ok && q.has(a)
 }
 
 // apply writes the answers into p, over what was there; the benefit
 // joins the success line, and the clarifying answer becomes the summary
 // when the normalizer wrote none.
 func (a *Answers) apply(p *matcher.Profile) {
-	if a.Domain != "" {
-		p.Domains = append([]string{a.Domain}, remove(p.Domains, a.Domain)...)
-	}
-	if a.TRL != 0 {
-		p.TRL = a.TRL
-	}
-	if len(a.Modes) > 0 {
-		p.Modes = append([]matcher.Mode(nil), a.Modes...)
-	}
-	if a.Region != "" {
-		p.Region = a.Region
-	}
-	if a.Budget != "" {
-		p.Budget = a.Budget
-	}
-	if a.Deadline != "" {
-		p.Deadline = a.Deadline
-	}
-	if a.Success != "" || a.Benefit != "" {
-		p.Success = strings.Join(nonEmpty(a.Success, a.Benefit), "; ")
-	}
-	if a.Clarify != "" && p.Summary == "" {
-		p.Summary = a.Clarify
+	for _, q := range questions {
+		q.apply(a, p)
 	}
 }
 
-func nonEmpty(ss ...string) []string {
+// unskip forgets that f was skipped: it has been answered since.
+func (a *Answers) unskip(f matcher.Field) {
+	a.Skipped = slices.DeleteFunc(a.Skipped, func(g matcher.Field) bool { return g == f })
+}
+
+// answersOf reads the answers back from a stored profile, so an edit
+// keeps them.
+func answersOf(p *matcher.Profile) Answers {
+	var a Answers
+	for _, q := range questions {
+		q.fromProfile(p, &a)
+	}
+	return a
+}
+
+// joinNonEmpty joins the strings that are not empty.
+func joinNonEmpty(sep string, ss ...string) string {
 	var out []string
 	for _, s := range ss {
 		if s != "" {
 			out = append(out, s)
 		}
 	}
-	return out
+	return strings.Join(out, sep)
 }
 
 func remove(list []string, s string) []string {

@@ -634,7 +634,7 @@ func TestBrokerHoldsMutualRequests(t *testing.T) {
 	myCard, _ := h.fake.LastMessage(b.chat)
 	b.pressOn(myCard, "Matches", "Enterprises that need your technology")
 	bMatches, _ := h.fake.LastMessage(b.chat)
-	b.pressOn(bMatches, introButtonFor(t, bMatches, "Our hydraulic cylinder piston rods"), "The organizer reviews introductions")
+	b.pressOn(bMatches, introButtonFor(t, bMatches, "Corrosion-resistant surface without electroplating"), "The organizer reviews introductions")
 	for _, chat := range []int64{a.chat, b.chat} {
 		for _, m := range h.fake.Messages(chat) {
 			if strings.Contains(m.Text, "Connected") || strings.Contains(m.Text, "Contact:") {

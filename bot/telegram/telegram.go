@@ -404,7 +404,10 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 	}
 	ctx = context.WithValue(ctx, langKey{}, langOf(from))
 	in.LangHint = lang
-	if err := t.users.TouchUser(ctx, store.User{ID: from.ID, Username: from.Username,
+	in.Group = !privateChat(u)
+	if in.Group {
+		t.log.Info("telegram group update refused", "update_id", u.ID, "chat_id", chatID)
+	} else if err := t.users.TouchUser(ctx, store.User{ID: from.ID, Username: from.Username,
 		Name: strings.TrimSpace(from.FirstName + " " + from.LastName), Lang: lang, SeenAt: t.now()}); err != nil {
 		t.log.Warn("telegram touch user failed", "user_id", from.ID, "err", err)
 	}
@@ -420,6 +423,18 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 			t.log.Warn("telegram answer callback failed", "chat_id", chatID, "err", err)
 		}
 	}
+}
+
+// privateChat reports whether the update comes from a private chat.
+func privateChat(u *models.Update) bool {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.Type == "" || u.Message.Chat.Type == models.ChatTypePrivate
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
+		t := u.CallbackQuery.Message.Message.Chat.Type
+		return t == "" || t == models.ChatTypePrivate
+	}
+	return true
 }
 
 // convert turns an update into the dialog's input.

@@ -106,7 +106,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		analyzer = a.llm
 	}
 	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, analyzer, a.Index, log, nil)
-	a.Engine.Data, a.Engine.Notices = a.Store, a.Store
+	a.Engine.Data, a.Engine.Notices, a.Engine.Contacts = a.Store, a.Store, a.Store
 	a.Engine.Organizers = &bot.Organizers{Admins: cfg.Admins(), Broker: cfg.Broker, Store: a.Store, Importer: a,
 		Lists: bot.NewLists(a.Store, a.Tax, nil), Replica: cfg.Replica, BotUsername: cfg.BotUsername}
 	if a.embeddings != nil {

@@ -21,10 +21,12 @@ import (
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/bot/notify"
 	"github.com/duijie/duijie/bot/telegram"
+	"github.com/duijie/duijie/bot/wxchannel"
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
 	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/wechat"
 )
 
 // parseFlags parses a subcommand's flags; -h and bad flags print its
@@ -64,8 +66,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if cfg.TelegramToken == "" {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather, or try `duijie chat` on this terminal")
+	if cfg.TelegramToken == "" && !cfg.WeChatOn() {
+		return errors.New("neither TELEGRAM_BOT_TOKEN nor WECHAT_APP_ID is set; get a token from @BotFather, configure a WeChat Official Account, or try `duijie chat` on this terminal")
 	}
 	log := newLogger(cfg.LogLevel)
 	log.Info("duijie serve starting", "config", cfg.String())
@@ -84,27 +86,44 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		return float64(n)
 	})
 	// Notifications (new matches, introductions, contacts) go through the
-	// durable outbox and one paced broadcast sender; direct replies do not
-	// wait behind them.
-	api, err := telegram.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
-	if err != nil {
-		return err
+	// durable outbox and one paced broadcast sender, to each user by
+	// their channel; direct replies do not wait behind them.
+	var route wxchannel.Router
+	if cfg.TelegramToken != "" {
+		api, err := telegram.NewBotAPI(cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+		if err != nil {
+			return err
+		}
+		route.Telegram = api
 	}
-	bc := notify.NewBroadcaster(api, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
-	tele, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
-		WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
-		Admins: cfg.AdminIDs},
-		app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
-	if err != nil {
-		return err
+	var wx *wxchannel.Channel
+	var wxHandler http.Handler
+	if cfg.WeChatOn() {
+		if wx, wxHandler, err = openWeChat(cfg, app, log); err != nil {
+			return err
+		}
+		route.WeChat = wx
+	}
+	bc := notify.NewBroadcaster(route, app.Store, notify.BroadcasterOptions{Metrics: m}, log)
+	var tele *telegram.Bot
+	if cfg.TelegramToken != "" {
+		tele, err = telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, PollTimeout: cfg.PollTimeout,
+			WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret, Inbox: app.Store, Leases: app.Store, Limiter: app.Store, Metrics: m, Broadcasts: bc, Replica: cfg.Replica,
+			Admins: cfg.AdminIDs},
+			app.Engine, app.Store, bot.NewCachedUsers(app.Store), log)
+		if err != nil {
+			return err
+		}
 	}
 	app.Engine.Metrics = m
 	app.Engine.Messenger = notify.OutboxMessenger{Outbox: app.Store, Metrics: m}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
-	if name, err := tele.Username(ctx); err == nil {
-		app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
-	} else if app.Engine.Organizers.BotUsername == "" {
-		log.Warn("bot username unknown; claim lists carry codes without links", "err", err)
+	if tele != nil {
+		if name, err := tele.Username(ctx); err == nil {
+			app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
+		} else if app.Engine.Organizers.BotUsername == "" {
+			log.Warn("bot username unknown; claim lists carry codes without links", "err", err)
+		}
 	}
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
@@ -138,7 +157,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	if cfg.MetricsAddr != "" {
 		health := &metrics.Health{Log: log}
 		health.Add("redis", app.Store.Ping)
-		health.Add("telegram", tele.Alive)
+		if tele != nil {
+			health.Add("telegram", tele.Alive)
+		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", m.Handler())
 		mux.Handle("GET /healthz", health)
@@ -148,27 +169,62 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 		servers = append(servers, srv)
 	}
-	if cfg.WebhookURL != "" {
-		u, err := url.Parse(cfg.WebhookURL)
-		if err != nil {
-			return fmt.Errorf("WEBHOOK_URL: %w", err)
-		}
+	webhook := tele != nil && cfg.WebhookURL != ""
+	if webhook || wxHandler != nil {
 		mux := http.NewServeMux()
-		mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
+		if webhook {
+			u, err := url.Parse(cfg.WebhookURL)
+			if err != nil {
+				return fmt.Errorf("WEBHOOK_URL: %w", err)
+			}
+			mux.Handle("POST "+orDefault(u.Path, "/"), tele.WebhookHandler())
+		}
+		if wxHandler != nil {
+			mux.Handle(WeChatPath, wxHandler)
+		}
 		srv, err := listen(cfg.HTTPAddr, "HTTP_ADDR", mux, log)
 		if err != nil {
 			return err
 		}
 		servers = append(servers, srv)
 	}
-	if cfg.WebhookURL != "" {
+	// Both channels run side by side; serve returns when both are done.
+	wxDone := make(chan struct{})
+	go func() {
+		defer close(wxDone)
+		if wx != nil {
+			wx.Run(ctx)
+		}
+	}()
+	switch {
+	case webhook:
 		err = tele.RunWebhook(ctx)
-	} else {
+	case tele != nil:
 		err = tele.Run(ctx)
+	default:
+		<-ctx.Done()
 	}
+	<-wxDone
 	// An import an organizer confirmed finishes, so that it is never half applied.
 	app.Engine.Organizers.Wait()
 	return err
+}
+
+// openWeChat wires the WeChat channel: the API client, the push handler
+// storing into the store's inbox, and the channel that handles them.
+func openWeChat(cfg Config, app *App, log *slog.Logger) (*wxchannel.Channel, http.Handler, error) {
+	client, err := wechat.NewClient(cfg.WeChat, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := wechat.NewHandler(cfg.WeChat, app.Store, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch := wxchannel.New(app.Store, wechat.NewSender(client), app.Engine,
+		wxchannel.Options{Replica: cfg.Replica, Users: bot.NewCachedUsers(app.Store), Limiter: app.Store}, log)
+	log.Info("wechat channel on", "path", WeChatPath)
+	return ch, h, nil
 }
 
 // listen serves h on addr (named by setting in errors) until the returned

@@ -14,6 +14,7 @@ import (
 
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/prompts"
+	"github.com/duijie/duijie/wechat"
 )
 
 // Config is every setting of Duijie. Each comes from an environment
@@ -35,6 +36,11 @@ type Config struct {
 	Broker         bool          // BROKER_MODE: introduction requests and new-match notices wait for an admin's approval; needs ADMIN_IDS
 	BotUsername    string        // BOT_USERNAME: the bot's username, for the claim links of `duijie import --claims`; serve asks Telegram
 	LLM            LLMConfig
+	// WeChat is the WeChat Official Account channel: WECHAT_APP_ID,
+	// WECHAT_APP_SECRET, WECHAT_TOKEN, WECHAT_AES_KEY (never logged),
+	// WECHAT_TEMPLATE_MATCH and WECHAT_API_URL (default WeChat's API;
+	// tests point it at a fake). Off unless WECHAT_APP_ID is set.
+	WeChat wechat.Config
 
 	// noIndex: the command does not rank (import, export, stats), so the
 	// match index is neither built nor kept; a running serve learns of
@@ -42,7 +48,12 @@ type Config struct {
 	noIndex bool
 }
 
-// DefaultHTTPAddr is where serve listens in webhook mode when HTTP_ADDR is unset.
+// WeChatPath is where serve receives WeChat's pushes on HTTP_ADDR: the
+// account's server URL is https://<host>/wechat.
+const WeChatPath = "/wechat"
+
+// DefaultHTTPAddr is where serve listens in webhook mode, or with WeChat,
+// when HTTP_ADDR is unset.
 const DefaultHTTPAddr = ":8080"
 
 // DefaultMetricsAddr is where /metrics and /healthz are served when
@@ -172,6 +183,9 @@ func fromEnv(getenv func(string) string) (Config, error) {
 			c.HTTPAddr = DefaultHTTPAddr
 		}
 	}
+	if err := c.wechatFromEnv(getenv); err != nil {
+		return c, err
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
@@ -200,6 +214,33 @@ func fromEnv(getenv func(string) string) (Config, error) {
 	c.LLM = llm
 	return c, nil
 }
+
+// wechatFromEnv reads the WeChat channel's settings; with any of them
+// set, the channel is on and all it needs must be.
+func (c *Config) wechatFromEnv(getenv func(string) string) error {
+	c.WeChat = wechat.Config{
+		AppID:         strings.TrimSpace(getenv("WECHAT_APP_ID")),
+		AppSecret:     strings.TrimSpace(getenv("WECHAT_APP_SECRET")),
+		Token:         strings.TrimSpace(getenv("WECHAT_TOKEN")),
+		AESKey:        strings.TrimSpace(getenv("WECHAT_AES_KEY")),
+		TemplateMatch: strings.TrimSpace(getenv("WECHAT_TEMPLATE_MATCH")),
+		APIBase:       strings.TrimSpace(getenv("WECHAT_API_URL")),
+	}
+	w := c.WeChat
+	if w.AppID == "" && w.AppSecret == "" && w.Token == "" && w.AESKey == "" && w.TemplateMatch == "" {
+		return nil
+	}
+	if err := w.Validate(); err != nil {
+		return fmt.Errorf("WeChat: %w", err)
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = DefaultHTTPAddr
+	}
+	return nil
+}
+
+// WeChatOn reports whether the WeChat channel is configured.
+func (c Config) WeChatOn() bool { return c.WeChat.AppID != "" }
 
 // organizersFromEnv reads ADMIN_IDS, BROKER_MODE and BOT_USERNAME.
 func (c *Config) organizersFromEnv(getenv func(string) string) error {
@@ -273,8 +314,12 @@ func (c Config) String() string {
 	if c.WebhookURL != "" {
 		mode = "webhook"
 	}
-	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s metrics=%s admins=%d broker=%t llm=%s", redis, orDefault(c.TelegramAPIURL, "default"),
-		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), orDefault(c.MetricsAddr, "off"), len(c.AdminIDs), c.Broker, c.LLM)
+	wx := "off"
+	if c.WeChatOn() {
+		wx = fmt.Sprintf("app_id=%s aes=%t template=%t", c.WeChat.AppID, c.WeChat.AESKey != "", c.WeChat.TemplateMatch != "")
+	}
+	return fmt.Sprintf("redis=%s telegram_api=%s token_set=%t mode=%s http=%s metrics=%s admins=%d broker=%t llm=%s wechat=%s", redis, orDefault(c.TelegramAPIURL, "default"),
+		c.TelegramToken != "", mode, orDefault(c.HTTPAddr, "off"), orDefault(c.MetricsAddr, "off"), len(c.AdminIDs), c.Broker, c.LLM, wx)
 }
 
 // parseDays reads a duration that may be given in days ("90d").

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	duijie serve                 run the Telegram bot (long polling)
+//	duijie serve                 run the Telegram bot (long polling) and/or the WeChat channel
 //	duijie chat                  the same dialog on this terminal
 //	duijie import FILE           load profiles from JSONL, CSV or Excel
 //	duijie export [FILE]         write every profile as JSONL (or CSV by extension)
@@ -25,7 +25,7 @@ import (
 const usage = `duijie — technology matchmaking between enterprises' needs and universities' results
 
 Usage:
-  duijie serve                              run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+  duijie serve                              run the bot (needs TELEGRAM_BOT_TOKEN, WECHAT_APP_ID… or both)
   duijie chat [--no-demo]                   talk to the bot on this terminal
   duijie import [--dry-run] [--concurrency N] [--tag EVENT] [--claims FILE] FILE
                                             load profiles from a .jsonl, .csv or .xlsx file
@@ -37,9 +37,12 @@ Usage:
   duijie stats [--days N] [--lang zh|en]    users, profiles, matches and introductions, per day and in total
   duijie report [--since DATE] [--tag EVENT] [--out DIR] [--lang zh|en]
                                             docking report of the needs: report.md and report.csv
+  duijie wechat-qr [--days N] [--out FILE.png] EVENT
+                                            the event's WeChat QR code (带参数二维码); needs WECHAT_APP_ID…
 
 Environment: REDIS_URL (unset: embedded, non-durable store with demo data),
-TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, LOG_LEVEL, ADMIN_IDS, BROKER_MODE, OPENAI_API_KEY,
+TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_TOKEN,
+WECHAT_AES_KEY, WECHAT_TEMPLATE_MATCH, LOG_LEVEL, ADMIN_IDS, BROKER_MODE, OPENAI_API_KEY,
 OPENAI_BASE_URL, OPENAI_MODEL (see README). Run "duijie CMD -h" for flags.
 `
 
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdStats(ctx, cfg, rest, stdout, stderr)
 	case "report":
 		return cmdReport(ctx, cfg, rest, stdout, stderr)
+	case "wechat-qr":
+		return cmdWeChatQR(ctx, cfg, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
