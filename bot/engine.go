@@ -241,7 +241,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
 			}
-			next = dialog.Input{Kind: dialog.InSearched, Text: eff.Search.Query, Matches: matches}
+			next = dialog.Input{Kind: dialog.InSearched, Text: eff.Search.Query, Matches: e.publicMatches(ctx, matches, s.Lang)}
 			continue
 		}
 		break

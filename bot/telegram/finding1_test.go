@@ -76,7 +76,7 @@ func (h *tgHarness) leaks(secrets []string) []string {
 // links, messenger ids, their own names and bidi overrides into their
 // descriptions and answers. What each sees of the other — the match
 // list, the new-match notice, the introduction request and what the
-// requester is told — holds none of it; after Accept, contacts are
+// requester is told — and a third user's /search hold none of it; after Accept, contacts are
 // exchanged as designed.
 func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 	e, st := testEngine(t)
@@ -109,7 +109,7 @@ func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 
 	// B is told of A's need as a new match; A asks to meet B from the list.
 	b.expect(0, "New match")
-	a.pressOn(matches, introButtonFor(t, matches, "ultra-hig"), "was sent")
+	a.pressOn(matches, introButtonFor(t, matches, "contact hidden"), "was sent")
 	req := b.expect(0, "Someone would like to talk")
 	if !strings.Contains(req.Text, "[contact hidden]") {
 		t.Errorf("the request shows no sign of what was hidden:\n%s", req.Text)
@@ -121,6 +121,18 @@ func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 	}
 	for _, l := range append(a.leaks(bSecrets), b.leaks(aSecrets)...) {
 		t.Errorf("before consent: %s", l)
+	}
+
+	// A third user's /search finds both, redacted.
+	c := h.as(7003)
+	c.say("/start", "Choose your language")
+	c.press("English", "What would you like to do?")
+	found := c.say("/search laser cladding piston rod corrosion", "🔎")
+	if !strings.Contains(found.Text, "contact hidden") {
+		t.Errorf("the search did not find the redacted offer:\n%s", found.Text)
+	}
+	for _, l := range c.leaks(append(append([]string{}, aSecrets...), bSecrets...)) {
+		t.Errorf("in a search: %s", l)
 	}
 
 	b.pressOn(req, "✅ Accept", "")
