@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"strings"
+	"unicode"
 
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/redact"
@@ -16,17 +18,37 @@ import (
 // card) show the profile as written.
 
 // publicOptions are the redaction options for a profile of owner shown to
-// a reader of language l: the owner's name and username, as far as the
-// store knows them, count as names.
+// a reader of language l: the owner's username and, when distinctive,
+// name, as far as the store knows them, count as names.
 func (e *Engine) publicOptions(ctx context.Context, owner int64, l matcher.Lang) redact.Options {
 	opt := redact.Options{Lang: l}
 	if owner == 0 || e.Data == nil {
 		return opt
 	}
 	if u, err := e.Data.GetUser(ctx, owner); err == nil {
-		opt.Names = append(opt.Names, u.Name, u.Username)
+		opt.Names = append(opt.Names, u.Username)
+		if distinctive(u.Name) {
+			opt.Names = append(opt.Names, u.Name)
+		}
 	}
 	return opt
+}
+
+// distinctive reports whether a display name can be hidden wherever it
+// stands without hiding ordinary words: a name of several words, or one
+// with letters beyond Latin-1 (Chinese, Łukasz). "Will", "Grace" or
+// "Solar" alone would take those words out of the profile's text.
+func distinctive(name string) bool {
+	name = strings.TrimSpace(name)
+	if strings.ContainsRune(name, ' ') {
+		return true
+	}
+	for _, r := range name {
+		if r > unicode.MaxLatin1 {
+			return true
+		}
+	}
+	return false
 }
 
 // public is p as a reader of language l sees it when p is not theirs.
