@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +38,7 @@ type DataStore interface {
 	RequestHeldIntro(ctx context.Context, from, to string, fromOwner, toOwner int64, now time.Time) (store.IntroOutcome, store.Intro, error)
 	HoldIntro(ctx context.Context, id string, held bool) error
 	AnswerIntro(ctx context.Context, id string, user int64, accept bool, now time.Time) (store.IntroOutcome, store.Intro, error)
+	IntrosOf(ctx context.Context, profileID string) ([]store.Intro, error)
 	GetUser(ctx context.Context, id int64) (store.User, error)
 	Settings(ctx context.Context, user int64) (store.Settings, error)
 	SetNotify(ctx context.Context, user int64, mode string) error
@@ -67,6 +71,9 @@ const (
 	aAccept       = "ia" // value: intro id
 	aDecline      = "id" // value: intro id
 	aMatches      = "mm" // value: profile id
+	aMore         = "mn" // value: profile id "." offset: the next page, weak ones included
+	aBrowse       = "mw" // value: profile id: the weak matches of a profile with no good one
+	aDetails      = "mi" // value: match token "." offset of its page
 	aEdit         = "me"
 	aPause        = "mp"
 	aResume       = "mr"
@@ -128,18 +135,43 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		return dialog.Tr(l, "feedback_thanks"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "feedback_noted")})
 	case aAccept, aDecline:
 		return e.answerIntro(ctx, s, in, b.Value, b.Action == aAccept, out)
+	case aMore, aBrowse:
+		id, offset := b.Value, 0
+		if b.Action == aMore {
+			var n string
+			var err error
+			id, n, _ = strings.Cut(b.Value, ".")
+			if offset, err = strconv.Atoi(n); err != nil || offset < 0 {
+				return dialog.Tr(l, "stale_toast"), nil
+			}
+		}
+		p, err := e.ownedProfile(ctx, in.UserID, id)
+		if err != nil {
+			return e.refused(l, err)
+		}
+		return "", e.showPage(ctx, l, p, in, out, offset)
+	case aDetails:
+		tok, n, _ := strings.Cut(b.Value, ".")
+		offset, err := strconv.Atoi(n)
+		if err != nil || offset < 0 {
+			return dialog.Tr(l, "stale_toast"), nil
+		}
+		return e.showDetails(ctx, l, in, tok, offset, out)
 	case aMatches, aEdit, aPause, aResume, aDelete, aDeleteYes, aKeep:
 		return e.profileAction(ctx, s, in, b, out)
 	case aNotify:
 		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
 			return e.refused(l, err)
 		}
-		return dialog.Tr(l, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+		return dialog.Tr(l, "saved"), e.replace(ctx, in, out, e.settingsReply(ctx, s, in.UserID))
 	case aLang:
 		s.Lang, s.LangSet = matcher.ParseLang(b.Value), true
-		return dialog.Tr(s.Lang, "saved"), out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
+		return dialog.Tr(s.Lang, "saved"), e.replace(ctx, in, out, e.settingsReply(ctx, s, in.UserID))
 	case aAdmin:
 		return e.adminAction(ctx, s, in, b, out)
+	case aHeard: // "use" was handled before the dialog: the transcript is gone
+		s.Heard = ""
+		return dialog.Tr(l, "voice_dropped"), e.replace(ctx, in, out, dialog.Reply{Text: dialog.Tr(l, "voice_dropped")})
 	case aDeleteMe:
 		if err := e.deleteUser(ctx, in.UserID); err != nil {
 			return "", err
@@ -197,11 +229,59 @@ func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (match
 	return p, nil
 }
 
-// matchButtons gives each shown match its buttons: request an
-// introduction, or mark it not relevant. Without a store there are none.
+// oneScore gives matches ranked from the side of from the one score of
+// their pair, the same in every view — a list, the introduction card, a
+// notice, the organizers' report: how well the offer answers the need.
+// Ranked from a need they have it already; ranked from an offer, each is
+// scored again from its need's side (0 when the need does not see the
+// offer at all) and the list is ordered by that score.
+func (e *Engine) oneScore(ctx context.Context, from matcher.Profile, ms []matcher.Match) []matcher.Match {
+	var load func(context.Context, string) (matcher.Profile, error)
+	if e.Data != nil {
+		load = e.Data.Profile
+	}
+	return OneScore(ctx, e.ranker, load, from, ms)
+}
+
+// OneScore is Engine.oneScore for other callers (duijie match): load
+// reads a stored profile, or is nil to use the index's copies.
+func OneScore(ctx context.Context, r Ranker, load func(context.Context, string) (matcher.Profile, error), from matcher.Profile, ms []matcher.Match) []matcher.Match {
+	if from.Kind != matcher.KindOffer || from.ID == "" {
+		return ms
+	}
+	for i := range ms {
+		need := ms[i].Profile
+		if load != nil {
+			// The index keeps a lighter copy; the need's side reads the whole.
+			if p, err := load(ctx, need.ID); err == nil {
+				need = p
+			}
+		}
+		m, ok := r.Pair(need, from.ID)
+		ms[i].Score = 0
+		if ok {
+			ms[i].Score = m.Score
+		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Score > ms[j].Score })
+	return ms
+}
+
+// matchButtons gives the first page of a profile's matches its buttons.
 func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang) ([][]dialog.Choice, error) {
+	return e.pageButtons(ctx, mine, ms, l, 0, false)
+}
+
+// pageButtons gives each shown match its buttons — request an
+// introduction, or mark it not relevant — and "more" when the page is
+// full. A first page with no good match gets one button instead, to
+// browse the weak ones (unless browsing). Without a store there are none.
+func (e *Engine) pageButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang, first int, browse bool) ([][]dialog.Choice, error) {
 	if e.Data == nil || len(ms) == 0 {
 		return nil, nil
+	}
+	if first == 0 && !browse && !matcher.Good(ms) {
+		return [][]dialog.Choice{{{Label: dialog.Tr(l, "btn_browse"), Button: dialog.Action(aBrowse, mine)}}}, nil
 	}
 	ids := make([]string, len(ms))
 	for i, m := range ms {
@@ -214,11 +294,60 @@ func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Mat
 	rows := make([][]dialog.Choice, len(toks))
 	for i, tok := range toks {
 		rows[i] = []dialog.Choice{
-			{Label: dialog.Tr(l, "btn_intro", i+1), Button: dialog.Action(aRequestIntro, tok)},
-			{Label: dialog.Tr(l, "btn_not_relevant", i+1), Button: dialog.Action(aNotRelevant, tok)},
+			{Label: dialog.Tr(l, "btn_intro", first+i+1), Button: dialog.Action(aRequestIntro, tok)},
+			{Label: dialog.Tr(l, "btn_not_relevant", first+i+1), Button: dialog.Action(aNotRelevant, tok)},
+			{Label: dialog.Tr(l, "btn_details", first+i+1), Button: dialog.Action(aDetails, tok+"."+strconv.Itoa(first))},
 		}
 	}
+	var nav []dialog.Choice
+	if first > 0 {
+		nav = append(nav, dialog.Choice{Label: dialog.Tr(l, "btn_prev"), Button: dialog.Action(aMore, fmt.Sprintf("%s.%d", mine, max(first-e.pageSize(), 0)))})
+	}
+	if len(ms) >= e.pageSize() {
+		nav = append(nav, dialog.Choice{Label: dialog.Tr(l, "btn_more"), Button: dialog.Action(aMore, fmt.Sprintf("%s.%d", mine, first+len(ms)))})
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
 	return rows, nil
+}
+
+// pageSize is how many matches one page shows.
+func (e *Engine) pageSize() int {
+	if e.MatchLimit > 0 {
+		return e.MatchLimit
+	}
+	return matcher.DefaultLimit
+}
+
+// showDetails shows one match in full in place of its page, with its
+// buttons and one back to the page.
+func (e *Engine) showDetails(ctx context.Context, l matcher.Lang, in Incoming, tok string, offset int, out Sender) (string, error) {
+	mine, theirsID, err := e.ownedMatch(ctx, in.UserID, tok)
+	if err != nil {
+		return e.refused(l, err)
+	}
+	theirs, err := e.Data.Profile(ctx, theirsID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && theirs.Status != matcher.StatusActive {
+		return dialog.Tr(l, "gone_toast"), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	m, ok := e.ranker.Pair(mine, theirs.ID)
+	if !ok {
+		m = matcher.Match{}
+	}
+	m.Profile = theirs
+	m = e.oneScore(ctx, mine, []matcher.Match{m})[0]
+	r := dialog.Reply{Text: dialog.RenderDetails(e.dialog.Tax, l, mine.Kind, e.publicMatch(ctx, m, l)), Buttons: [][]dialog.Choice{
+		{
+			{Label: dialog.Tr(l, "btn_intro_one"), Button: dialog.Action(aRequestIntro, tok)},
+			{Label: dialog.Tr(l, "btn_not_relevant_one"), Button: dialog.Action(aNotRelevant, tok)},
+		},
+		{{Label: dialog.Tr(l, "btn_back"), Button: dialog.Action(aMore, mine.ID+"."+strconv.Itoa(offset))}},
+	}}
+	return "", e.replace(ctx, in, out, r)
 }
 
 // requestIntro asks for an introduction from the user's profile to the
@@ -289,11 +418,8 @@ func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Prof
 	b.WriteString(dialog.Tr(l, "intro_request", theirs.Title))
 	b.WriteString("\n\n" + anonymousSummary(e.dialog.Tax, l, mine))
 	if m, ok := e.ranker.Pair(theirs, mine.ID); ok {
-		ex := e.dialog.Tax.Explain(e.publicMatch(ctx, m, l), theirs.Kind, l)
-		b.WriteString("\n\n" + dialog.Tr(l, "match_score", int(m.Score*100+0.5)) + " · " + ex.Reason)
-		if len(ex.Fit) > 0 {
-			b.WriteString("\n" + strings.Join(ex.Fit, " · "))
-		}
+		m = e.oneScore(ctx, theirs, []matcher.Match{m})[0]
+		b.WriteString("\n\n" + dialog.RenderMatch(e.dialog.Tax, l, theirs.Kind, anonymous(e.publicMatch(ctx, m, l))))
 	}
 	b.WriteString("\n\n" + dialog.Tr(l, "intro_request_hint"))
 	r := dialog.Reply{Text: b.String(), Buttons: [][]dialog.Choice{{
@@ -312,9 +438,9 @@ func anonymousSummary(tax *matcher.Taxonomy, l matcher.Lang, p matcher.Profile) 
 	if p.Kind == matcher.KindOffer {
 		kind = dialog.Tr(l, "kind_offer")
 	}
-	b.WriteString(kind + ": " + p.Title)
+	b.WriteString("<b>" + kind + dialog.Tr(l, "colon") + dialog.Esc(p.Title) + "</b>")
 	if text := firstRunes(matcher.RedactContacts(orStr(p.Summary, p.Description)), 300); text != "" {
-		b.WriteString("\n" + text)
+		b.WriteString("\n" + dialog.Esc(text))
 	}
 	if d := tax.DomainsLabel(p.Domains, l); d != "" {
 		b.WriteString("\n" + dialog.Tr(l, "card_domains", d))
@@ -389,7 +515,8 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 		if err != nil {
 			return err
 		}
-		text := dialog.Tr(l, "connected", side.me.Title) + "\n\n" + card
+		text := dialog.Tr(l, "connected", side.me.Title) + "\n\n" + card + "\n\n" +
+			dialog.Tr(l, "first_message", dialog.HTML("<code>"+dialog.Tr(l, "first_message_text", side.other.Title)+"</code>"))
 		if err := e.Messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, dialog.Reply{Text: text}); err != nil {
 			return err
 		}
@@ -398,14 +525,28 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 	return nil
 }
 
-// contactCard is what a connected user learns of the other: their
-// Telegram contact, name and organisation.
+// contactCard is what a connected user learns of the other: a tappable
+// Telegram contact (their @username when they have one), their name, the
+// contact an organizer's list gave the profile, the organisation and the
+// profile's title.
 func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Profile) (string, error) {
 	u, err := e.Data.GetUser(ctx, p.OwnerID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
-	lines := []string{dialog.Tr(l, "contact_line", e.sharedContact(ctx, p.OwnerID, u))}
+	// Telegram opens a user link only inside a link or a button.
+	var shown any = e.sharedContact(ctx, p.OwnerID, u)
+	switch c := shown.(string); {
+	case strings.HasPrefix(c, "tg://user?id="):
+		label := u.Name
+		if label == "" {
+			label = dialog.Tr(l, "contact_open")
+		}
+		shown = dialog.UserLink(p.OwnerID, label)
+	case u.Username != "" && c == "@"+u.Username:
+		shown = dialog.Link("https://t.me/"+u.Username, c)
+	}
+	lines := []string{dialog.Tr(l, "contact_line", shown)}
 	if u.Name != "" {
 		lines = append(lines, dialog.Tr(l, "name_line", u.Name))
 	}
@@ -430,7 +571,44 @@ func (e *Engine) langOf(ctx context.Context, user int64, fallback matcher.Lang) 
 	return fallback
 }
 
-// exportJSON is the document /export sends.
+// exportJSON is the document /export sends: indented, with text as
+// written (no \u escapes).
 func exportJSON(d store.UserData) ([]byte, error) {
-	return json.MarshalIndent(d, "", "  ")
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// exportSummary says in words what /export's file holds: the profiles
+// with their status, the introductions and connections, the settings.
+func exportSummary(l matcher.Lang, d store.UserData) string {
+	var b strings.Builder
+	b.WriteString("<b>" + dialog.Tr(l, "export_title") + "</b>\n")
+	b.WriteString("\n" + dialog.Tr(l, "export_profiles", len(d.Profiles)))
+	for _, p := range d.Profiles {
+		b.WriteString("\n• " + dialog.Esc(p.Title) + " (" + kindLabel(l, p.Kind) + dialog.Tr(l, "list_sep") + dialog.Tr(l, dialog.Msg("status_"+string(p.Status))) + ")")
+	}
+	connected := 0
+	for _, in := range d.Intros {
+		if in.State == store.IntroAccepted {
+			connected++
+		}
+	}
+	b.WriteString("\n\n" + dialog.Tr(l, "export_intros", len(d.Intros), connected))
+	lang := d.Settings.Lang
+	if lang == "" {
+		lang = l
+	}
+	notify := d.Settings.Notify
+	if notify == "" {
+		notify = store.NotifyInstant
+	}
+	b.WriteString("\n" + dialog.Tr(l, "export_settings", dialog.Tr(l, dialog.Msg("notify_"+notify)), dialog.Tr(lang, "lang_name")))
+	b.WriteString("\n\n" + dialog.Tr(l, "export_file_hint"))
+	return b.String()
 }

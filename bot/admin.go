@@ -236,7 +236,7 @@ func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if err != nil {
 		return err
 	}
-	return out.Send(ctx, in.ChatID, dialog.Reply{Text: st.Text(e.dialog.Tax, l)})
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(st.Text(e.dialog.Tax, l))})
 }
 
 // reportCommand sends the docking report: /report [EVENT] [YYYY-MM-DD];
@@ -258,15 +258,15 @@ func (e *Engine) reportCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	r, err := OrganizerReport(ctx, e.Organizers.Store, e.ranker, e.dialog.Tax, opts)
 	stop()
 	if errors.Is(err, ErrUnknownEvent) {
-		return out.Send(ctx, in.ChatID, dialog.Reply{Text: r.UnknownTagText()})
+		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(r.UnknownTagText())})
 	}
 	if err != nil {
 		return err
 	}
-	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: r.Summary()}); err != nil {
+	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(r.Summary())}); err != nil {
 		return err
 	}
-	if err := sendPicture(ctx, out, in.ChatID, Document{Name: r.FileName("png"), Data: r.Chart, Caption: r.Caption()}); err != nil {
+	if err := sendPicture(ctx, out, in.ChatID, Document{Name: r.FileName("png"), Data: r.Chart, Caption: dialog.Esc(r.Caption())}); err != nil {
 		return err
 	}
 	return out.SendDocument(ctx, in.ChatID, Document{Name: r.FileName("xlsx"), Data: r.Workbook, Caption: dialog.Tr(l, "report_workbook")})
@@ -355,7 +355,7 @@ func (e *Engine) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_link", tag, link)}); err != nil {
 		return err
 	}
-	return sendPicture(ctx, out, in.ChatID, Document{Name: "event-" + tag + ".png", Data: png, Caption: link})
+	return sendPicture(ctx, out, in.ChatID, Document{Name: "event-" + tag + ".png", Data: png, Caption: dialog.Esc(link)})
 }
 
 // templateCommand sends the template workbook of organizers' lists.

@@ -96,7 +96,7 @@ func (e *Engine) heldCard(l matcher.Lang, h store.Held, r dialog.Reply) dialog.R
 	}
 	text := dialog.Tr(l, "held_card", kind, h.ID)
 	if h.Note != "" {
-		text += "\n" + h.Note
+		text += "\n" + dialog.Esc(h.Note)
 	}
 	text += "\n\n" + r.Text
 	return dialog.Reply{Text: text, Buttons: [][]dialog.Choice{{

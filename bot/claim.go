@@ -86,12 +86,12 @@ func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, cod
 	}
 	// An open code, or a used one whose profile never got its owner (an
 	// interrupted claim): the holder may confirm.
-	text := dialog.Tr(l, "claim_card") + "\n\n" + kindLabel(l, p.Kind) + ": " + p.Title
+	text := dialog.Tr(l, "claim_card") + "\n\n" + kindLabel(l, p.Kind) + dialog.Tr(l, "colon") + dialog.Esc(p.Title)
 	if p.Org != "" {
 		text += "\n" + dialog.Tr(l, "org_line", p.Org)
 	}
 	if s := firstRunes(orStr(p.Summary, p.Description), 300); s != "" {
-		text += "\n" + s
+		text += "\n" + dialog.Esc(s)
 	}
 	text += "\n\n" + dialog.Tr(l, "claim_confirm_hint")
 	return out.Send(ctx, in.ChatID, dialog.Reply{Text: text, Buttons: [][]dialog.Choice{{
@@ -192,7 +192,7 @@ func (e *Engine) unclaimedContact(ctx context.Context, l matcher.Lang, chatID in
 	if card == "" {
 		return false, nil
 	}
-	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", e.public(ctx, theirs, l).Title, card)}); err != nil {
+	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", e.public(ctx, theirs, l).Title, dialog.HTML(card))}); err != nil {
 		return true, err
 	}
 	for admin := range e.Organizers.Admins {

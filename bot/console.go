@@ -92,7 +92,7 @@ func (c *Console) handle(ctx context.Context, in dialog.Input) {
 // Send prints a reply and numbers its buttons.
 func (c *Console) Send(_ context.Context, _ int64, r dialog.Reply) error {
 	fmt.Fprintln(c.out)
-	fmt.Fprintln(c.out, r.Text)
+	fmt.Fprintln(c.out, dialog.PlainText(r.Text))
 	if len(r.Buttons) > 0 {
 		c.choices = c.choices[:0]
 		for _, row := range r.Buttons {
@@ -112,6 +112,6 @@ func (c *Console) Typing(context.Context, int64) {}
 
 // SendDocument prints the file's name and size, then its content.
 func (c *Console) SendDocument(_ context.Context, _ int64, d Document) error {
-	fmt.Fprintf(c.out, "\n📎 %s (%d bytes) %s\n%s\n", d.Name, len(d.Data), d.Caption, d.Data)
+	fmt.Fprintf(c.out, "\n📎 %s (%d bytes) %s\n%s\n", d.Name, len(d.Data), dialog.PlainText(d.Caption), d.Data)
 	return nil
 }

@@ -106,6 +106,9 @@ type Engine struct {
 	// Organizers, when set, gives admins their commands and list imports,
 	// lets owners claim imported profiles and runs broker mode (admin.go).
 	Organizers *Organizers
+	// Transcriber, when set, turns voice messages into text (voice.go);
+	// without it users are asked to type.
+	Transcriber Transcriber
 	// Notices keeps daily caps, digests and expiry nudges of new-match
 	// notices; without it nobody is told of new matches.
 	Notices Notices
@@ -130,12 +133,18 @@ type Incoming struct {
 	ChatID int64
 	UserID int64
 	Input  dialog.Input
+	// MessageID is the message whose button was pressed, when the
+	// adapter knows it: replies to the press may edit it (Editor).
+	MessageID int
 }
 
 // Outcome is what the adapter needs after handling: the text to show on
 // a pressed button (Telegram's answerCallbackQuery).
 type Outcome struct {
 	Toast string
+	// Stale: the pressed button belongs to an earlier step; the adapter
+	// removes the keyboard it was on.
+	Stale bool
 }
 
 // maxChain bounds the effect → input loop of one incoming message.
@@ -158,7 +167,19 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
 		return Outcome{Toast: dialog.Tr(s.Lang, "not_yours")}, nil
 	}
+	if heard, ok := e.confirmHeard(&s, in); ok {
+		in.Input = heard // a confirmed transcript goes on as text
+	}
 	switch {
+	case in.Input.Kind == dialog.InVoice:
+		if err := e.voice(ctx, &s, in, out); err != nil {
+			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
+			return Outcome{}, err
+		}
+		return Outcome{}, e.save(ctx, &s)
+	case in.Input.Kind == dialog.InDocument && in.Input.Text != "" && !e.isAdmin(in.UserID):
+		// A file's caption is read as text; only organizers upload lists.
+		in.Input = dialog.Input{Kind: dialog.InText, Text: in.Input.Text, LangHint: in.Input.LangHint}
 	case in.Input.Kind == dialog.InButton && in.Input.Button.IsAction():
 		toast, err := e.action(ctx, &s, in, in.Input.Button, out)
 		if err != nil {
@@ -198,6 +219,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		if eff.Toast != "" {
 			res.Toast = eff.Toast
 		}
+		res.Stale = res.Stale || eff.Stale
 		for _, r := range eff.Replies {
 			if err := out.Send(ctx, in.ChatID, r); err != nil {
 				// The dialog moved on; keep the state so the user can continue.
@@ -224,6 +246,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			stop := keepTyping(ctx, out, in.ChatID)
 			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID, identity(in))
 			stop()
+			matches = e.oneScore(ctx, p, matches)
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err

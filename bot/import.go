@@ -293,7 +293,7 @@ func (e *Engine) planList(ctx context.Context, l matcher.Lang, in Incoming, name
 		return fmt.Errorf("plan %s: %w", name, err)
 	}
 	e.log.Info("list planned", "chat_id", in.ChatID, "file", name, "new", pi.Plan.New, "updated", pi.Plan.Updated, "problems", pi.Plan.Problems)
-	r := dialog.Reply{Text: pi.Preview(l) + "\n\n" + chatLimits(l)}
+	r := dialog.Reply{Text: dialog.Esc(pi.Preview(l)) + "\n\n" + chatLimits(l)}
 	if len(pi.Plan.Rows) == 0 {
 		return out.Send(ctx, in.ChatID, r)
 	}

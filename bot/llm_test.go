@@ -47,6 +47,7 @@ func TestTranscriptsThroughModel(t *testing.T) {
 			_, sections := readTranscript(t, file)
 			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
 			fake.Chat = llmfake.Mirror
+			e.Transcriber = echoTranscriber(t, fake)
 			rec := &recorder{}
 			counted := &countingAnalyzer{Analyzer: e.analyzer}
 			e.analyzer = counted

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/duijie/duijie/bot/dialog"
 
@@ -38,6 +40,12 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 			}
 		}
 		return true, nil
+	case "connections":
+		text, err := e.connections(ctx, l, in.UserID)
+		if err != nil {
+			return true, err
+		}
+		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: text})
 	case "settings":
 		return true, out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
 	case "export":
@@ -49,6 +57,9 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 		if err != nil {
 			return true, err
 		}
+		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: exportSummary(l, d)}); err != nil {
+			return true, err
+		}
 		return true, out.SendDocument(ctx, in.ChatID, Document{Name: "duijie-export.json", Data: b, Caption: dialog.Tr(l, "export_caption")})
 	case "delete":
 		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "delete_confirm"), Buttons: [][]dialog.Choice{{
@@ -58,10 +69,51 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 	return false, nil
 }
 
+// connections lists every connection of a user's profiles, each with
+// the other side's contact card.
+func (e *Engine) connections(ctx context.Context, l matcher.Lang, user int64) (string, error) {
+	ps, err := e.Data.ProfilesOf(ctx, user)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, p := range ps {
+		intros, err := e.Data.IntrosOf(ctx, p.ID)
+		if err != nil {
+			return "", err
+		}
+		for _, in := range intros {
+			if in.State != store.IntroAccepted {
+				continue
+			}
+			otherID := in.To
+			if otherID == p.ID {
+				otherID = in.From
+			}
+			other, err := e.Data.Profile(ctx, otherID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return "", err
+			}
+			card, err := e.contactCard(ctx, l, other)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, dialog.Tr(l, "connection_for", p.Title, in.Decided.Format("2006-01-02"))+"\n"+card)
+		}
+	}
+	if len(parts) == 0 {
+		return dialog.Tr(l, "connections_none"), nil
+	}
+	return "<b>" + dialog.Tr(l, "connections_title", len(parts)) + "</b>\n\n" + strings.Join(parts, "\n\n"), nil
+}
+
 // profileCard shows one of the user's profiles with what they can do to it.
 func (e *Engine) profileCard(l matcher.Lang, p matcher.Profile) dialog.Reply {
 	status := dialog.Tr(l, dialog.Msg("status_"+string(p.Status)))
-	text := fmt.Sprintf("%s\n%s · %s · %s", p.Title, kindLabel(l, p.Kind), status, p.ID)
+	text := fmt.Sprintf("<b>%s</b>\n%s · %s", dialog.Esc(p.Title), kindLabel(l, p.Kind), status)
 	row := []dialog.Choice{{Label: dialog.Tr(l, "btn_matches"), Button: dialog.Action(aMatches, p.ID)}, {Label: dialog.Tr(l, "btn_edit"), Button: dialog.Action(aEdit, p.ID)}}
 	if p.Status == matcher.StatusActive {
 		row = append(row, dialog.Choice{Label: dialog.Tr(l, "btn_pause"), Button: dialog.Action(aPause, p.ID)})
@@ -103,7 +155,7 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 			return "", err
 		}
 		e.ranker.Upsert(p)
-		return dialog.Tr(l, "saved"), out.Send(ctx, in.ChatID, e.profileCard(l, p))
+		return dialog.Tr(l, "saved"), e.replace(ctx, in, out, e.profileCard(l, p))
 	case aDelete:
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "delete_profile_confirm", p.Title), Buttons: [][]dialog.Choice{{
 			{Label: dialog.Tr(l, "btn_delete_yes"), Button: dialog.Action(aDeleteYes, p.ID)},
@@ -128,7 +180,7 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err != nil {
 		return err
 	}
-	ms := e.ranker.Rank(q)
+	ms := e.oneScore(ctx, p, e.ranker.Rank(q))
 	rows, err := e.matchButtons(ctx, p.ID, ms, l)
 	if err != nil {
 		return err
@@ -137,6 +189,42 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 		e.log.Warn("count matches shown failed", "err", err)
 	}
 	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, e.publicMatches(ctx, ms, l)), Buttons: rows})
+}
+
+// showPage shows a page of a stored profile's matches from offset, weak
+// ones included, in place of the message whose button asked for it.
+func (e *Engine) showPage(ctx context.Context, l matcher.Lang, p matcher.Profile, in Incoming, out Sender, offset int) error {
+	q, err := e.shownQuery(ctx, p, e.pageSize())
+	if err != nil {
+		return err
+	}
+	q.Offset = offset
+	ms := e.oneScore(ctx, p, e.ranker.Rank(q))
+	if len(ms) == 0 {
+		return e.replace(ctx, in, out, dialog.Reply{Text: dialog.Tr(l, "no_more_matches")})
+	}
+	rows, err := e.pageButtons(ctx, p.ID, ms, l, offset, true)
+	if err != nil {
+		return err
+	}
+	if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
+		e.log.Warn("count matches shown failed", "err", err)
+	}
+	return e.replace(ctx, in, out, dialog.Reply{Text: dialog.RenderPage(e.dialog.Tax, l, p.Kind, e.publicMatches(ctx, ms, l), offset), Buttons: rows})
+}
+
+// replace shows r in place of the message whose button was pressed when
+// the adapter can edit it, else — or when the edit is refused (a message
+// too old, or not the bot's) — as a new message.
+func (e *Engine) replace(ctx context.Context, in Incoming, out Sender, r dialog.Reply) error {
+	if ed, ok := out.(Editor); ok && in.MessageID != 0 {
+		err := ed.Edit(ctx, in.ChatID, in.MessageID, r)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		e.log.Info("edit refused; sending anew", "chat_id", in.ChatID, "err", err)
+	}
+	return out.Send(ctx, in.ChatID, r)
 }
 
 // settingsReply shows the settings with buttons to change them.

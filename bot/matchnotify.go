@@ -141,18 +141,15 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 	if l == "" {
 		l = c.Lang
 	}
+	m = e.oneScore(ctx, p, []matcher.Match{m})[0]
 	p, m = e.public(ctx, p, l), e.publicMatch(ctx, m, l)
-	ex := e.dialog.Tax.Explain(m, c.Kind, l)
-	text := dialog.Tr(l, "new_match", c.Title) + "\n\n" + p.Title + " — " + dialog.Tr(l, "match_score", int(m.Score*100+0.5)) + "\n" + ex.Reason
-	if len(ex.Fit) > 0 {
-		text += "\n" + strings.Join(ex.Fit, " · ")
-	}
+	text := dialog.Tr(l, "new_match", c.Title) + "\n\n<b>" + dialog.Esc(p.Title) + "</b>\n" + dialog.RenderMatch(e.dialog.Tax, l, c.Kind, m)
 	switch st.Notify {
 	case store.NotifyOff:
 		return false, nil
 	case store.NotifyDigest:
 		if !e.brokered() { // in broker mode each notice waits for approval on its own
-			return true, e.Notices.AddToDigest(ctx, c.OwnerID, p.Title+" — "+dialog.Tr(l, "new_match_for", c.Title))
+			return true, e.Notices.AddToDigest(ctx, c.OwnerID, dialog.Esc(p.Title)+" — "+dialog.Tr(l, "new_match_for", c.Title))
 		}
 	}
 	ok, err := e.Notices.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, e.now())

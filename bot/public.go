@@ -132,3 +132,11 @@ func (r publicRanker) Team(q matcher.Query) (matcher.Team, bool) {
 	t.Members = members
 	return t, ok
 }
+
+// anonymous is m as the introduction request shows the requester's side:
+// without organisation or exact place, which the summary gives at
+// province level.
+func anonymous(m matcher.Match) matcher.Match {
+	m.Profile.Org, m.Profile.Region = "", ""
+	return m
+}

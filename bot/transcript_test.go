@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,10 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/duijie/duijie/demo"
+	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/prompts/llmfake"
+	"github.com/duijie/duijie/prompts/openaiapi"
 	"github.com/duijie/duijie/store"
 	"github.com/duijie/duijie/store/storetest"
 )
@@ -26,28 +30,57 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
 
 // recorder is a Sender that writes a transcript and remembers the
-// buttons on screen, as a user would see them.
+// buttons on screen, as a user would see them. Texts are checked as
+// Telegram checks parse mode HTML and recorded as the user sees them.
 type recorder struct {
 	b       strings.Builder
-	buttons []dialog.Choice
+	buttons map[int][]dialog.Choice // by message
+	msgs    int                     // messages sent; the last is message msgs
+	btnMsg  int                     // the message of the button pressed last
 }
 
 func (r *recorder) Send(_ context.Context, _ int64, rep dialog.Reply) error {
-	for _, line := range strings.Split(rep.Text, "\n") {
+	r.msgs++
+	r.show(rep, r.msgs)
+	return nil
+}
+
+// SendTracked sends rep and returns its message number.
+func (r *recorder) SendTracked(ctx context.Context, chatID int64, rep dialog.Reply) (int, error) {
+	r.Send(ctx, chatID, rep)
+	return r.msgs, nil
+}
+
+// Edit shows rep in place of message id.
+func (r *recorder) Edit(_ context.Context, _ int64, id int, rep dialog.Reply) error {
+	fmt.Fprintf(&r.b, "  (edits message %d)\n", id)
+	delete(r.buttons, id) // an edit without buttons removes them
+	r.show(rep, id)
+	return nil
+}
+
+func (r *recorder) show(rep dialog.Reply, id int) {
+	text, err := tgfake.VisibleHTML(rep.Text)
+	if err != nil {
+		text = "!! Telegram refuses it: " + err.Error() + "\n" + rep.Text
+	}
+	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintf(&r.b, "< %s\n", line)
 	}
 	if len(rep.Buttons) > 0 {
-		r.buttons = nil
+		if r.buttons == nil {
+			r.buttons = map[int][]dialog.Choice{}
+		}
+		r.buttons[id] = nil
 		for _, row := range rep.Buttons {
 			var cells []string
 			for _, c := range row {
-				r.buttons = append(r.buttons, c)
+				r.buttons[id] = append(r.buttons[id], c)
 				cells = append(cells, "["+c.Label+"]")
 			}
 			fmt.Fprintf(&r.b, "  %s\n", strings.Join(cells, " "))
 		}
 	}
-	return nil
 }
 
 func (r *recorder) Typing(context.Context, int64) { r.b.WriteString("  (typing)\n") }
@@ -57,11 +90,15 @@ func (r *recorder) SendDocument(_ context.Context, _ int64, d Document) error {
 	return nil
 }
 
-// press finds the button with the given label among those on screen.
+// press finds the button with the given label among those on screen,
+// the latest message's first, and notes its message.
 func (r *recorder) press(label string) (dialog.Button, bool) {
-	for _, c := range r.buttons {
-		if c.Label == label {
-			return c.Button, true
+	for id := r.msgs; id > 0; id-- {
+		for _, c := range r.buttons[id] {
+			if c.Label == label {
+				r.btnMsg = id
+				return c.Button, true
+			}
 		}
 	}
 	return dialog.Button{}, false
@@ -114,6 +151,7 @@ func TestTranscripts(t *testing.T) {
 			ar, sections := readTranscript(t, file)
 			e, st := testEngine(t)
 			e.Organizers = &Organizers{Store: st}
+			e.Transcriber = echoTranscriber(t, llmfake.New(t))
 			rec := &recorder{}
 			e.Messenger = DirectMessenger{rec}
 			play(t, e, rec, sections["input"], clientOf(sections["client"]), nil)
@@ -142,6 +180,21 @@ func TestTranscripts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// echoTranscriber transcribes through the fake model server, which hears
+// in a voice message the text it was recorded from.
+func echoTranscriber(t *testing.T, fake *llmfake.Server) Transcriber {
+	fake.Transcript = func(audio []byte) string { return string(audio) }
+	client := openaiapi.New(openaiapi.Config{BaseURL: fake.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	return TranscribeFunc(func(ctx context.Context, name string, audio []byte, lang string) (string, error) {
+		return client.Transcribe(ctx, "whisper-1", name, audio, lang)
+	})
+}
+
+// Fetch serves a voice message's audio: the text it was recorded from.
+func (r *recorder) Fetch(_ context.Context, fileID string, _ int64) ([]byte, error) {
+	return []byte(fileID), nil
 }
 
 // readTranscript reads a transcript archive and its sections by name.
@@ -175,27 +228,31 @@ func clientOf(section string) dialog.Input {
 
 // play sends a transcript's input lines to chat 100, recording what the
 // user sees in rec: "[label]" presses a button on screen, "/cmd" is a
-// command, anything else a message; client gives each input its language
+// command, "(voice) text" a voice message saying text, anything else a
+// message; client gives each input its language
 // hint and chat type. pressed, if set, hears of each press.
 func play(t *testing.T, e *Engine, rec *recorder, input string, client dialog.Input, pressed func(dialog.Button)) {
 	t.Helper()
 	for _, line := range strings.Split(strings.TrimRight(input, "\n"), "\n") {
 		fmt.Fprintf(&rec.b, "> %s\n", line)
 		in := dialog.Input{Kind: dialog.InText, Text: line}
+		msg := 0
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			b, ok := rec.press(strings.Trim(line, "[]"))
 			if !ok {
 				t.Fatalf("no button %s on screen; transcript so far:\n%s", line, rec.b.String())
 			}
-			in = dialog.Input{Kind: dialog.InButton, Button: b}
+			in, msg = dialog.Input{Kind: dialog.InButton, Button: b}, rec.btnMsg
 			if pressed != nil {
 				pressed(b)
 			}
+		} else if said, ok := strings.CutPrefix(line, "(voice) "); ok {
+			in = dialog.Input{Kind: dialog.InVoice, File: &dialog.FileRef{ID: said, Size: int64(len(said))}}
 		} else if cmd, arg, ok := dialog.ParseCommand(line); ok {
 			in = dialog.Input{Kind: dialog.InCommand, Command: cmd, Arg: arg}
 		}
 		in.LangHint, in.Group = client.LangHint, client.Group
-		res, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in}, rec)
+		res, err := e.Handle(context.Background(), Incoming{ChatID: 100, UserID: 100, Input: in, MessageID: msg}, rec)
 		if err != nil {
 			t.Fatalf("%s: %v", line, err)
 		}

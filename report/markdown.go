@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,7 +31,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if r.Tag != "" {
 		scope = append(scope, fmt.Sprintf(wd.tagFilter, "`"+r.Tag+"`"))
 	}
-	scope = append(scope, fmt.Sprintf(wd.pool, r.Offers), fmt.Sprintf(wd.goodDef, strconv.FormatFloat(GoodMatchScore, 'f', -1, 64)))
+	scope = append(scope, fmt.Sprintf(wd.pool, r.Offers), fmt.Sprintf(wd.goodDef, percent(GoodMatchScore)))
 	b.WriteString(strings.Join(scope, sentenceSep(r.Lang)) + "\n\n")
 
 	t := r.Totals()
@@ -58,7 +57,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, n := range r.Needs {
 		best, sc := "—", "—"
 		if len(n.Offers) > 0 {
-			best, sc = code(n.Offers[0].Offer.ID), score(n.Best)
+			best, sc = code(n.Offers[0].Offer.ID), percent(n.Best)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %d | %s |\n", code(n.Need.ID), md(clip(n.Need.Title, glanceTitleRunes)),
 			best, sc, check(n.Team != nil), n.Intros.Requested, n.Intros.Accepted, check(n.Gap))
@@ -120,7 +119,7 @@ func (r *Report) writeNeed(b *strings.Builder, n NeedReport) {
 			if o.Offer.Org != "" {
 				line += fmt.Sprintf(wd.orgParen, md(o.Offer.Org))
 			}
-			line += " — " + score(o.Score)
+			line += " — " + shown(o.Score, r.Lang)
 			if o.Reason != "" {
 				line += " — " + md(o.Reason)
 			}
@@ -143,7 +142,7 @@ func (r *Report) writeNeed(b *strings.Builder, n NeedReport) {
 
 	fmt.Fprintf(b, wd.introLine+"\n\n", n.Intros.Requested, n.Intros.Accepted, n.Intros.Declined)
 	if n.Gap {
-		fmt.Fprintf(b, wd.gapLine+"\n\n", score(n.Best), strconv.FormatFloat(GoodMatchScore, 'f', -1, 64))
+		fmt.Fprintf(b, wd.gapLine+"\n\n", percent(n.Best), percent(GoodMatchScore))
 	}
 }
 

@@ -348,3 +348,15 @@ func (r *Report) FileName(ext string) string {
 
 // score formats a score as the report prints it.
 func score(s float64) string { return fmt.Sprintf("%.3f", s) }
+
+// shown is a score as users see it in the bot: the band in words and the
+// percent (matcher.Percent).
+func shown(s float64, l matcher.Lang) string {
+	if b := matcher.BandOf(s); b != matcher.BandWeak {
+		return matcher.BandLabel(b, l) + " · " + percent(s)
+	}
+	return percent(s)
+}
+
+// percent is a score's percent, as users see it.
+func percent(s float64) string { return fmt.Sprintf("%d%%", matcher.Percent(s)) }

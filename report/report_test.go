@@ -286,22 +286,22 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"# Docking report: EXPO\n",
 		"Generated 2026-11-20 15:30 UTC. Needs created since 2026-11-01. Needs tagged `EXPO`. Each need is ranked against all 3 active offers",
-		"A good match scores at least 0.15; a need without one is a coverage gap.",
+		"A good match scores at least 52%; a need without one is a coverage gap.",
 		"## Summary\n",
 		"| Needs | 4 |\n| with a good match | 2 |\n| coverage gaps (no good match) | 2 |\n| with a linkage team | 1 |\n" +
 			"| introductions requested | 3 |\n| accepted (connections) | 1 |\n| declined | 1 |\n",
-		"| `n1` | Title of n1 | `o1` | 0.620 |  | 2 | 1 |  |\n",
-		"| `n2` | Title of n2 | `o2` | 0.410 | ✓ | 1 | 0 |  |\n",
-		"| `n3` | Title of n3 | `o3` | 0.090 |  | 0 | 0 | ✓ |\n",
+		"| `n1` | Title of n1 | `o1` | 100% |  | 2 | 1 |  |\n",
+		"| `n2` | Title of n2 | `o2` | 91% | ✓ | 1 | 0 |  |\n",
+		"| `n3` | Title of n3 | `o3` | 36% |  | 0 | 0 | ✓ |\n",
 		"| `n7` | Title of n7 | — | — |  | 0 | 0 | ✓ |\n",
 		"### `n1` Title of n1\n\nOrg n1 · Ningbo, Zhejiang · New materials · created 2026-11-19 · tags: EXPO\n",
-		"1. `o1` Title of o1 (Org o1) — 0.620 — Common terms: cladding\n2. `o3` Title of o3 (Org o3) — 0.080 — Common terms: rod\n",
+		"1. `o1` Title of o1 (Org o1) — strong match · 100% — Common terms: cladding\n2. `o3` Title of o3 (Org o3) — 32% — Common terms: rod\n",
 		"Introductions: 2 requested, 1 accepted, 0 declined\n",
 		"Linkage team: covers 3 of 4 facets (best single offer: 2)\n\n- `o2` Title of o2 — covers: visual defect detection\n- `o1` Title of o1 — covers: laser cladding\n",
 		"Introductions: 1 requested, 0 accepted, 1 declined\n",
-		"**Coverage gap:** best score 0.090 is below 0.15.",
+		"**Coverage gap:** best score 36% is below 52%.",
 		"### `n7` Title of n7\n\nOrg n7 · Ningbo, Zhejiang · New materials · created 2026-11-19 · tags: EXPO · status: paused\n\nNo offer passes the minimum score.\n",
-		"**Coverage gap:** best score 0.000 is below 0.15.",
+		"**Coverage gap:** best score 0% is below 52%.",
 		"## Coverage gaps by domain\n\n| Domain | Needs | Gaps | Needs without a good match |\n|---|---:|---:|---|\n" +
 			"| New materials | 2 | 1 | `n7` |\n| no domain | 1 | 1 | `n3` |\n| Artificial intelligence | 1 | 0 |  |\n| Intelligent manufacturing & robotics | 1 | 0 |  |\n",
 	} {
@@ -414,8 +414,8 @@ func TestReportChinese(t *testing.T) {
 		t.Errorf("Chinese caption = %q, want %q", r.Caption(), want)
 	}
 	for _, want := range []string{"# 对接报告：EXPO\n", "生成于 2026-11-20 15:30 UTC。需求：标签 `EXPO`。每项需求与全部 3 项有效供给匹配", "| 需求 | 5 |\n",
-		"1. `o1` Title of o1（Org o1） — 0.620 — 相同关键词：cladding", "对接：申请 2，接受 1，谢绝 0",
-		"**覆盖缺口：**最高得分 0.090，低于 0.15。", "| 新材料 | 3 | 2 | `n4`, `n7` |"} {
+		"1. `o1` Title of o1（Org o1） — 高度匹配 · 100% — 相同关键词：cladding", "对接：申请 2，接受 1，谢绝 0",
+		"**覆盖缺口：**最高得分 36%，低于 52%。", "| 新材料 | 3 | 2 | `n4`, `n7` |"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("Chinese Markdown lacks %q:\n%s", want, b.String())
 		}

@@ -143,9 +143,8 @@ func (d *Dialog) cancel(s *Session, e *Effects) {
 
 func (d *Dialog) button(s *Session, b Button, now time.Time, e *Effects) {
 	if b.Nonce != s.Nonce {
-		e.Toast = Tr(s.Lang, "stale_toast")
-		e.say(Tr(s.Lang, "stale_button"))
-		e.Replies = append(e.Replies, d.Prompt(s))
+		// One short notice on the button; its keyboard goes.
+		e.Toast, e.Stale = Tr(s.Lang, "stale_toast"), true
 		return
 	}
 	switch b.Action {

@@ -19,6 +19,7 @@ const (
 	InPublished                        // the engine's answer to Effects.Publish
 	InDocument                         // a file, with File; Text holds its caption
 	InSearched                         // the engine's answer to Effects.Search: Text the query, Matches
+	InVoice                            // a voice message, with File
 )
 
 // String names the kind, for logs and metrics.
@@ -40,6 +41,8 @@ func (k InputKind) String() string {
 		return "document"
 	case InSearched:
 		return "searched"
+	case InVoice:
+		return "voice"
 	}
 	return "other"
 }
@@ -170,6 +173,7 @@ type Choice struct {
 type Effects struct {
 	Replies []Reply
 	Toast   string           // a short notice on the pressed button, if any
+	Stale   bool             // the pressed button is from an earlier step: its keyboard can go
 	Analyze *AnalyzeRequest  // read the description into a profile
 	Publish *matcher.Profile // store this profile and rank its counterparts
 	Search  *SearchRequest   // rank the counterparts some words describe

@@ -7,7 +7,7 @@ var adminTexts = map[Msg][2]string{
 	"admin_only_toast": {"For organizers only", "仅限组织方"},
 	"admin_help": {
 		"Organizer commands:\n/stats [DAYS] — users, profiles, matches and introductions, per day and in total\n/report [EVENT] [YYYY-MM-DD] — the docking report (of the event, of the needs created since the day): a summary, a chart and an Excel workbook\n/event TAG — the link and QR code that tag everyone who arrives by them\n/template — the Excel template of a list\n/undo_import — revert the last import of a list\n/claims [EVENT] — claim codes and links of the profiles nobody owns yet, as CSV\n/pending — messages waiting for your approval (broker mode)\n\nTo import a list, send it as a .xlsx or .csv file: Chinese or English headers, a title row and sheets per kind (成果/需求) are fine. You get a preview to confirm before anything is stored. A caption on the file is added to every row as an event tag.",
-		"组织方命令：\n/stats [天数] — 用户、档案、匹配和对接的每日及累计统计\n/report [活动] [YYYY-MM-DD] — 对接报告（可按活动标签和需求创建日期筛选）：摘要、图表和 Excel 工作簿\n/event 标签 — 活动链接和二维码，通过它们进来的用户都会带上该标签\n/template — 清单的 Excel 模板\n/undo_import — 撤销最近一次清单导入\n/claims [活动] — 尚无认领人的档案的认领码和链接（CSV）\n/pending — 等待您审核的消息（经纪人模式）\n\n导入清单：直接发送 .xlsx 或 .csv 文件即可，中英文表头、标题行、按类型分的工作表（成果/需求）都能识别。写入前会先给出预览，由您确认。文件的说明文字会作为活动标签加到每一行。",
+		"组织方命令：\n/stats [天数] — 用户、档案、匹配和对接的每日及累计统计\n/report [活动] [YYYY-MM-DD] — 对接报告（可按活动标签和需求创建日期筛选）：摘要、图表和 Excel 工作簿\n/event 标签 — 活动链接和二维码，通过它们进来的用户都会带上该标签\n/template — 清单的 Excel 模板\n/undo_import — 撤销最近一次清单导入\n/claims [活动] — 尚无认领人的档案的认领码和链接（CSV）\n/pending — 等待您审核的消息（人工审核模式）\n\n导入清单：直接发送 .xlsx 或 .csv 文件即可，中英文表头、标题行、按类型分的工作表（成果/需求）都能识别。写入前会先给出预览，由您确认。文件的说明文字会作为活动标签加到每一行。",
 	},
 	"stats_usage":    {"Send /stats, or /stats followed by a number of days from 1 to %d.", "请发送 /stats，或 /stats 加 1–%d 之间的天数。"},
 	"claims_none":    {"Every imported profile has an owner; there is nothing to claim.", "所有导入的档案都已有认领人，没有待认领的档案。"},
@@ -87,6 +87,6 @@ var adminTexts = map[Msg][2]string{
 	"held_was_approved":   {"Already approved", "已被通过"},
 	"held_was_rejected":   {"Already rejected", "已被拒绝"},
 	"pending_none":        {"Nothing is waiting for approval.", "没有待审核的消息。"},
-	"pending_none_off":    {"Nothing is waiting: broker mode is off, so introductions and new matches go out at once.", "没有待审核的消息：经纪人模式未开启，对接请求和新匹配会直接发送。"},
+	"pending_none_off":    {"Nothing is waiting: broker mode is off, so introductions and new matches go out at once.", "没有待审核的消息：人工审核模式未开启，对接请求和新匹配会直接发送。"},
 	"pending_count":       {"%d messages wait for approval:", "%d 条消息等待审核："},
 }

@@ -65,44 +65,132 @@ func listSep(l matcher.Lang) string {
 	return ", "
 }
 
-// RenderMatches lists the counterparts of a profile of kind reader, with
-// score, reason and field-by-field fit, in the reader's language.
+// RenderMatches lists the counterparts of a profile of kind reader, in
+// the reader's language. When none reaches matcher.MatchThreshold it
+// says there is no good match yet rather than listing weak ones; the
+// user may still browse them (RenderPage).
 func RenderMatches(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, ms []matcher.Match) string {
-	if len(ms) == 0 {
+	switch {
+	case len(ms) == 0:
 		return Tr(l, "no_matches")
+	case !matcher.Good(ms):
+		return Tr(l, "no_good_match")
 	}
+	return RenderPage(tax, l, reader, ms, 0)
+}
+
+// RenderPage lists a page of counterparts numbered from first+1: each
+// with its band in words and its percent (Match.Percent, the number every
+// view shows), where it is from, the reason and the field-by-field fit.
+func RenderPage(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, ms []matcher.Match, first int) string {
 	var b strings.Builder
 	if reader == matcher.KindNeed {
-		b.WriteString(Tr(l, "matches_need"))
+		b.WriteString("<b>" + Tr(l, "matches_need") + "</b>")
 	} else {
-		b.WriteString(Tr(l, "matches_offer"))
+		b.WriteString("<b>" + Tr(l, "matches_offer") + "</b>")
 	}
 	for i, m := range ms {
-		p := m.Profile
-		ex := tax.Explain(m, reader, l)
-		fmt.Fprintf(&b, "\n\n%d. %s", i+1, p.Title)
-		if p.Demo {
+		fmt.Fprintf(&b, "\n\n<b>%d. %s</b>", first+i+1, Esc(m.Profile.Title))
+		if m.Profile.Demo {
 			b.WriteString(" " + Tr(l, "demo_tag"))
 		}
-		b.WriteString(" — " + Tr(l, "match_score", int(m.Score*100+0.5)))
-		var where []string
-		if p.Org != "" {
-			where = append(where, p.Org)
-		}
-		if pl, ok := matcher.FindPlace(p.Region); ok {
-			where = append(where, pl.Label(l))
-		} else if p.Region != "" {
-			where = append(where, p.Region)
-		}
-		if len(where) > 0 {
-			b.WriteString("\n   " + strings.Join(where, " · "))
-		}
-		b.WriteString("\n   " + ex.Reason)
-		if len(ex.Fit) > 0 {
-			b.WriteString("\n   " + strings.Join(ex.Fit, " · "))
-		}
+		b.WriteString("\n   " + strings.ReplaceAll(RenderMatch(tax, l, reader, m), "\n", "\n   "))
 	}
 	return b.String()
+}
+
+// RenderMatch is what a list, a card and a notice say of one counterpart
+// below its title: the score, where it is from, the reason and the fit.
+func RenderMatch(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, m matcher.Match) string {
+	p := m.Profile
+	ex := tax.Explain(m, reader, l)
+	lines := []string{ScoreLabel(l, m)}
+	var where []string
+	if p.Org != "" {
+		where = append(where, p.Org)
+	}
+	if pl, ok := matcher.FindPlace(p.Region); ok {
+		where = append(where, pl.Label(l))
+	} else if p.Region != "" {
+		where = append(where, p.Region)
+	}
+	if len(where) > 0 {
+		lines = append(lines, Esc(strings.Join(where, " · ")))
+	}
+	if ex.Reason != "" {
+		lines = append(lines, Esc(ex.Reason))
+	}
+	if len(ex.Fit) > 0 {
+		lines = append(lines, Esc(strings.Join(ex.Fit, " · ")))
+	}
+	if n := len(m.Similar); n > 0 {
+		lines = append(lines, Tr(l, "similar_more", n))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// maxDetailRunes is how much of a counterpart's description its details
+// show.
+const maxDetailRunes = 700
+
+// RenderDetails is the details view of one counterpart: what a list says
+// of it, then its description (contacts removed) and its stated terms.
+func RenderDetails(tax *matcher.Taxonomy, l matcher.Lang, reader matcher.Kind, m matcher.Match) string {
+	p := m.Profile
+	var b strings.Builder
+	b.WriteString("<b>" + Esc(p.Title) + "</b>")
+	if p.Demo {
+		b.WriteString(" " + Tr(l, "demo_tag"))
+	}
+	b.WriteString("\n" + RenderMatch(tax, l, reader, m))
+	text := []rune(strings.TrimSpace(matcher.RedactContacts(orText(p.Summary, p.Description))))
+	if len(text) > maxDetailRunes {
+		text = append(text[:maxDetailRunes], '…')
+	}
+	if len(text) > 0 {
+		b.WriteString("\n\n<blockquote>" + Esc(string(text)) + "</blockquote>")
+	}
+	var terms []string
+	if d := tax.DomainsLabel(p.Domains, l); d != "" {
+		terms = append(terms, Tr(l, "card_domains", d))
+	}
+	if p.TRL > 0 {
+		terms = append(terms, Tr(l, "card_trl_offer", p.TRL))
+	}
+	if md := matcher.ModesLabel(p.Modes, l); md != "" {
+		terms = append(terms, Tr(l, "card_modes", md))
+	}
+	offer := p.Kind == matcher.KindOffer
+	if p.Budget != "" {
+		terms = append(terms, Tr(l, map[bool]Msg{true: "card_budget_offer", false: "card_budget_need"}[offer], p.Budget))
+	}
+	if p.Deadline != "" && !offer {
+		terms = append(terms, Tr(l, "card_deadline", p.Deadline))
+	}
+	if p.Success != "" {
+		terms = append(terms, Tr(l, map[bool]Msg{true: "card_success_offer", false: "card_success_need"}[offer], p.Success))
+	}
+	if len(terms) > 0 {
+		b.WriteString("\n\n" + strings.Join(terms, "\n"))
+	}
+	return b.String()
+}
+
+func orText(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
+}
+
+// ScoreLabel reads a match's score the one way every view shows it: the
+// band in words, then the percent.
+func ScoreLabel(l matcher.Lang, m matcher.Match) string {
+	band := Tr(l, "band_weak")
+	if b := m.Band(); b != matcher.BandWeak {
+		band = Esc(matcher.BandLabel(b, l))
+	}
+	return Tr(l, "match_score", HTML(band), m.Percent())
 }
 
 // renderTeam shows a linkage team: which offer covers which facets.
@@ -110,7 +198,7 @@ func renderTeam(tax *matcher.Taxonomy, l matcher.Lang, t *matcher.Team) string {
 	var b strings.Builder
 	b.WriteString(Tr(l, "team_intro", t.Covered, t.Facets, t.Best))
 	for i, m := range t.Members {
-		fmt.Fprintf(&b, "\n\n%d. %s", i+1, m.Profile.Title)
+		fmt.Fprintf(&b, "\n\n<b>%d. %s</b>", i+1, Esc(m.Profile.Title))
 		if m.Profile.Demo {
 			b.WriteString(" " + Tr(l, "demo_tag"))
 		}

@@ -39,6 +39,9 @@ type Session struct {
 	// Nonce changes whenever the buttons on offer change; a button carries
 	// the nonce it was shown with, so a press on an old one is recognised.
 	Nonce int `json:"nonce"`
+	// Heard is a voice message's transcript waiting for the user to
+	// confirm it before it is used as text.
+	Heard string `json:"heard,omitempty"`
 
 	Kind      matcher.Kind     `json:"kind,omitempty"`
 	Texts     []string         `json:"texts,omitempty"`     // the description as sent, message by message

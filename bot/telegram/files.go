@@ -59,7 +59,7 @@ func (t *Bot) Fetch(ctx context.Context, fileID string, max int64) ([]byte, erro
 // SendTracked sends r as one message (cut to Telegram's limit) and
 // returns its id.
 func (t *Bot) SendTracked(ctx context.Context, chatID int64, r dialog.Reply) (int, error) {
-	params := &tg.SendMessageParams{ChatID: chatID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0]}
+	params := &tg.SendMessageParams{ChatID: chatID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 	if len(r.Buttons) > 0 {
 		params.ReplyMarkup = keyboard(r.Buttons)
 	}
@@ -72,7 +72,7 @@ func (t *Bot) SendTracked(ctx context.Context, chatID int64, r dialog.Reply) (in
 
 // Edit replaces a message's text and buttons.
 func (t *Bot) Edit(ctx context.Context, chatID int64, messageID int, r dialog.Reply) error {
-	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0]}
+	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: bot.SplitText(r.Text, bot.MaxMessageUTF16)[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 	if len(r.Buttons) > 0 {
 		params.ReplyMarkup = keyboard(r.Buttons)
 	}
@@ -88,7 +88,7 @@ var _ bot.Pictures = (*Bot)(nil)
 // SendPhoto sends a picture shown in the chat (a chart, a QR code); a
 // caption too long for Telegram is left out.
 func (t *Bot) SendPhoto(ctx context.Context, chatID int64, d bot.Document) error {
-	_, err := t.b.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chatID, Caption: fitCaption(d.Caption), Photo: upload(d)})
+	_, err := t.b.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chatID, Caption: fitCaption(d.Caption), ParseMode: models.ParseModeHTML, Photo: upload(d)})
 	return err
 }
 

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -111,6 +112,21 @@ func TestIntroductionAccepted(t *testing.T) {
 	if got := len(h.fake.Messages(a.chat)); got != n {
 		t.Errorf("a second Accept sent %d more messages to A", got-n)
 	}
+	// The contact is a link Telegram opens, with a first message to copy.
+	for _, c := range h.fake.CallsTo("sendMessage") {
+		if c.Params["chat_id"] == fmt.Sprint(a.chat) && strings.Contains(c.Params["text"], "Connected") {
+			for _, want := range []string{`<a href="https://t.me/user7002">@user7002</a>`, "<code>Hello!"} {
+				if !strings.Contains(c.Params["text"], want) {
+					t.Errorf("A's contact lacks %s:\n%s", want, c.Params["text"])
+				}
+			}
+		}
+	}
+	// /connections lists it.
+	conn := a.say("/connections", "Your connections (1)")
+	if !strings.Contains(conn.Text, "@user7002") {
+		t.Errorf("/connections lacks B's contact:\n%s", conn.Text)
+	}
 }
 
 // TestIntroductionDeclined: B declines; A is told, and no contact or
@@ -154,7 +170,7 @@ func TestNotRelevantNeverComesBack(t *testing.T) {
 	a.pressOn(reasons, "Too costly", "will not come back")
 	a.say("/my", "active")
 	card, _ := h.fake.LastMessage(a.chat)
-	a.pressOn(card, "Matches", "for your need")
+	a.pressOn(card, "Matches", "match") // a list, or "No good match yet"
 	again, _ := h.fake.LastMessage(a.chat)
 	if strings.Contains(again.Text, title) {
 		t.Errorf("declined match %q came back:\n%s", title, again.Text)

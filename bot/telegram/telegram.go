@@ -219,6 +219,7 @@ var commands = map[matcher.Lang][]models.BotCommand{
 		{Command: "new", Description: "Create a profile: a need or an offer"},
 		{Command: "cancel", Description: "Abandon the profile being written"},
 		{Command: "my", Description: "My profiles and their matches"},
+		{Command: "connections", Description: "My connections and their contacts"},
 		{Command: "settings", Description: "Language and notifications"},
 		{Command: "export", Description: "Everything stored about me"},
 		{Command: "delete", Description: "Delete everything about me"},
@@ -230,6 +231,7 @@ var commands = map[matcher.Lang][]models.BotCommand{
 		{Command: "new", Description: "新建档案：需求或成果"},
 		{Command: "cancel", Description: "放弃正在填写的档案"},
 		{Command: "my", Description: "我的档案与匹配"},
+		{Command: "connections", Description: "我的对接"},
 		{Command: "settings", Description: "语言与通知设置"},
 		{Command: "export", Description: "导出我的数据"},
 		{Command: "delete", Description: "删除我的全部数据"},
@@ -334,6 +336,18 @@ func (t *Bot) setUp(ctx context.Context) error {
 		}
 	}
 	t.setAdminMenus(ctx)
+	for _, lang := range []struct {
+		code string
+		l    matcher.Lang
+	}{{"", matcher.LangEN}, {"en", matcher.LangEN}, {"zh", matcher.LangZH}} {
+		// What Telegram shows before START and on the bot's profile.
+		if _, err := t.b.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: dialog.Tr(lang.l, "bot_description"), LanguageCode: lang.code}); err != nil {
+			return fmt.Errorf("set description (%q): %w", lang.code, err)
+		}
+		if _, err := t.b.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: dialog.Tr(lang.l, "bot_short_description"), LanguageCode: lang.code}); err != nil {
+			return fmt.Errorf("set short description (%q): %w", lang.code, err)
+		}
+	}
 	return nil
 }
 
@@ -413,10 +427,16 @@ func (t *Bot) handle(ctx context.Context, u *models.Update, dedupe bool) {
 	}
 	t.opt.Broadcasts.Heard(ctx, chatID)
 	t.log.Info("telegram update", "update_id", u.ID, "chat_id", chatID, "kind", in.Kind)
-	res, err := t.engine.Handle(ctx, bot.Incoming{ChatID: chatID, UserID: from.ID, Input: in}, t)
+	res, err := t.engine.Handle(ctx, bot.Incoming{ChatID: chatID, UserID: from.ID, Input: in, MessageID: pressedMessage(u)}, t)
 	if err != nil {
 		t.opt.Metrics.Error("handle")
 		t.log.Warn("telegram update failed", "update_id", u.ID, "chat_id", chatID, "err", err)
+	}
+	if msg := pressedMessage(u); res.Stale && msg != 0 {
+		// Without reply_markup the keyboard is removed.
+		if _, err := t.b.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: chatID, MessageID: msg}); err != nil {
+			t.log.Debug("telegram remove stale keyboard failed", "chat_id", chatID, "err", err)
+		}
 	}
 	if callbackID != "" {
 		if _, err := t.b.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: res.Toast}); err != nil {
@@ -437,6 +457,15 @@ func privateChat(u *models.Update) bool {
 	return true
 }
 
+// pressedMessage is the id of the message whose button a callback
+// pressed, or 0.
+func pressedMessage(u *models.Update) int {
+	if q := u.CallbackQuery; q != nil && q.Message.Message != nil {
+		return q.Message.Message.ID
+	}
+	return 0
+}
+
 // convert turns an update into the dialog's input.
 func convert(u *models.Update) (in dialog.Input, from *models.User, callbackID string) {
 	if q := u.CallbackQuery; q != nil {
@@ -454,6 +483,12 @@ func convert(u *models.Update) (in dialog.Input, from *models.User, callbackID s
 	}
 	if d := m.Document; d != nil {
 		return dialog.Input{Kind: dialog.InDocument, Text: m.Caption, File: &dialog.FileRef{ID: d.FileID, Name: d.FileName, Size: d.FileSize}}, m.From, ""
+	}
+	if v := m.Voice; v != nil {
+		return dialog.Input{Kind: dialog.InVoice, File: &dialog.FileRef{ID: v.FileID, Name: "voice.ogg", Size: v.FileSize}}, m.From, ""
+	}
+	if len(m.Photo) > 0 && strings.TrimSpace(m.Caption) != "" {
+		return dialog.Input{Kind: dialog.InText, Text: m.Caption}, m.From, "" // a photo's caption is read as text
 	}
 	if m.Text == "" {
 		return dialog.Input{Kind: dialog.InUnsupported}, m.From, ""
@@ -474,7 +509,7 @@ func convert(u *models.Update) (in dialog.Input, from *models.User, callbackID s
 func (t *Bot) Send(ctx context.Context, chatID int64, r dialog.Reply) error {
 	parts := bot.SplitText(r.Text, bot.MaxMessageUTF16)
 	for i, part := range parts {
-		params := &tg.SendMessageParams{ChatID: chatID, Text: part}
+		params := &tg.SendMessageParams{ChatID: chatID, Text: part, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 		if i == len(parts)-1 && len(r.Buttons) > 0 {
 			params.ReplyMarkup = keyboard(r.Buttons)
 		}
@@ -485,6 +520,9 @@ func (t *Bot) Send(ctx context.Context, chatID int64, r dialog.Reply) error {
 	}
 	return nil
 }
+
+// Replies are Telegram HTML (see dialog.Esc) and show no link previews.
+var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}
 
 // sendMessage sends once, and once more after a short flood wait. The
 // broadcast sender hears of each outcome.
@@ -524,7 +562,7 @@ func keyboard(rows [][]dialog.Choice) *models.InlineKeyboardMarkup {
 
 // SendDocument sends a file.
 func (t *Bot) SendDocument(ctx context.Context, chatID int64, d bot.Document) error {
-	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: fitCaption(d.Caption), Document: upload(d)})
+	_, err := t.b.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: fitCaption(d.Caption), ParseMode: models.ParseModeHTML, Document: upload(d)})
 	return err
 }
 

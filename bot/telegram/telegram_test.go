@@ -235,6 +235,21 @@ func TestTelegramCommandsMenu(t *testing.T) {
 	}
 }
 
+// TestTelegramDescriptions checks the description shown before START and
+// the short one are set in both languages.
+func TestTelegramDescriptions(t *testing.T) {
+	h := startTelegram(t)
+	h.fake.WaitCount(t, wait, "setMyShortDescription", 3)
+	for _, c := range []struct{ kind, lang, want string }{
+		{"description", "", "Duijie"}, {"description", "en", "Duijie"}, {"description", "zh", "对接"},
+		{"short", "", "university"}, {"short", "en", "university"}, {"short", "zh", "高校"},
+	} {
+		if got := h.fake.Description(c.kind, c.lang); !strings.Contains(got, c.want) {
+			t.Errorf("%s in %q = %q, want it to mention %q", c.kind, c.lang, got, c.want)
+		}
+	}
+}
+
 // TestTelegramBadInput sends what users really send and checks each gets
 // a clear reply while the interview survives.
 func TestTelegramBadInput(t *testing.T) {
@@ -257,14 +272,24 @@ func TestTelegramBadInput(t *testing.T) {
 
 	h.say("/frobnicate", "I don't know the command /frobnicate")
 
-	// A button from an earlier step: refused with a notice, and the current step shown again.
-	h.pressData(old.MessageID, old.Buttons[0][0].Data, "earlier step")
+	// A button from an earlier step: one short notice on the button, no
+	// new message, and its keyboard removed.
+	n = len(h.fake.Messages(h.chat))
+	h.pressData(old.MessageID, old.Buttons[0][0].Data, "")
 	last := h.fake.CallsTo("answerCallbackQuery")
-	if txt := last[len(last)-1].Params["text"]; !strings.Contains(txt, "expired") {
-		t.Errorf("stale press answered with %q, want an expiry notice", txt)
+	if txt := last[len(last)-1].Params["text"]; !strings.Contains(txt, "out of date") {
+		t.Errorf("stale press answered with %q, want a notice that it is out of date", txt)
 	}
 	// Data the bot never wrote.
-	h.pressData(old.MessageID, "garbage", "earlier step")
+	h.pressData(old.MessageID, "garbage", "")
+	if got := len(h.fake.Messages(h.chat)); got != n {
+		t.Errorf("stale presses sent %d messages, want none", got-n)
+	}
+	for _, m := range h.fake.Messages(h.chat) {
+		if m.MessageID == old.MessageID && len(m.Buttons) > 0 {
+			t.Errorf("the stale keyboard is still there: %v", m.Buttons)
+		}
+	}
 
 	// The description typed so far is still there after all that.
 	h.say("Water pumps in our chemical plant fail without warning and stop production.", "Add more")

@@ -34,8 +34,9 @@ type App struct {
 
 	// llm reads descriptions with the model and embeddings computes
 	// vectors; nil when no model server is configured.
-	llm        *prompts.Analyzer
-	embeddings *prompts.Embeddings
+	llm         *prompts.Analyzer
+	embeddings  *prompts.Embeddings
+	transcriber bot.Transcriber // voice messages; nil without a transcription model
 	// imports says how importRows normalizes: offline unless useModel.
 	imports importOptions
 
@@ -112,6 +113,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if a.embeddings != nil {
 		a.Engine.Embedder = a.embeddings
 	}
+	a.Engine.Transcriber = a.transcriber
 	return a, nil
 }
 
@@ -125,6 +127,11 @@ func (a *App) openLLM(c LLMConfig) {
 	}, a.log)
 	if c.EmbeddingModel != "" {
 		a.embeddings = prompts.NewEmbeddings(client, guard, c.EmbeddingModel, 0, a.log)
+	}
+	if model := c.TranscriptionModel; model != "" {
+		a.transcriber = bot.TranscribeFunc(func(ctx context.Context, name string, audio []byte, lang string) (string, error) {
+			return client.Transcribe(ctx, model, name, audio, lang)
+		})
 	}
 	a.log.Info("llm normalizer on", "llm", c.String(), "prompt_version", prompts.Version)
 }

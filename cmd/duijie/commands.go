@@ -416,6 +416,8 @@ type matchJSON struct {
 	Title     string        `json:"title"`
 	Org       string        `json:"org,omitempty"`
 	Score     float64       `json:"score"`
+	Percent   int           `json:"percent"` // the number users see (Match.Percent)
+	Band      matcher.Band  `json:"band"`    // strong, good, possible or weak
 	Reason    string        `json:"reason"`
 	Fit       []string      `json:"fit,omitempty"`
 	Concepts  []string      `json:"concepts,omitempty"`
@@ -459,13 +461,14 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	matches := app.Index.Rank(q)
+	matches := bot.OneScore(ctx, app.Index, app.Store.Profile, p, app.Index.Rank(q))
 	team, hasTeam := app.Index.Team(q)
 	if *asJSON {
 		out := make([]matchJSON, len(matches))
 		for i, m := range matches {
 			ex := app.Tax.Explain(m, p.Kind, l)
 			out[i] = matchJSON{Rank: i + 1, ID: m.Profile.ID, Title: m.Profile.Title, Org: m.Profile.Org, Score: round3(m.Score),
+				Percent: m.Percent(), Band: m.Band(),
 				Reason: ex.Reason, Fit: ex.Fit, Concepts: m.Concepts, Related: m.Related, Terms: m.Terms, FitDetail: m.Fit}
 		}
 		enc := json.NewEncoder(stdout)
@@ -483,7 +486,7 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 	for i, m := range matches {
 		ex := app.Tax.Explain(m, p.Kind, l)
-		fmt.Fprintf(stdout, "%2d. %-10s %.3f  %s\n    %s\n", i+1, m.Profile.ID, m.Score, m.Profile.Title, ex.Reason)
+		fmt.Fprintf(stdout, "%2d. %-10s %3d%% %-8s %.3f  %s\n    %s\n", i+1, m.Profile.ID, m.Percent(), m.Band(), m.Score, m.Profile.Title, ex.Reason)
 		if len(ex.Fit) > 0 {
 			fmt.Fprintf(stdout, "    %s\n", strings.Join(ex.Fit, " · "))
 		}

@@ -67,15 +67,18 @@ const MinWebhookSecretLen = 16
 // LLMConfig says which model server normalizes descriptions. With no key
 // and no base URL, descriptions are read offline.
 type LLMConfig struct {
-	APIKey         string        // OPENAI_API_KEY; never logged
-	BaseURL        string        // OPENAI_BASE_URL: any server speaking the Chat Completions API; empty: OpenAI
-	Model          string        // OPENAI_MODEL; default DefaultLLMModel (with Azure: the deployment name)
-	EmbeddingModel string        // OPENAI_EMBEDDING_MODEL; empty: no embeddings
-	Azure          bool          // OPENAI_API_TYPE=azure
-	APIVersion     string        // OPENAI_API_VERSION, Azure only; default openaiapi.DefaultAzureAPIVersion
-	Timeout        time.Duration // LLM_TIMEOUT, one call; default prompts.DefaultTimeout
-	UserCap        int           // LLM_DAILY_USER_CAP, model calls per user and day; default DefaultLLMUserCap; 0: no cap
-	GlobalCap      int           // LLM_DAILY_GLOBAL_CAP, model calls per day in all; default DefaultLLMGlobalCap; 0: no cap
+	APIKey         string // OPENAI_API_KEY; never logged
+	BaseURL        string // OPENAI_BASE_URL: any server speaking the Chat Completions API; empty: OpenAI
+	Model          string // OPENAI_MODEL; default DefaultLLMModel (with Azure: the deployment name)
+	EmbeddingModel string // OPENAI_EMBEDDING_MODEL; empty: no embeddings
+	// TranscriptionModel transcribes voice messages (OPENAI_TRANSCRIPTION_MODEL,
+	// e.g. whisper-1); empty: users are asked to type.
+	TranscriptionModel string
+	Azure              bool          // OPENAI_API_TYPE=azure
+	APIVersion         string        // OPENAI_API_VERSION, Azure only; default openaiapi.DefaultAzureAPIVersion
+	Timeout            time.Duration // LLM_TIMEOUT, one call; default prompts.DefaultTimeout
+	UserCap            int           // LLM_DAILY_USER_CAP, model calls per user and day; default DefaultLLMUserCap; 0: no cap
+	GlobalCap          int           // LLM_DAILY_GLOBAL_CAP, model calls per day in all; default DefaultLLMGlobalCap; 0: no cap
 }
 
 // Defaults of LLMConfig.
@@ -95,14 +98,15 @@ func (c LLMConfig) Budget() time.Duration { return 2*c.Timeout + 5*time.Second }
 
 func llmFromEnv(getenv func(string) string) (LLMConfig, error) {
 	c := LLMConfig{
-		APIKey:         strings.TrimSpace(getenv("OPENAI_API_KEY")),
-		BaseURL:        strings.TrimSpace(getenv("OPENAI_BASE_URL")),
-		Model:          strings.TrimSpace(orDefault(getenv("OPENAI_MODEL"), DefaultLLMModel)),
-		EmbeddingModel: strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
-		APIVersion:     strings.TrimSpace(getenv("OPENAI_API_VERSION")),
-		Timeout:        prompts.DefaultTimeout,
-		UserCap:        DefaultLLMUserCap,
-		GlobalCap:      DefaultLLMGlobalCap,
+		APIKey:             strings.TrimSpace(getenv("OPENAI_API_KEY")),
+		BaseURL:            strings.TrimSpace(getenv("OPENAI_BASE_URL")),
+		Model:              strings.TrimSpace(orDefault(getenv("OPENAI_MODEL"), DefaultLLMModel)),
+		EmbeddingModel:     strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
+		TranscriptionModel: strings.TrimSpace(getenv("OPENAI_TRANSCRIPTION_MODEL")),
+		APIVersion:         strings.TrimSpace(getenv("OPENAI_API_VERSION")),
+		Timeout:            prompts.DefaultTimeout,
+		UserCap:            DefaultLLMUserCap,
+		GlobalCap:          DefaultLLMGlobalCap,
 	}
 	switch t := strings.ToLower(strings.TrimSpace(getenv("OPENAI_API_TYPE"))); t {
 	case "", "openai":

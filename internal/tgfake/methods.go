@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -56,6 +57,14 @@ func (s *Server) dispatch(method string, p map[string]string, files map[string][
 		return nil, badRequest("wrong parameter action in request")
 	case "setmycommands":
 		return s.setMyCommands(p)
+	case "setmydescription":
+		return s.setDescription("description", p["description"], p["language_code"], 512)
+	case "setmyshortdescription":
+		return s.setDescription("short", p["short_description"], p["language_code"], 120)
+	case "getmydescription":
+		return map[string]string{"description": s.descriptions["description/"+p["language_code"]]}, nil
+	case "getmyshortdescription":
+		return map[string]string{"short_description": s.descriptions["short/"+p["language_code"]]}, nil
 	case "getmycommands":
 		cmds := s.commands[commandsKey(p)]
 		if cmds == nil {
@@ -388,6 +397,31 @@ func (s *Server) setMyCommands(p map[string]string) (any, *apiError) {
 	}
 	s.commands[commandsKey(p)] = cmds
 	return true, nil
+}
+
+// setDescription stores the bot's description or short description in
+// a language ("" for every language without its own), within Telegram's
+// limit.
+func (s *Server) setDescription(kind, text, lang string, max int) (any, *apiError) {
+	if !utf8.ValidString(text) {
+		return nil, badRequest("text must be encoded in UTF-8")
+	}
+	if textLen(text) > max {
+		return nil, badRequest("BOT_DESCRIPTION_INVALID")
+	}
+	if lang != "" && len(lang) != 2 {
+		return nil, badRequest("LANGUAGE_CODE_INVALID")
+	}
+	s.descriptions[kind+"/"+lang] = text
+	return true, nil
+}
+
+// Description returns the description ("description") or short
+// description ("short") the bot set for a language code.
+func (s *Server) Description(kind, lang string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.descriptions[kind+"/"+lang]
 }
 
 func validCommand(c string) bool {

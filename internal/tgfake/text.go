@@ -161,3 +161,14 @@ func htmlEntity(s string) (string, int) {
 	}
 	return string(rune(v)), semi + 1
 }
+
+// VisibleHTML checks text as Telegram checks a message sent with
+// parse_mode HTML and returns what the user sees, or the error Telegram
+// would give. Tests of what a bot sends use it without a server.
+func VisibleHTML(text string) (string, error) {
+	out, e := visibleText(text, "HTML")
+	if e != nil {
+		return "", fmt.Errorf("%s", e.desc)
+	}
+	return out, nil
+}

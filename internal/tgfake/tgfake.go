@@ -94,6 +94,9 @@ type Server struct {
 
 	webhook  models.WebhookInfo
 	commands map[string][]models.BotCommand // by scope and language
+	// descriptions set by setMyDescription and setMyShortDescription, by
+	// "description/" or "short/" and the language code
+	descriptions map[string]string
 }
 
 type queuedUpdate struct {
@@ -140,6 +143,7 @@ func New(t testing.TB) *Server {
 		files:        map[string]*fileEntry{},
 		filesByPath:  map[string]*fileEntry{},
 		commands:     map[string][]models.BotCommand{},
+		descriptions: map[string]string{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	t.Cleanup(s.shutdown)
@@ -294,6 +298,29 @@ func (s *Server) SendPhoto(chatID, userID int64) int64 {
 			Width: side, Height: side, FileSize: len(f.data),
 		})
 	}
+	return s.queueUserMessage(chatID, m)
+}
+
+// SendVoice queues a voice message (Opus in OGG, as Telegram clients
+// record) from user userID; audio is served through getFile.
+func (s *Server) SendVoice(chatID, userID int64, audio []byte, seconds int) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.newFile("voice", "voice.ogg", append([]byte(nil), audio...))
+	m := s.userMessage(chatID, userID)
+	m.Voice = &models.Voice{FileID: f.file.FileID, FileUniqueID: f.file.FileUniqueID, Duration: seconds,
+		MimeType: "audio/ogg", FileSize: int64(len(f.data))}
+	return s.queueUserMessage(chatID, m)
+}
+
+// SendPhotoCaption queues a photo with a caption from user userID.
+func (s *Server) SendPhotoCaption(chatID, userID int64, caption string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.userMessage(chatID, userID)
+	f := s.newFile("photo", "photo.jpg", []byte("fake photo 800x800"))
+	m.Photo = []models.PhotoSize{{FileID: f.file.FileID, FileUniqueID: f.file.FileUniqueID, Width: 800, Height: 800, FileSize: len(f.data)}}
+	m.Caption = caption
 	return s.queueUserMessage(chatID, m)
 }
 

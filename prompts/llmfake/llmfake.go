@@ -91,7 +91,10 @@ type Server struct {
 	RejectSchema bool
 	// EmbedFail answers embeddings with this status when non-zero.
 	EmbedFail int
-	stop      chan struct{}
+	// Transcript answers audio transcriptions given the audio's bytes;
+	// nil answers "(no speech)".
+	Transcript func(audio []byte) string
+	stop       chan struct{}
 }
 
 // New starts a server; it stops when the test ends.
@@ -125,6 +128,42 @@ func (s *Server) Calls() []Call {
 // ChatCalls returns the chat completion requests received so far.
 func (s *Server) ChatCalls() []Call { return s.callsTo("/chat/completions") }
 
+// TranscriptionCalls returns the audio transcription requests received
+// so far; a call's Body is the audio, Input its file name and language.
+func (s *Server) TranscriptionCalls() []Call { return s.callsTo("/audio/transcriptions") }
+
+// transcribe answers an audio transcription: a multipart form with the
+// file, the model and optionally the language and response format.
+func (s *Server) transcribe(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		write(w, Error(http.StatusBadRequest, "not a multipart form: "+err.Error(), ""))
+		return
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		write(w, Error(http.StatusBadRequest, "no file", "file"))
+		return
+	}
+	audio, _ := io.ReadAll(f)
+	f.Close()
+	model := r.FormValue("model")
+	c := Call{Path: r.URL.Path, Header: r.Header.Clone(), Body: audio, Model: model, Input: []string{hdr.Filename, r.FormValue("language")}}
+	s.mu.Lock()
+	s.calls = append(s.calls, c)
+	answer := s.Transcript
+	s.mu.Unlock()
+	if model == "" {
+		write(w, Error(http.StatusBadRequest, "model is required", "model"))
+		return
+	}
+	text := "(no speech)"
+	if answer != nil {
+		text = answer(audio)
+	}
+	b, _ := json.Marshal(map[string]any{"text": text})
+	write(w, Reply{Body: string(b)})
+}
+
 // EmbedCalls returns the embedding requests received so far.
 func (s *Server) EmbedCalls() []Call { return s.callsTo("/embeddings") }
 
@@ -139,6 +178,10 @@ func (s *Server) callsTo(suffix string) []Call {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/audio/transcriptions") {
+		s.transcribe(w, r)
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	c := Call{Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	var req struct {

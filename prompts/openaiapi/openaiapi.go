@@ -1,11 +1,12 @@
 // Package openaiapi is the adapter to servers speaking the OpenAI Chat
-// Completions and Embeddings APIs (OpenAI, Azure OpenAI, DeepSeek, Qwen,
+// Completions, Embeddings and audio transcription APIs (OpenAI, Azure OpenAI, DeepSeek, Qwen,
 // Ollama, vLLM). It is the only package that imports go-openai: it turns
 // prompts' requests into the SDK's and the SDK's answers and errors back
 // into prompts' types. It must not import bot, store or Telegram packages.
 package openaiapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -149,6 +150,20 @@ func reasoningModel(model string) bool {
 		}
 	}
 	return false
+}
+
+// Transcribe turns recorded speech into text through the audio
+// transcription API (OpenAI's Whisper and Whisper-compatible servers).
+// name is the file's name, whose extension tells the server the format
+// (Telegram voice messages are .ogg); lang, when set, is the expected
+// language (ISO-639-1, "zh" or "en").
+func (o *Client) Transcribe(ctx context.Context, model, name string, audio []byte, lang string) (string, error) {
+	resp, err := o.c.CreateTranscription(ctx, openai.AudioRequest{Model: model, FilePath: name, Reader: bytes.NewReader(audio),
+		Language: lang, Format: openai.AudioResponseFormatJSON})
+	if err != nil {
+		return "", convertError(err, false)
+	}
+	return strings.TrimSpace(resp.Text), nil
 }
 
 // convertError turns the SDK's errors into StatusError and ErrBadReply;
