@@ -74,10 +74,10 @@ func (h *tgHarness) leaks(secrets []string) []string {
 
 // TestFinding1NothingLeavesBeforeConsent: two owners write contacts,
 // links, messenger ids, their own names and bidi overrides into their
-// descriptions and answers. What each sees of the other — the match
-// list, the new-match notice, the introduction request and what the
-// requester is told — and a third user's /search hold none of it; after Accept, contacts are
-// exchanged as designed.
+// descriptions and answers. What each sees of the other — the match list
+// and details, the new-match notice, the introduction request and what
+// the requester is told — and a third user's /search hold none of it;
+// after Accept, contacts are exchanged as designed.
 func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 	e, st := testEngine(t)
 	h := startTelegramOn(t, e, st)
@@ -121,6 +121,21 @@ func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 	}
 	for _, l := range append(a.leaks(bSecrets), b.leaks(aSecrets)...) {
 		t.Errorf("before consent: %s", l)
+	}
+
+	// A's details view of B's offer shows its description, redacted.
+	intro := introButtonFor(t, matches, "contact hidden")
+	a.pressOn(matches, strings.Replace(strings.Replace(intro, "🤝", "ℹ️", 1), "Request intro", "Details", 1), "")
+	a.fake.WaitFor(t, wait, func(tgfake.Call) bool {
+		for _, m := range a.fake.Messages(a.chat) {
+			if m.MessageID == matches.MessageID && m.Text != matches.Text {
+				return strings.Contains(m.Text, "production lines")
+			}
+		}
+		return false
+	})
+	for _, l := range a.leaks(bSecrets) {
+		t.Errorf("in the details: %s", l)
 	}
 
 	// A third user's /search finds both, redacted.
