@@ -35,8 +35,7 @@ func percentOf(t *testing.T, transcript, title string) string {
 
 // TestOneScore: a need and an offer see the same number for their pair
 // in the need's list, the offer's list, the new-match notice and the
-// introduction card — the need's view of the offer, whose scores differ
-// the other way round.
+// introduction card: the matcher scores a pair the same from either side.
 func TestOneScore(t *testing.T) {
 	ctx := context.Background()
 	e, st := testEngine(t)
@@ -59,8 +58,8 @@ func TestOneScore(t *testing.T) {
 	}
 	pair, ok := e.ranker.Pair(need, offer.ID)
 	back, _ := e.ranker.Pair(offer, need.ID)
-	if !ok || pair.Percent() == back.Percent() {
-		t.Fatalf("pick a pair scored differently each way: %d and %d", pair.Percent(), back.Percent())
+	if !ok || pair.Percent() != back.Percent() {
+		t.Fatalf("the pair scores %d from the need's side and %d from the offer's", pair.Percent(), back.Percent())
 	}
 	want := strconv.Itoa(pair.Percent())
 

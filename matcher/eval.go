@@ -15,7 +15,8 @@ type Judgement struct {
 // EvalQuery is the result of one query of an evaluation.
 type EvalQuery struct {
 	ID     string    `json:"id"`
-	Pair   string    `json:"pair"` // language pair of the query and its relevant items: en-en, zh-zh, zh-en
+	Pair   string    `json:"pair"`  // language pair of the query and its relevant items: en-en, zh-zh, zh-en
+	Scope  string    `json:"scope"` // ScopeInside or ScopeOutside: where the need's primary domain is
 	NDCG5  float64   `json:"ndcg5"`
 	Recall float64   `json:"recall10"`
 	Ranked []string  `json:"ranked"`
@@ -24,13 +25,44 @@ type EvalQuery struct {
 
 // EvalSummary aggregates queries of one direction.
 type EvalSummary struct {
-	Queries int                   `json:"queries"`
-	NDCG5   float64               `json:"ndcg5"`
-	Recall  float64               `json:"recall10"`
-	ByPair  map[string][2]float64 `json:"by_pair"` // pair → {NDCG@5, recall@10}
-	PairN   map[string]int        `json:"pair_queries"`
-	Detail  []EvalQuery           `json:"queries_detail,omitempty"`
+	EvalGroup
+	ByPair  map[string]EvalGroup `json:"by_pair"`  // by language pair
+	ByScope map[string]EvalGroup `json:"by_scope"` // inside or outside the original domains
+	Detail  []EvalQuery          `json:"queries_detail,omitempty"`
 }
+
+// EvalGroup is the mean of some queries' measures.
+type EvalGroup struct {
+	Queries int     `json:"queries"`
+	NDCG5   float64 `json:"ndcg5"`
+	Recall  float64 `json:"recall10"`
+}
+
+func (g *EvalGroup) add(q EvalQuery) {
+	g.Queries++
+	g.NDCG5 += q.NDCG5
+	g.Recall += q.Recall
+}
+
+func (g *EvalGroup) mean() {
+	if g.Queries > 0 {
+		g.NDCG5 /= float64(g.Queries)
+		g.Recall /= float64(g.Queries)
+	}
+}
+
+// Scopes of a query: whether the primary domain of the need of the pair
+// (the query, or its best judged need) is one of originalDomains.
+const (
+	ScopeInside  = "inside"
+	ScopeOutside = "outside"
+)
+
+// originalDomains are the 16 domains the taxonomy started with, around
+// which the dev set was written; the rest of the economy came later.
+var originalDomains = map[string]bool{"ai": true, "manufacturing": true, "biomed": true, "materials": true,
+	"energy": true, "electronics": true, "agrifood": true, "environment": true, "iot": true, "auto": true,
+	"textiles": true, "construction": true, "marine": true, "comms": true, "chemical": true, "aerospace": true}
 
 // evalDepth is how many ranked items each query keeps.
 const evalDepth = 10
@@ -60,7 +92,7 @@ func Evaluate(ix *Index, profiles []Profile, judged []Judgement, from Kind) Eval
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	sum := EvalSummary{ByPair: map[string][2]float64{}, PairN: map[string]int{}}
+	sum := EvalSummary{ByPair: map[string]EvalGroup{}, ByScope: map[string]EvalGroup{}}
 	for _, id := range ids {
 		p, ok := byID[id]
 		if !ok || p.Kind != from {
@@ -80,35 +112,50 @@ func Evaluate(ix *Index, profiles []Profile, judged []Judgement, from Kind) Eval
 			}
 		}
 		q.Recall = float64(found) / float64(len(rel[id]))
-		q.Pair = langPair(byID, p, rel[id])
+		best := byID[bestJudged(rel[id])]
+		q.Pair = langPair(p, best)
+		need := p
+		if from == KindOffer {
+			need = best
+		}
+		q.Scope = ScopeOutside
+		if len(need.Domains) > 0 && originalDomains[need.Domains[0]] {
+			q.Scope = ScopeInside
+		}
 		sum.Detail = append(sum.Detail, q)
-		sum.Queries++
-		sum.NDCG5 += q.NDCG5
-		sum.Recall += q.Recall
-		bp := sum.ByPair[q.Pair]
-		sum.ByPair[q.Pair] = [2]float64{bp[0] + q.NDCG5, bp[1] + q.Recall}
-		sum.PairN[q.Pair]++
+		sum.add(q)
+		for _, g := range []struct {
+			m   map[string]EvalGroup
+			key string
+		}{{sum.ByPair, q.Pair}, {sum.ByScope, q.Scope}} {
+			v := g.m[g.key]
+			v.add(q)
+			g.m[g.key] = v
+		}
 	}
-	if sum.Queries > 0 {
-		sum.NDCG5 /= float64(sum.Queries)
-		sum.Recall /= float64(sum.Queries)
-	}
-	for k, v := range sum.ByPair {
-		n := float64(sum.PairN[k])
-		sum.ByPair[k] = [2]float64{v[0] / n, v[1] / n}
+	sum.mean()
+	for _, m := range []map[string]EvalGroup{sum.ByPair, sum.ByScope} {
+		for k, v := range m {
+			v.mean()
+			m[k] = v
+		}
 	}
 	return sum
 }
 
-// langPair names the languages of a query and of its best judged item.
-func langPair(byID map[string]Profile, q Profile, rel map[string]int) string {
+// bestJudged returns the id of the best judged item, ties by id.
+func bestJudged(rel map[string]int) string {
 	best, bestGrade := "", -1
 	for id, g := range rel {
 		if g > bestGrade || g == bestGrade && id < best {
 			best, bestGrade = id, g
 		}
 	}
-	other := byID[best]
+	return best
+}
+
+// langPair names the languages of a query and of its best judged item.
+func langPair(q, other Profile) string {
 	a, b := string(q.Lang), string(other.Lang)
 	if a == b {
 		return a + "-" + b

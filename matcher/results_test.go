@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -136,5 +137,43 @@ func TestClaimedDuplicateStandsForTheOthers(t *testing.T) {
 	ms := ix.Rank(Query{Profile: need})
 	if len(ms) != 1 || ms[0].Profile.ID != "claimed" || !slices.Equal(ms[0].Similar, []string{"listed"}) {
 		t.Fatalf("ranking %v, similar %v, want claimed standing for listed", ids(ms), ms[0].Similar)
+	}
+}
+
+// TestOneScoreForAPair checks that a pair gets the same score in the list
+// of either side and from Pair either way, over the broad labelled set.
+func TestOneScoreForAPair(t *testing.T) {
+	ps, _ := readLabelled(t, filepath.Join("testdata", "broad"))
+	ix := NewIndex(Default())
+	byID := map[string]Profile{}
+	for i := range ps {
+		an := Default().Analyze(ps[i].Kind, ps[i].Text())
+		an.Apply(&ps[i])
+		ix.Upsert(ps[i])
+		byID[ps[i].ID] = ps[i]
+	}
+	listed := map[[2]string]float64{} // need, offer → score in a list
+	for _, p := range ps {
+		for _, m := range ix.Rank(Query{Profile: p, Limit: 10}) {
+			key := [2]string{p.ID, m.Profile.ID}
+			if p.Kind == KindOffer {
+				key = [2]string{m.Profile.ID, p.ID}
+			}
+			if s, ok := listed[key]; ok && s != m.Score {
+				t.Errorf("%s–%s: %v in one list, %v in the other", key[0], key[1], s, m.Score)
+			}
+			listed[key] = m.Score
+		}
+	}
+	if len(listed) == 0 {
+		t.Fatal("no matches")
+	}
+	for key, s := range listed {
+		need, offer := byID[key[0]], byID[key[1]]
+		a, okA := ix.Pair(need, offer.ID)
+		b, okB := ix.Pair(offer, need.ID)
+		if !okA || !okB || a.Score != s || b.Score != s {
+			t.Errorf("%s–%s: listed %v, Pair %v (%v) and %v (%v)", key[0], key[1], s, a.Score, okA, b.Score, okB)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import "regexp"
 
 // Negation and background scope. Owners name what they do not want, what
 // they had before and what their problem is unlike: "不想用含甲醛的胶",
+// "原来用烧煤的炉子", "we moved from steel to plastic",
 // "跟普通茶园不一样", "without formaldehyde glues", "instead of manual
 // sorting". The words in such a scope say nothing about what the profile
 // is about, so they make no concepts. A scope runs from its cue to the end
@@ -12,9 +13,9 @@ import "regexp"
 
 // scopeCues open a scope that runs to the end of the clause.
 var scopeCues = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\b(?:without|instead of|rather than|unlike|besides|apart from|other than|no longer|(?:do not|don't|does not|doesn't|did not|didn't) (?:want|wish|like|use|need)(?: to use)?|not(?: \w+ly)?(?: a| an| the)?)\s+` +
+	regexp.MustCompile(`(?i)\b(?:without|instead of|rather than|unlike|besides|apart from|other than|no longer|(?:moved|switched|changed|shifted|converted) (?:away )?from|(?:do not|don't|does not|doesn't|did not|didn't) (?:want|wish|like|use|need)(?: to use)?|not(?: \w+ly)?(?: a| an| the)?)\s+` +
 		`((?:[\w'-]+\s*){1,6})`),
-	regexp.MustCompile(`(?:不想用|不想要|不想|不要|不用|不使用|不含|不需要|无需|不像|不同于|而不是|而非|不是|除了|代替|取代|替代)` +
+	regexp.MustCompile(`(?:不想用|不想要|不想|不要|不用|不使用|不含|不需要|无需|不像|不同于|而不是|而非|不是|除了|代替|取代|替代|原来用|原先用|以前用|之前用|过去用)` +
 		`([^，。；！？、,.;!?\n但而]{1,16})`),
 }
 

@@ -20,6 +20,8 @@ func TestScopeKeepsNegatedWordsFromConcepts(t *testing.T) {
 		{"跟太阳能电池板不一样，我们的屋顶板冬天总结冰。", "energy.pv-module", ""},
 		{"除了太阳能电池板，屋顶还有什么办法防结冰。", "energy.pv-module", ""},
 		{"我们需要一种新的胶粘剂，不要加热也能固化。", "", "chemical.adhesives"},
+		{"We moved from adhesive bonding to plastic clips, and the clips break.", "chemical.adhesives", ""},
+		{"原来用胶粘剂，现在改成卡扣了，卡扣老断。", "chemical.adhesives", ""},
 	} {
 		got := map[string]bool{}
 		for _, id := range tax.Analyze(KindNeed, c.text).Concepts {

@@ -159,7 +159,8 @@ const (
 // Score limits of the bands. On the labelled sets (testdata) nine in ten
 // of the pairs judged a direct answer score at least MatchThreshold, and
 // nine in ten of the unjudged pairs ranked in a top ten score below it;
-// half the direct answers reach goodScore and a quarter strongScore.
+// two thirds of the direct answers reach goodScore and a quarter
+// strongScore (scores of pairs, see mutual).
 const (
 	MatchThreshold = 0.10
 	goodScore      = 0.18

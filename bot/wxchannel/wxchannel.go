@@ -327,7 +327,12 @@ type waiting struct {
 // WeChat does not let it through now. Options replace the ones the user
 // chooses from.
 func (c *Channel) send(ctx context.Context, user int64, openid string, w waiting) error {
-	out := wechat.Out{Text: w.Text, Options: w.Labels}
+	// WeChat shows plain text: the bot's HTML is read as a reader would see it.
+	labels := make([]string, len(w.Labels))
+	for i, l := range w.Labels {
+		labels[i] = dialog.PlainText(l)
+	}
+	out := wechat.Out{Text: dialog.PlainText(w.Text), Options: labels}
 	if len(w.Buttons) > 0 {
 		first, err := c.st.SetWeChatChoices(ctx, user, w.Buttons)
 		if err != nil {

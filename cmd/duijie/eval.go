@@ -74,21 +74,28 @@ func cmdEval(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	fmt.Fprintf(stdout, "%d profiles, %d judged pairs\n\n", rep.Profiles, rep.Judgements)
-	fmt.Fprintf(stdout, "%-14s %8s %8s %10s\n", "direction", "queries", "NDCG@5", "recall@10")
+	fmt.Fprintf(stdout, "%d profiles, %d judged pairs\n", rep.Profiles, rep.Judgements)
 	for _, d := range []struct {
 		name string
 		s    matcher.EvalSummary
 	}{{"need → offer", rep.NeedToOffer}, {"offer → need", rep.OfferToNeed}} {
-		fmt.Fprintf(stdout, "%-14s %8d %8.3f %10.3f\n", d.name, d.s.Queries, d.s.NDCG5, d.s.Recall)
-		var pairs []string
-		for p := range d.s.ByPair {
-			pairs = append(pairs, p)
+		fmt.Fprintf(stdout, "\n%-24s %8s %8s %10s\n", d.name, "queries", "NDCG@5", "recall@10")
+		row := func(name string, g matcher.EvalGroup) {
+			fmt.Fprintf(stdout, "%-24s %8d %8.3f %10.3f\n", name, g.Queries, g.NDCG5, g.Recall)
 		}
-		sort.Strings(pairs)
-		for _, p := range pairs {
-			v := d.s.ByPair[p]
-			fmt.Fprintf(stdout, "  %-12s %8d %8.3f %10.3f\n", p, d.s.PairN[p], v[0], v[1])
+		row("all", d.s.EvalGroup)
+		for _, by := range []struct {
+			name string
+			m    map[string]matcher.EvalGroup
+		}{{"languages", d.s.ByPair}, {"need's domain", d.s.ByScope}} {
+			keys := make([]string, 0, len(by.m))
+			for k := range by.m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				row("  "+by.name+" "+k, by.m[k])
+			}
 		}
 	}
 	return nil

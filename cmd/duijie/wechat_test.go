@@ -32,7 +32,7 @@ func TestServeWeChat(t *testing.T) {
 			mr := miniredis.RunT(t)
 			addr := freeAddr(t)
 			env := map[string]string{
-				"REDIS_URL": "redis://" + mr.Addr(), "HTTP_ADDR": addr, "LOG_LEVEL": "error",
+				"REDIS_URL": "redis://" + mr.Addr(), "HTTP_ADDR": addr, "METRICS_ADDR": "off", "LOG_LEVEL": "error",
 				"WECHAT_APP_ID": wxfake.AppID, "WECHAT_APP_SECRET": wxfake.AppSecret, "WECHAT_TOKEN": wxfake.Token,
 				"WECHAT_AES_KEY": wxfake.AESKey, "WECHAT_API_URL": wx.URL(),
 			}
