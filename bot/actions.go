@@ -340,7 +340,7 @@ func (e *Engine) showDetails(ctx context.Context, l matcher.Lang, in Incoming, t
 	}
 	m.Profile = theirs
 	m = e.oneScore(ctx, mine, []matcher.Match{m})[0]
-	r := dialog.Reply{Text: dialog.RenderDetails(e.dialog.Tax, l, mine.Kind, m), Buttons: [][]dialog.Choice{
+	r := dialog.Reply{Text: dialog.RenderDetails(e.dialog.Tax, l, mine.Kind, e.publicMatch(ctx, m, l)), Buttons: [][]dialog.Choice{
 		{
 			{Label: dialog.Tr(l, "btn_intro_one"), Button: dialog.Action(aRequestIntro, tok)},
 			{Label: dialog.Tr(l, "btn_not_relevant_one"), Button: dialog.Action(aNotRelevant, tok)},
@@ -365,6 +365,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	if err != nil {
 		return "", err
 	}
+	shown := e.public(ctx, theirs, l) // what the requester may read of theirs
 	request := e.data.RequestIntro
 	if e.brokered() {
 		// Held from the start: asking back cannot connect the two before
@@ -382,7 +383,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 			if given, err := e.unclaimedContact(ctx, l, in.ChatID, mine, theirs, out); given {
 				return dialog.Tr(l, "intro_sent_toast"), err
 			}
-			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_pending_owner", theirs.Title)})
+			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_pending_owner", shown.Title)})
 		}
 		held, err := e.sendIntroRequest(ctx, mine, theirs, intro)
 		if err != nil {
@@ -390,15 +391,15 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 		}
 		e.delivered(ctx, intro)
 		if held {
-			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", theirs.Title)})
+			return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", shown.Title)})
 		}
-		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_sent", theirs.Title)})
+		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_sent", shown.Title)})
 	case store.OutcomeConnected:
 		return "", e.connect(ctx, intro, mine, theirs)
 	case store.OutcomeAlreadyRequested:
 		return dialog.Tr(l, "intro_already_toast"), nil
 	case store.OutcomeAwaitingApproval:
-		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", theirs.Title)})
+		return dialog.Tr(l, "intro_sent_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_held", shown.Title)})
 	case store.OutcomeAlreadyConnected:
 		return dialog.Tr(l, "intro_connected_toast"), nil
 	case store.OutcomeDeclined:
@@ -412,12 +413,13 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 // requester. In broker mode it waits for an admin's approval (held).
 func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Profile, intro store.Intro) (held bool, err error) {
 	l := e.langOf(ctx, theirs.OwnerID, theirs.Lang)
+	mine = e.public(ctx, mine, l)
 	var b strings.Builder
 	b.WriteString(dialog.Tr(l, "intro_request", theirs.Title))
 	b.WriteString("\n\n" + anonymousSummary(e.dialog.Tax, l, mine))
 	if m, ok := e.ranker.Pair(theirs, mine.ID); ok {
 		m = e.oneScore(ctx, theirs, []matcher.Match{m})[0]
-		b.WriteString("\n\n" + dialog.RenderMatch(e.dialog.Tax, l, theirs.Kind, m))
+		b.WriteString("\n\n" + dialog.RenderMatch(e.dialog.Tax, l, theirs.Kind, anonymous(e.publicMatch(ctx, m, l))))
 	}
 	b.WriteString("\n\n" + dialog.Tr(l, "intro_request_hint"))
 	r := dialog.Reply{Text: b.String(), Buttons: [][]dialog.Choice{{

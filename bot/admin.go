@@ -15,6 +15,7 @@ import (
 	"github.com/duijie/duijie/dataset"
 	"github.com/duijie/duijie/event"
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/redact"
 	"github.com/duijie/duijie/report"
 	"github.com/duijie/duijie/store"
 )
@@ -104,7 +105,7 @@ type EventStore interface {
 type ClaimStore interface {
 	ClaimCodes(ctx context.Context, ids []string) (map[string]string, error)
 	LookupClaim(ctx context.Context, code string) (string, store.ClaimState, error)
-	UseClaim(ctx context.Context, code string) (string, store.ClaimState, error)
+	ClaimProfile(ctx context.Context, code string, user int64, now time.Time) (matcher.Profile, store.ClaimState, error)
 	AddressIntros(ctx context.Context, profileID string, owner int64, now time.Time) ([]store.Intro, error)
 	// Contact is the private contact a list gave a profile (store.ErrNotFound: none).
 	Contact(ctx context.Context, profileID string) (dataset.Contact, error)
@@ -295,7 +296,7 @@ type BuiltReport struct {
 // carry their claim codes. For an unknown tag the error is
 // ErrUnknownEvent and the report says so (UnknownTagText).
 func OrganizerReport(ctx context.Context, st ReportStore, ranker report.Matcher, tax *matcher.Taxonomy, opts report.Options) (BuiltReport, error) {
-	r, err := report.Build(ctx, st, ranker, tax, opts)
+	r, err := report.Build(ctx, publicSource{st, redact.Options{Lang: opts.Lang}}, publicRanker{ranker, redact.Options{Lang: opts.Lang}}, tax, opts)
 	if err != nil {
 		return BuiltReport{}, err
 	}

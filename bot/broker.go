@@ -198,6 +198,7 @@ func (e *Engine) introNote(ctx context.Context, from, to matcher.Profile) string
 		return ""
 	}
 	side := func(p matcher.Profile) string {
+		p = e.public(ctx, p, p.Lang)
 		s := "“" + p.Title + "”"
 		if p.Org != "" {
 			s += " · " + p.Org

@@ -99,43 +99,36 @@ func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, cod
 	}}})
 }
 
-// confirmClaim uses the code and gives the profile to the user; pressed
-// again it changes nothing.
+// confirmClaim uses the code and gives the profile to the user in one
+// step (store.ClaimProfile): of two holders pressing at once, one gets
+// it and the other is told it is taken. Pressed again, or after a
+// failure, it finishes what is left: the introductions waiting on it.
 func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) (string, error) {
-	id, st, err := e.organizers.Store.UseClaim(ctx, code)
-	if err != nil {
-		return "", err
-	}
-	if st == store.ClaimUnknown {
-		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
-	}
-	p, err := e.data.Profile(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	now := e.now().UTC()
+	p, st, err := e.organizers.Store.ClaimProfile(ctx, code, in.UserID, now)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
-	}
-	if err != nil {
+	case err != nil:
 		return "", err
-	}
-	switch p.OwnerID {
-	case in.UserID:
-		return dialog.Tr(l, "claim_already_yours_toast"), nil
-	case 0:
-	default:
+	case st == store.ClaimUnknown:
+		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
+	case st == store.ClaimUsed:
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_used")})
 	}
-	now := e.now().UTC()
-	p.OwnerID, p.UpdatedAt = in.UserID, now
-	if _, err := e.data.SaveProfile(ctx, p); err != nil {
-		return "", err
-	}
 	e.ranker.Upsert(p)
-	e.log.Info("profile claimed", "profile_id", p.ID, "chat_id", in.ChatID)
-	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_done", p.Title)}); err != nil {
-		return "", err
+	if st == store.ClaimOpen {
+		e.log.Info("profile claimed", "profile_id", p.ID, "chat_id", in.ChatID)
+		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_done", p.Title)}); err != nil {
+			return "", err
+		}
 	}
 	intros, err := e.organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
 	if err != nil {
 		return "", err
+	}
+	if st == store.ClaimYours && len(intros) == 0 {
+		return dialog.Tr(l, "claim_already_yours_toast"), nil
 	}
 	if len(intros) > 0 {
 		key := dialog.Msg("claim_waiting")
@@ -199,7 +192,7 @@ func (e *Engine) unclaimedContact(ctx context.Context, l matcher.Lang, chatID in
 	if card == "" {
 		return false, nil
 	}
-	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", theirs.Title, dialog.HTML(card))}); err != nil {
+	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", e.public(ctx, theirs, l).Title, dialog.HTML(card))}); err != nil {
 		return true, err
 	}
 	for admin := range e.organizers.Admins {

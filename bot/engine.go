@@ -281,7 +281,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
 			}
-			next = dialog.Input{Kind: dialog.InPublished, Profile: &p, Matches: matches, Team: team, MatchButtons: rows}
+			next = dialog.Input{Kind: dialog.InPublished, Profile: &p, Matches: e.publicMatches(ctx, matches, s.Lang), Team: e.publicTeam(ctx, team, s.Lang), MatchButtons: rows}
 			continue
 		case eff.Search != nil:
 			matches, err := e.search(ctx, *eff.Search)
@@ -289,7 +289,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err
 			}
-			next = dialog.Input{Kind: dialog.InSearched, Text: eff.Search.Query, Matches: matches}
+			next = dialog.Input{Kind: dialog.InSearched, Text: eff.Search.Query, Matches: e.publicMatches(ctx, matches, s.Lang)}
 			continue
 		}
 		break

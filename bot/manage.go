@@ -188,7 +188,7 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err := e.data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
 		e.log.Warn("count matches shown failed", "err", err)
 	}
-	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, ms), Buttons: rows})
+	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, e.publicMatches(ctx, ms, l)), Buttons: rows})
 }
 
 // showPage shows a page of a stored profile's matches from offset, weak
@@ -210,7 +210,7 @@ func (e *Engine) showPage(ctx context.Context, l matcher.Lang, p matcher.Profile
 	if err := e.data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
 		e.log.Warn("count matches shown failed", "err", err)
 	}
-	return e.replace(ctx, in, out, dialog.Reply{Text: dialog.RenderPage(e.dialog.Tax, l, p.Kind, ms, offset), Buttons: rows})
+	return e.replace(ctx, in, out, dialog.Reply{Text: dialog.RenderPage(e.dialog.Tax, l, p.Kind, e.publicMatches(ctx, ms, l), offset), Buttons: rows})
 }
 
 // replace shows r in place of the message whose button was pressed when

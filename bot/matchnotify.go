@@ -142,6 +142,7 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 		l = c.Lang
 	}
 	m = e.oneScore(ctx, p, []matcher.Match{m})[0]
+	p, m = e.public(ctx, p, l), e.publicMatch(ctx, m, l)
 	text := dialog.Tr(l, "new_match", c.Title) + "\n\n<b>" + dialog.Esc(p.Title) + "</b>\n" + dialog.RenderMatch(e.dialog.Tax, l, c.Kind, m)
 	switch st.Notify {
 	case store.NotifyOff:

@@ -53,7 +53,7 @@ func (e *Engine) tellDeclined(ctx context.Context, intro store.Intro) error {
 		return err
 	}
 	l := e.langOf(ctx, intro.FromOwner, matcher.LangEN)
-	if err := e.messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(l, "intro_declined_notice", to.Title)}); err != nil {
+	if err := e.messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(l, "intro_declined_notice", e.public(ctx, to, l).Title)}); err != nil {
 		return err
 	}
 	e.delivered(ctx, intro)

@@ -55,7 +55,7 @@ func (ix *Index) side(x *doc, xm *meta) *side {
 	sd := &side{r: r, x: x, terms: make([]float64, len(x.tokens))}
 	sd.own, sd.near, sd.rel = r.weighConcepts()
 	for i, t := range x.tokens {
-		w := idf(s.n, int(s.tokenDF[uint32(t.id())]))
+		w := idf(s.n, s.df(t.id()))
 		sd.terms[i] = w
 		r.qSelf += w * bm25TF(float64(t.val()), float64(x.length), r.avgLen)
 	}

@@ -18,34 +18,7 @@ func (h *tgHarness) as(user int64) *tgHarness {
 // the message with the matches.
 func (h *tgHarness) publish(role, text string) tgfake.Sent {
 	h.t.Helper()
-	h.say("/start", "Choose your language")
-	h.press("English", "What would you like to do?")
-	h.press(role, "Describe")
-	h.say(text, "Add more")
-	h.press("✅ Done", "")
-	for i := 0; i < 8; i++ {
-		last, _ := h.fake.LastMessage(h.chat)
-		if strings.Contains(last.Text, "please check") {
-			break
-		}
-		h.press("Skip", "")
-		h.fake.WaitFor(h.t, wait, func(tgfake.Call) bool {
-			m, _ := h.fake.LastMessage(h.chat)
-			return m.MessageID != last.MessageID
-		})
-	}
-	published := h.press("📣 Publish", "Published")
-	var matches tgfake.Sent
-	h.fake.WaitFor(h.t, wait, func(tgfake.Call) bool {
-		for _, m := range h.fake.Messages(h.chat) {
-			if m.MessageID > published.MessageID {
-				matches = m
-				return true
-			}
-		}
-		return false
-	})
-	return matches
+	return h.publishAnswering(role, text, nil)
 }
 
 // pressOn presses the button whose data starts with prefix on message m.
