@@ -1,0 +1,60 @@
+package matcher
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// readTexts are the profiles of the labelled sets, the texts the reading
+// is checked on.
+func readTexts(t *testing.T) []Profile {
+	var ps []Profile
+	for _, set := range labelledSets {
+		got, _ := readLabelled(t, filepath.Join("testdata", set))
+		ps = append(ps, got...)
+	}
+	return ps
+}
+
+// TestReadIsAnalyzeApplyDigest checks that Read normalizes a profile and
+// digests it exactly as Analyze, Apply and Digest one after the other.
+func TestReadIsAnalyzeApplyDigest(t *testing.T) {
+	tax := Default()
+	for _, p := range readTexts(t) {
+		want := p
+		an := tax.Analyze(want.Kind, want.Text())
+		an.Apply(&want)
+		wd := tax.Encode(tax.Digest(&want))
+		got := p
+		gd := tax.Encode(tax.Read(&got))
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: Read normalized\n%+v\nwant\n%+v", p.ID, got, want)
+		}
+		if string(gd) != string(wd) {
+			t.Fatalf("%s: Read's digest differs from Digest's", p.ID)
+		}
+	}
+}
+
+// TestCuesKeepEveryMatch checks that the cues skip no text a pattern
+// matches: each pattern, run on every text, matches where its cued form does.
+func TestCuesKeepEveryMatch(t *testing.T) {
+	patterns := []cued{trlStated, deadlinePattern}
+	for _, h := range trlHints {
+		patterns = append(patterns, h.cued)
+	}
+	for _, m := range modePatterns {
+		patterns = append(patterns, m.cued)
+	}
+	for _, p := range readTexts(t) {
+		text := p.Text()
+		lower := strings.ToLower(text)
+		for _, c := range patterns {
+			if got, want := c.find(lower, text), c.re.FindString(text); got != want {
+				t.Errorf("%s: %s found %q, without cues %q", p.ID, c.re, got, want)
+			}
+		}
+	}
+}
