@@ -126,16 +126,22 @@ const (
 // domains from the taxonomy, maturity, cooperation modes, region, budget
 // and deadline from patterns in English and Chinese.
 func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
-	return t.analyzeText(kind, text, t.terms.find(text))
+	a := t.analyzeText(kind, text, t.terms.find(text))
+	a.Title = t.Title(kind, text)
+	return a
 }
 
 // Read normalizes p with the offline reading, as Analyze and Apply do,
 // and returns its digest. The concepts found in the text serve both
-// readings when normalizing left the text as it was.
+// readings when normalizing left the text as it was; a title is made
+// only for a profile without one.
 func (t *Taxonomy) Read(p *Profile) Digest {
 	text := p.Text()
 	counts := t.terms.find(text)
 	an := t.analyzeText(p.Kind, text, counts)
+	if p.Title == "" {
+		an.Title = t.Title(p.Kind, text)
+	}
 	an.Apply(p)
 	if p.Text() != text {
 		counts = nil
@@ -143,9 +149,10 @@ func (t *Taxonomy) Read(p *Profile) Digest {
 	return Digest{t.analyzeFound(p, counts).digest()}
 }
 
-// analyzeText is Analyze with the concepts of text already counted.
+// analyzeText is Analyze with the concepts of text already counted,
+// without the title.
 func (t *Taxonomy) analyzeText(kind Kind, text string, counts map[*Concept]int) Analysis {
-	a := Analysis{Title: t.Title(kind, text)}
+	var a Analysis
 
 	type scored struct {
 		c *Concept
