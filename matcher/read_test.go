@@ -3,6 +3,7 @@ package matcher
 import (
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -54,6 +55,23 @@ func TestCuesKeepEveryMatch(t *testing.T) {
 		for _, c := range patterns {
 			if got, want := c.find(lower, text), c.re.FindString(text); got != want {
 				t.Errorf("%s: %s found %q, without cues %q", p.ID, c.re, got, want)
+			}
+		}
+	}
+}
+
+// TestScopeCuesKeepEveryMatch checks that no text where a scope pattern
+// matches lacks the pattern's literals.
+func TestScopeCuesKeepEveryMatch(t *testing.T) {
+	res := append(append([]*regexp.Regexp(nil), scopeCues...), comparisonScope)
+	texts := []string{"We moved from steel to plastic", "DON'T want solvents", "跟普通茶园不一样", "不想用含甲醛的胶", "Not only fast", "ſtill without glue"}
+	for _, p := range readTexts(t) {
+		texts = append(texts, p.Text(), p.Title)
+	}
+	for _, text := range texts {
+		for i, re := range res {
+			if re.MatchString(text) && !holdsCue(strings.ToLower(text), scopeLiterals[i]) {
+				t.Errorf("%q matches %s without its literals", text, re)
 			}
 		}
 	}
