@@ -126,19 +126,20 @@ const (
 // domains from the taxonomy, maturity, cooperation modes, region, budget
 // and deadline from patterns in English and Chinese.
 func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
-	a := t.analyzeText(kind, text, t.terms.find(text))
+	a := t.analyzeText(kind, text, t.terms.find(text), &Profile{})
 	a.Title = t.Title(kind, text)
+	a.Missing = missingFields(kind, &a, text)
 	return a
 }
 
 // Read normalizes p with the offline reading, as Analyze and Apply do,
 // and returns its digest. The concepts found in the text serve both
-// readings when normalizing left the text as it was; a title is made
-// only for a profile without one.
+// readings when normalizing left the text as it was; a title, maturity,
+// modes, region, budget or deadline is looked for only when p has none.
 func (t *Taxonomy) Read(p *Profile) Digest {
 	text := p.Text()
 	counts := t.terms.find(text)
-	an := t.analyzeText(p.Kind, text, counts)
+	an := t.analyzeText(p.Kind, text, counts, p)
 	if p.Title == "" {
 		an.Title = t.Title(p.Kind, text)
 	}
@@ -150,8 +151,9 @@ func (t *Taxonomy) Read(p *Profile) Digest {
 }
 
 // analyzeText is Analyze with the concepts of text already counted,
-// without the title.
-func (t *Taxonomy) analyzeText(kind Kind, text string, counts map[*Concept]int) Analysis {
+// without the title and the missing fields, and without the fields have
+// holds already (which Apply would not take).
+func (t *Taxonomy) analyzeText(kind Kind, text string, counts map[*Concept]int, have *Profile) Analysis {
 	var a Analysis
 
 	type scored struct {
@@ -184,18 +186,25 @@ func (t *Taxonomy) analyzeText(kind Kind, text string, counts map[*Concept]int) 
 	}
 	a.Domains = topDomains(domainWeight)
 	lower := strings.ToLower(text)
-	a.TRL = guessTRL(lower, text)
-	a.Modes = findModes(lower, text)
-	if p, ok := FindPlace(text); ok {
-		a.Region = p.Label(LangEN)
+	if have.TRL == 0 {
+		a.TRL = guessTRL(lower, text)
 	}
-	if _, span, ok := FindMoney(text); ok {
-		a.Budget = text[span[0]:span[1]] // a price per piece is no budget
+	if len(have.Modes) == 0 {
+		a.Modes = findModes(lower, text)
 	}
-	if kind == KindNeed {
+	if have.Region == "" {
+		if p, ok := FindPlace(text); ok {
+			a.Region = p.Label(LangEN)
+		}
+	}
+	if have.Budget == "" {
+		if _, span, ok := FindMoney(text); ok {
+			a.Budget = text[span[0]:span[1]] // a price per piece is no budget
+		}
+	}
+	if kind == KindNeed && have.Deadline == "" {
 		a.Deadline = findDeadline(lower, text)
 	}
-	a.Missing = missingFields(kind, &a, text)
 	return a
 }
 

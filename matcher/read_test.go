@@ -23,7 +23,14 @@ func readTexts(t *testing.T) []Profile {
 // digests it exactly as Analyze, Apply and Digest one after the other.
 func TestReadIsAnalyzeApplyDigest(t *testing.T) {
 	tax := Default()
+	var ps []Profile
 	for _, p := range readTexts(t) {
+		// and the profile with what an organizer's list says of it
+		with := p
+		with.TRL, with.Modes, with.Region, with.Budget, with.Deadline = 5, []Mode{ModeLicense}, "Shanghai", "50万元", "2027年底前"
+		ps = append(ps, p, with)
+	}
+	for _, p := range ps {
 		want := p
 		an := tax.Analyze(want.Kind, want.Text())
 		an.Apply(&want)
