@@ -91,7 +91,7 @@ var errNotYours = errors.New("not yours")
 
 // action performs an action button. It returns the toast for the press.
 func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
-	if e.Data == nil {
+	if e.data == nil {
 		return dialog.Tr(s.Lang, "stale_toast"), nil
 	}
 	l := s.Lang
@@ -107,7 +107,7 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 			return e.refused(l, err)
 		}
 		// Declined at once; the reason asked next is optional.
-		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, "", e.now()); err != nil {
+		if err := e.data.DeclineMatch(ctx, mine.ID, theirs, "", e.now()); err != nil {
 			return "", err
 		}
 		var row1, row2 []dialog.Choice
@@ -129,7 +129,7 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 		if !validReason(reason) {
 			return dialog.Tr(l, "stale_toast"), nil
 		}
-		if err := e.Data.DeclineMatch(ctx, mine.ID, theirs, reason, e.now()); err != nil {
+		if err := e.data.DeclineMatch(ctx, mine.ID, theirs, reason, e.now()); err != nil {
 			return "", err
 		}
 		return dialog.Tr(l, "feedback_thanks"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "feedback_noted")})
@@ -160,7 +160,7 @@ func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b d
 	case aMatches, aEdit, aPause, aResume, aDelete, aDeleteYes, aKeep:
 		return e.profileAction(ctx, s, in, b, out)
 	case aNotify:
-		if err := e.Data.SetNotify(ctx, in.UserID, b.Value); err != nil {
+		if err := e.data.SetNotify(ctx, in.UserID, b.Value); err != nil {
 			return e.refused(l, err)
 		}
 		return dialog.Tr(l, "saved"), e.replace(ctx, in, out, e.settingsReply(ctx, s, in.UserID))
@@ -209,7 +209,7 @@ func (e *Engine) refused(l matcher.Lang, err error) (string, error) {
 // ownedMatch resolves a match token and checks that user owns its first
 // profile.
 func (e *Engine) ownedMatch(ctx context.Context, user int64, tok string) (matcher.Profile, string, error) {
-	mineID, theirs, err := e.Data.MatchToken(ctx, tok)
+	mineID, theirs, err := e.data.MatchToken(ctx, tok)
 	if err != nil {
 		return matcher.Profile{}, "", err
 	}
@@ -219,7 +219,7 @@ func (e *Engine) ownedMatch(ctx context.Context, user int64, tok string) (matche
 
 // ownedProfile loads a profile and checks that user owns it.
 func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (matcher.Profile, error) {
-	p, err := e.Data.Profile(ctx, id)
+	p, err := e.data.Profile(ctx, id)
 	if err != nil {
 		return p, err
 	}
@@ -237,8 +237,8 @@ func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (match
 // offer at all) and the list is ordered by that score.
 func (e *Engine) oneScore(ctx context.Context, from matcher.Profile, ms []matcher.Match) []matcher.Match {
 	var load func(context.Context, string) (matcher.Profile, error)
-	if e.Data != nil {
-		load = e.Data.Profile
+	if e.data != nil {
+		load = e.data.Profile
 	}
 	return OneScore(ctx, e.ranker, load, from, ms)
 }
@@ -277,7 +277,7 @@ func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Mat
 // full. A first page with no good match gets one button instead, to
 // browse the weak ones (unless browsing). Without a store there are none.
 func (e *Engine) pageButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang, first int, browse bool) ([][]dialog.Choice, error) {
-	if e.Data == nil || len(ms) == 0 {
+	if e.data == nil || len(ms) == 0 {
 		return nil, nil
 	}
 	if first == 0 && !browse && !matcher.Good(ms) {
@@ -287,7 +287,7 @@ func (e *Engine) pageButtons(ctx context.Context, mine string, ms []matcher.Matc
 	for i, m := range ms {
 		ids[i] = m.Profile.ID
 	}
-	toks, err := e.Data.MatchTokens(ctx, mine, ids)
+	toks, err := e.data.MatchTokens(ctx, mine, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -314,8 +314,8 @@ func (e *Engine) pageButtons(ctx context.Context, mine string, ms []matcher.Matc
 
 // pageSize is how many matches one page shows.
 func (e *Engine) pageSize() int {
-	if e.MatchLimit > 0 {
-		return e.MatchLimit
+	if e.matchLimit > 0 {
+		return e.matchLimit
 	}
 	return matcher.DefaultLimit
 }
@@ -327,7 +327,7 @@ func (e *Engine) showDetails(ctx context.Context, l matcher.Lang, in Incoming, t
 	if err != nil {
 		return e.refused(l, err)
 	}
-	theirs, err := e.Data.Profile(ctx, theirsID)
+	theirs, err := e.data.Profile(ctx, theirsID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && theirs.Status != matcher.StatusActive {
 		return dialog.Tr(l, "gone_toast"), nil
 	}
@@ -358,7 +358,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	if err != nil {
 		return e.refused(l, err)
 	}
-	theirs, err := e.Data.Profile(ctx, theirsID)
+	theirs, err := e.data.Profile(ctx, theirsID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && theirs.Status != matcher.StatusActive {
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 	}
@@ -366,11 +366,11 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 		return "", err
 	}
 	shown := e.public(ctx, theirs, l) // what the requester may read of theirs
-	request := e.Data.RequestIntro
+	request := e.data.RequestIntro
 	if e.brokered() {
 		// Held from the start: asking back cannot connect the two before
 		// an organizer approves.
-		request = e.Data.RequestHeldIntro
+		request = e.data.RequestHeldIntro
 	}
 	outcome, intro, err := request(ctx, mine.ID, theirs.ID, mine.OwnerID, theirs.OwnerID, e.now())
 	if err != nil {
@@ -378,7 +378,7 @@ func (e *Engine) requestIntro(ctx context.Context, s *dialog.Session, in Incomin
 	}
 	switch store.Resume(outcome, intro) { // a retry finishes what a failure left owed (owed.go)
 	case store.OutcomeRequested:
-		e.Metrics.Intro("requested")
+		e.metrics.Intro("requested")
 		if theirs.OwnerID == 0 {
 			if given, err := e.unclaimedContact(ctx, l, in.ChatID, mine, theirs, out); given {
 				return dialog.Tr(l, "intro_sent_toast"), err
@@ -473,7 +473,7 @@ func firstRunes(s string, n int) string {
 // answerIntro accepts or declines an introduction request.
 func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming, id string, accept bool, out Sender) (string, error) {
 	l := s.Lang
-	outcome, intro, err := e.Data.AnswerIntro(ctx, id, in.UserID, accept, e.now())
+	outcome, intro, err := e.data.AnswerIntro(ctx, id, in.UserID, accept, e.now())
 	if err != nil {
 		return "", err
 	}
@@ -481,14 +481,14 @@ func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming
 	case store.OutcomeNotYours:
 		return dialog.Tr(l, "not_yours"), nil
 	case store.OutcomeConnected:
-		from, err1 := e.Data.Profile(ctx, intro.From)
-		to, err2 := e.Data.Profile(ctx, intro.To)
+		from, err1 := e.data.Profile(ctx, intro.From)
+		to, err2 := e.data.Profile(ctx, intro.To)
 		if err1 != nil || err2 != nil {
 			return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "intro_gone")})
 		}
 		return dialog.Tr(l, "intro_connected_toast"), e.connect(ctx, intro, from, to)
 	case store.OutcomeDeclined:
-		e.Metrics.Intro("declined")
+		e.metrics.Intro("declined")
 		if err := e.tellDeclined(ctx, intro); err != nil {
 			return "", err
 		}
@@ -503,7 +503,7 @@ func (e *Engine) answerIntro(ctx context.Context, s *dialog.Session, in Incoming
 
 // connect tells both sides of an accepted introduction who the other is.
 func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Profile) error {
-	e.Metrics.Intro("accepted")
+	e.metrics.Intro("accepted")
 	for _, side := range []struct {
 		me, other matcher.Profile
 	}{{a, b}, {b, a}} {
@@ -517,7 +517,7 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 		}
 		text := dialog.Tr(l, "connected", side.me.Title) + "\n\n" + card + "\n\n" +
 			dialog.Tr(l, "first_message", dialog.HTML("<code>"+dialog.Tr(l, "first_message_text", side.other.Title)+"</code>"))
-		if err := e.Messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, dialog.Reply{Text: text}); err != nil {
+		if err := e.messenger.Notify(ctx, side.me.OwnerID, "connected:"+intro.ID, dialog.Reply{Text: text}); err != nil {
 			return err
 		}
 	}
@@ -530,7 +530,7 @@ func (e *Engine) connect(ctx context.Context, intro store.Intro, a, b matcher.Pr
 // contact an organizer's list gave the profile, the organisation and the
 // profile's title.
 func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Profile) (string, error) {
-	u, err := e.Data.GetUser(ctx, p.OwnerID)
+	u, err := e.data.GetUser(ctx, p.OwnerID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
@@ -562,7 +562,7 @@ func (e *Engine) contactCard(ctx context.Context, l matcher.Lang, p matcher.Prof
 
 // langOf is the language a user chose, else fallback.
 func (e *Engine) langOf(ctx context.Context, user int64, fallback matcher.Lang) matcher.Lang {
-	if st, err := e.Data.Settings(ctx, user); err == nil && st.Lang != "" {
+	if st, err := e.data.Settings(ctx, user); err == nil && st.Lang != "" {
 		return st.Lang
 	}
 	if fallback == "" {

@@ -27,7 +27,7 @@ import (
 // organizers' action name. Broker mode is in broker.go.
 
 // Organizers configures what organizers can do. Without it
-// (Engine.Organizers nil) admin commands are refused to everyone, files
+// (Options.Organizers nil) admin commands are refused to everyone, files
 // are not read and profiles cannot be claimed.
 type Organizers struct {
 	// Admins are the Telegram user ids of the organizers.
@@ -134,7 +134,7 @@ const (
 )
 
 func (e *Engine) isAdmin(user int64) bool {
-	return e.Organizers != nil && user != 0 && e.Organizers.Admins[user]
+	return e.organizers != nil && user != 0 && e.organizers.Admins[user]
 }
 
 // langFor is the language to answer in: the session's, else the client's.
@@ -154,17 +154,17 @@ func (e *Engine) adminCommand(ctx context.Context, s *dialog.Session, in Incomin
 	cmd, arg := in.Input.Command, in.Input.Arg
 	l := langFor(s, in)
 	switch {
-	case cmd == "start" && strings.HasPrefix(arg, claimPrefix) && e.Organizers != nil:
+	case cmd == "start" && strings.HasPrefix(arg, claimPrefix) && e.organizers != nil:
 		return true, e.showClaim(ctx, l, in, strings.TrimPrefix(arg, claimPrefix), out)
-	case cmd == "start" && e.Organizers != nil:
+	case cmd == "start" && e.organizers != nil:
 		if tag, ok := event.ParsePayload(arg); ok {
 			// The arrival is counted; the greeting is the dialog's, as for any /start.
-			if err := e.Organizers.Store.ArriveByEvent(ctx, tag, in.UserID); err != nil {
+			if err := e.organizers.Store.ArriveByEvent(ctx, tag, in.UserID); err != nil {
 				e.log.Warn("event arrival not recorded", "chat_id", in.ChatID, "event", tag, "err", err)
 			}
 		}
 		return false, nil
-	case cmd == "claim" && e.Organizers != nil:
+	case cmd == "claim" && e.organizers != nil:
 		return true, e.showClaim(ctx, l, in, arg, out)
 	case !isAdminCommand(cmd):
 		return false, nil
@@ -207,7 +207,7 @@ func (e *Engine) adminAction(ctx context.Context, s *dialog.Session, in Incoming
 	l := langFor(s, in)
 	sub, value, _ := strings.Cut(b.Value, ".")
 	switch {
-	case e.Organizers == nil || value == "":
+	case e.organizers == nil || value == "":
 	case sub == subClaim:
 		return e.confirmClaim(ctx, l, in, value, out)
 	case sub != subApprove && sub != subReject && sub != subImport && sub != subCancel && sub != subUndo:
@@ -232,7 +232,7 @@ func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 		}
 		days = n
 	}
-	st, err := report.CollectStats(ctx, e.Organizers.Store, e.now(), days)
+	st, err := report.CollectStats(ctx, e.organizers.Store, e.now(), days)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (e *Engine) reportCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	}
 	opts.Tag = strings.Join(tag, " ")
 	stop := keepTyping(ctx, out, in.ChatID)
-	r, err := OrganizerReport(ctx, e.Organizers.Store, e.ranker, e.dialog.Tax, opts)
+	r, err := OrganizerReport(ctx, e.organizers.Store, e.ranker, e.dialog.Tax, opts)
 	stop()
 	if errors.Is(err, ErrUnknownEvent) {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(r.UnknownTagText())})
@@ -338,10 +338,10 @@ func (e *Engine) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if event.ValidTag(tag) != nil {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_usage", event.TagHelp(l))})
 	}
-	if e.Organizers.BotUsername == "" {
+	if e.organizers.BotUsername == "" {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_no_username")})
 	}
-	link, err := event.Link(e.Organizers.BotUsername, tag)
+	link, err := event.Link(e.organizers.BotUsername, tag)
 	if err != nil {
 		return err
 	}
@@ -349,7 +349,7 @@ func (e *Engine) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if err != nil {
 		return err
 	}
-	if err := e.Organizers.Store.NoteEvent(ctx, tag); err != nil {
+	if err := e.organizers.Store.NoteEvent(ctx, tag); err != nil {
 		return err
 	}
 	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_link", tag, link)}); err != nil {
@@ -386,10 +386,10 @@ func sendPicture(ctx context.Context, out Sender, chatID int64, d Document) erro
 // arrived; the returned func records p under the event once stored.
 func (e *Engine) eventTag(ctx context.Context, p *matcher.Profile, owner int64) (stored func(context.Context)) {
 	stored = func(context.Context) {}
-	if e.Organizers == nil || owner == 0 {
+	if e.organizers == nil || owner == 0 {
 		return stored
 	}
-	st := e.Organizers.Store
+	st := e.organizers.Store
 	tag, err := st.UserEvent(ctx, owner)
 	if err != nil || tag == "" {
 		if err != nil {
@@ -411,7 +411,7 @@ func (e *Engine) eventTag(ctx context.Context, p *matcher.Profile, owner int64) 
 // owns (demo profiles aside) as CSV: /claims [EVENT].
 func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming, tag string, out Sender) error {
 	var ps []matcher.Profile
-	err := e.Organizers.Store.Profiles(ctx, func(p matcher.Profile) error {
+	err := e.organizers.Store.Profiles(ctx, func(p matcher.Profile) error {
 		if p.OwnerID == 0 && !p.Demo && (tag == "" || hasTag(p, tag)) {
 			ps = append(ps, p)
 		}
@@ -428,7 +428,7 @@ func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	codes, err := e.Organizers.Store.ClaimCodes(ctx, ids)
+	codes, err := e.organizers.Store.ClaimCodes(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -437,7 +437,7 @@ func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming,
 		rows[i] = ClaimRow{Profile: p, Code: codes[p.ID]}
 	}
 	var b bytes.Buffer
-	if err := WriteClaims(&b, rows, e.Organizers.BotUsername); err != nil {
+	if err := WriteClaims(&b, rows, e.organizers.BotUsername); err != nil {
 		return err
 	}
 	name := "duijie-claims"

@@ -50,20 +50,20 @@ type Outgoing struct {
 // sees them all.
 func (e *Engine) deliver(ctx context.Context, m Outgoing) (held bool, err error) {
 	if !e.brokered() {
-		return false, e.Messenger.Notify(ctx, m.To, m.Key, m.Reply)
+		return false, e.messenger.Notify(ctx, m.To, m.Key, m.Reply)
 	}
 	data, err := json.Marshal(m.Reply)
 	if err != nil {
 		return false, fmt.Errorf("hold %s: %w", m.Key, err)
 	}
-	h, err := e.Organizers.Store.HoldMessage(ctx, store.Held{Kind: m.Kind, From: m.From, To: m.To, Key: m.Key, Ref: m.Ref, Message: data, Note: m.Note}, e.now())
+	h, err := e.organizers.Store.HoldMessage(ctx, store.Held{Kind: m.Kind, From: m.From, To: m.To, Key: m.Key, Ref: m.Ref, Message: data, Note: m.Note}, e.now())
 	if err != nil {
 		return false, err
 	}
 	e.log.Info("message held for approval", "held_id", h.ID, "kind", m.Kind)
 	for _, admin := range e.adminIDs() {
 		l := e.langOf(ctx, admin, matcher.LangEN)
-		if err := e.Messenger.Notify(ctx, admin, "held:"+h.ID, e.heldCard(l, h, m.Reply)); err != nil {
+		if err := e.messenger.Notify(ctx, admin, "held:"+h.ID, e.heldCard(l, h, m.Reply)); err != nil {
 			e.log.Warn("held message not shown to admin", "held_id", h.ID, "chat_id", admin, "err", err)
 		}
 	}
@@ -72,13 +72,13 @@ func (e *Engine) deliver(ctx context.Context, m Outgoing) (held bool, err error)
 
 // brokered reports whether broker mode holds messages for approval.
 func (e *Engine) brokered() bool {
-	return e.Organizers != nil && e.Organizers.Broker
+	return e.organizers != nil && e.organizers.Broker
 }
 
 // adminIDs lists the admins in a stable order.
 func (e *Engine) adminIDs() []int64 {
 	var ids []int64
-	for id, ok := range e.Organizers.Admins {
+	for id, ok := range e.organizers.Admins {
 		if ok {
 			ids = append(ids, id)
 		}
@@ -108,7 +108,7 @@ func (e *Engine) heldCard(l matcher.Lang, h store.Held, r dialog.Reply) dialog.R
 // decideHeld approves (sends) or rejects (drops) a held message. The
 // first admin's decision counts; later presses are told it was made.
 func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id string, approve bool, out Sender) (string, error) {
-	h, changed, err := e.Organizers.Store.DecideHeld(ctx, id, approve)
+	h, changed, err := e.organizers.Store.DecideHeld(ctx, id, approve)
 	if err != nil {
 		return "", err
 	}
@@ -129,7 +129,7 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 	e.log.Info("held message decided", "held_id", h.ID, "approved", approve, "chat_id", in.ChatID)
 	if !approve {
 		if h.Kind == HeldIntro && h.Ref != "" {
-			if err := e.Organizers.Store.RejectIntro(ctx, h.Ref); err != nil {
+			if err := e.organizers.Store.RejectIntro(ctx, h.Ref); err != nil {
 				return "", err
 			}
 		}
@@ -137,7 +137,7 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 	}
 	if err := e.releaseHeld(ctx, h); err != nil {
 		// Back to pending, so that an admin can approve it again.
-		if rerr := e.Organizers.Store.ReopenHeld(ctx, h.ID); rerr != nil {
+		if rerr := e.organizers.Store.ReopenHeld(ctx, h.ID); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		return "", err
@@ -153,11 +153,11 @@ func (e *Engine) releaseHeld(ctx context.Context, h store.Held) error {
 		return fmt.Errorf("decode held %s: %w", h.ID, err)
 	}
 	if h.Kind == HeldIntro && h.Ref != "" {
-		if err := e.Data.HoldIntro(ctx, h.Ref, false); err != nil {
+		if err := e.data.HoldIntro(ctx, h.Ref, false); err != nil {
 			return err
 		}
 	}
-	if err := e.Messenger.Notify(ctx, h.To, h.Key, r); err != nil {
+	if err := e.messenger.Notify(ctx, h.To, h.Key, r); err != nil {
 		return fmt.Errorf("deliver held %s: %w", h.ID, err)
 	}
 	return nil
@@ -165,13 +165,13 @@ func (e *Engine) releaseHeld(ctx context.Context, h store.Held) error {
 
 // pendingCommand shows the messages waiting for a decision: /pending.
 func (e *Engine) pendingCommand(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
-	hs, err := e.Organizers.Store.PendingHeld(ctx)
+	hs, err := e.organizers.Store.PendingHeld(ctx)
 	if err != nil {
 		return err
 	}
 	if len(hs) == 0 {
 		key := dialog.Msg("pending_none")
-		if !e.Organizers.Broker {
+		if !e.organizers.Broker {
 			key = "pending_none_off"
 		}
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, key)})
@@ -213,7 +213,7 @@ func (e *Engine) introNote(ctx context.Context, from, to matcher.Profile) string
 
 // contactOf is how to reach a user: their @username, else a tg:// link.
 func (e *Engine) contactOf(ctx context.Context, user int64) string {
-	if u, err := e.Data.GetUser(ctx, user); err == nil && u.Username != "" {
+	if u, err := e.data.GetUser(ctx, user); err == nil && u.Username != "" {
 		return "@" + u.Username
 	}
 	return fmt.Sprintf("tg://user?id=%d", user)

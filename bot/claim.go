@@ -64,14 +64,14 @@ func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, cod
 	if code == "" {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_usage")})
 	}
-	id, st, err := e.Organizers.Store.LookupClaim(ctx, code)
+	id, st, err := e.organizers.Store.LookupClaim(ctx, code)
 	if err != nil {
 		return err
 	}
 	if st == store.ClaimUnknown {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
 	}
-	p, err := e.Data.Profile(ctx, id)
+	p, err := e.data.Profile(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
 	}
@@ -105,7 +105,7 @@ func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, cod
 // failure, it finishes what is left: the introductions waiting on it.
 func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) (string, error) {
 	now := e.now().UTC()
-	p, st, err := e.Organizers.Store.ClaimProfile(ctx, code, in.UserID, now)
+	p, st, err := e.organizers.Store.ClaimProfile(ctx, code, in.UserID, now)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
@@ -123,7 +123,7 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 			return "", err
 		}
 	}
-	intros, err := e.Organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
+	intros, err := e.organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
 	if err != nil {
 		return "", err
 	}
@@ -132,7 +132,7 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 	}
 	if len(intros) > 0 {
 		key := dialog.Msg("claim_waiting")
-		if e.Organizers.Broker {
+		if e.organizers.Broker {
 			key = "claim_waiting_held"
 		}
 		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, key, len(intros))}); err != nil {
@@ -140,7 +140,7 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 		}
 	}
 	for _, intro := range intros {
-		from, err := e.Data.Profile(ctx, intro.From)
+		from, err := e.data.Profile(ctx, intro.From)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
@@ -162,10 +162,10 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 
 // listContact is the contact lines a list gave p, in l; "" for none.
 func (e *Engine) listContact(ctx context.Context, l matcher.Lang, p matcher.Profile) string {
-	if e.Organizers == nil || !dataset.IsImportID(p.ID) {
+	if e.organizers == nil || !dataset.IsImportID(p.ID) {
 		return ""
 	}
-	c, err := e.Organizers.Store.Contact(ctx, p.ID)
+	c, err := e.organizers.Store.Contact(ctx, p.ID)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			e.log.Warn("list contact not read", "profile_id", p.ID, "err", err)
@@ -195,10 +195,10 @@ func (e *Engine) unclaimedContact(ctx context.Context, l matcher.Lang, chatID in
 	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", e.public(ctx, theirs, l).Title, dialog.HTML(card))}); err != nil {
 		return true, err
 	}
-	for admin := range e.Organizers.Admins {
+	for admin := range e.organizers.Admins {
 		al := e.langOf(ctx, admin, matcher.LangZH)
 		text := dialog.Tr(al, "org_contact_given", theirs.Title, theirs.ID, mine.Title)
-		if err := e.Messenger.Notify(ctx, admin, "listcontact:"+mine.ID+"|"+theirs.ID, dialog.Reply{Text: text}); err != nil {
+		if err := e.messenger.Notify(ctx, admin, "listcontact:"+mine.ID+"|"+theirs.ID, dialog.Reply{Text: text}); err != nil {
 			e.log.Warn("organizer not told of a list contact", "admin", admin, "err", err)
 		}
 	}

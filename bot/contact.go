@@ -54,7 +54,7 @@ func validCard(text string) bool {
 // other side could use; it also handles the /settings button that
 // changes the card. handled means b was handled here.
 func (e *Engine) contactFirst(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (handled bool, err error) {
-	if e.Contacts == nil {
+	if e.contacts == nil {
 		return false, nil
 	}
 	switch b.Action {
@@ -74,14 +74,14 @@ func (e *Engine) contactFirst(ctx context.Context, s *dialog.Session, in Incomin
 // reachable reports whether the other side of an introduction can reach
 // the user: by a contact card, or by a Telegram username.
 func (e *Engine) reachable(ctx context.Context, user int64) (bool, error) {
-	card, err := e.Contacts.ContactCard(ctx, user)
+	card, err := e.contacts.ContactCard(ctx, user)
 	if err != nil || card != "" {
 		return card != "", err
 	}
 	if store.IsWeChatUser(user) {
 		return false, nil
 	}
-	u, err := e.Data.GetUser(ctx, user)
+	u, err := e.data.GetUser(ctx, user)
 	if err != nil && err != store.ErrNotFound {
 		return false, err
 	}
@@ -89,7 +89,7 @@ func (e *Engine) reachable(ctx context.Context, user int64) (bool, error) {
 }
 
 func (e *Engine) askContact(ctx context.Context, s *dialog.Session, in Incoming, action string, out Sender) error {
-	if err := e.Contacts.AskContact(ctx, in.UserID, action, false); err != nil {
+	if err := e.contacts.AskContact(ctx, in.UserID, action, false); err != nil {
 		return err
 	}
 	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(s.Lang, "contact_ask")})
@@ -99,10 +99,10 @@ func (e *Engine) askContact(ctx context.Context, s *dialog.Session, in Incoming,
 // performs the action that waited for it. handled is false when the bot
 // was not waiting for a contact.
 func (e *Engine) contactReply(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (handled bool, err error) {
-	if e.Contacts == nil {
+	if e.contacts == nil {
 		return false, nil
 	}
-	action, asked, err := e.Contacts.ContactAsked(ctx, in.UserID)
+	action, asked, err := e.contacts.ContactAsked(ctx, in.UserID)
 	if err != nil || !asked {
 		return false, err
 	}
@@ -110,10 +110,10 @@ func (e *Engine) contactReply(ctx context.Context, s *dialog.Session, in Incomin
 	if !validCard(card) {
 		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(s.Lang, "contact_invalid")})
 	}
-	if err := e.Contacts.SetContactCard(ctx, in.UserID, card); err != nil {
+	if err := e.contacts.SetContactCard(ctx, in.UserID, card); err != nil {
 		return true, err
 	}
-	if err := e.Contacts.AskContact(ctx, in.UserID, "", true); err != nil {
+	if err := e.contacts.AskContact(ctx, in.UserID, "", true); err != nil {
 		return true, err
 	}
 	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(s.Lang, "contact_saved", card)}); err != nil {
@@ -131,11 +131,11 @@ func (e *Engine) contactReply(ctx context.Context, s *dialog.Session, in Incomin
 // contactSetting is the /settings line of the user's contact card; ""
 // when the engine keeps none.
 func (e *Engine) contactSetting(ctx context.Context, s *dialog.Session, user int64) (string, []dialog.Choice) {
-	if e.Contacts == nil {
+	if e.contacts == nil {
 		return "", nil
 	}
 	line := dialog.Tr(s.Lang, "contact_none")
-	if card, err := e.Contacts.ContactCard(ctx, user); err == nil && card != "" {
+	if card, err := e.contacts.ContactCard(ctx, user); err == nil && card != "" {
 		line = dialog.Tr(s.Lang, "contact_setting", card)
 	}
 	return line, []dialog.Choice{{Label: dialog.Tr(s.Lang, "contact_edit_btn"), Button: dialog.Action(aContact, "")}}
@@ -144,8 +144,8 @@ func (e *Engine) contactSetting(ctx context.Context, s *dialog.Session, user int
 // sharedContact is the contact line of a connected user's card: their
 // contact card, else their Telegram username or link.
 func (e *Engine) sharedContact(ctx context.Context, user int64, u store.User) string {
-	if e.Contacts != nil {
-		if card, err := e.Contacts.ContactCard(ctx, user); err == nil && card != "" {
+	if e.contacts != nil {
+		if card, err := e.contacts.ContactCard(ctx, user); err == nil && card != "" {
 			return card
 		}
 	}

@@ -19,7 +19,7 @@ import (
 func TestDeclinedPairNeverComesBack(t *testing.T) {
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.Messenger = DirectMessenger{Sender: rec}
+	e.messenger = DirectMessenger{Sender: rec}
 	ctx := context.Background()
 	offer := matcher.Profile{ID: "o-mine", Kind: matcher.KindOffer, OwnerID: 50, Status: matcher.StatusActive, Lang: matcher.LangEN,
 		Title: "Laser cladding of piston rods", Description: offerText, CreatedAt: fixedNow, UpdatedAt: fixedNow}

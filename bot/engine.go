@@ -90,7 +90,24 @@ type Engine struct {
 	ranker   Ranker
 	log      *slog.Logger
 	now      func() time.Time
-	// MatchLimit is how many counterparts are shown after publishing.
+	// matchLimit is how many counterparts are shown after publishing.
+	matchLimit  int
+	embedder    Embedder
+	data        DataStore
+	messenger   Messenger
+	metrics     *metrics.Metrics
+	organizers  *Organizers
+	transcriber Transcriber
+	notices     Notices
+	contacts    Contacts
+}
+
+// Options are an engine's optional dependencies.
+type Options struct {
+	// Now is the clock; nil for the wall clock.
+	Now func() time.Time
+	// MatchLimit is how many counterparts are shown after publishing;
+	// zero for matcher.DefaultLimit.
 	MatchLimit int
 	// Embedder, when set, computes a profile's embedding on publish.
 	Embedder Embedder
@@ -99,7 +116,8 @@ type Engine struct {
 	// /export, /delete are not offered.
 	Data DataStore
 	// Messenger reaches users other than the one acting (introductions,
-	// contacts, new matches). Required with Data.
+	// contacts, new matches). Required with Data; an adapter built on
+	// the engine supplies it with SetMessenger.
 	Messenger Messenger
 	// Metrics receives counts; nil for none.
 	Metrics *metrics.Metrics
@@ -117,16 +135,23 @@ type Engine struct {
 	Contacts Contacts
 }
 
-// NewEngine wires an engine. now may be nil for the wall clock.
-func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileStore, analyzer Analyzer, ranker Ranker, log *slog.Logger, now func() time.Time) *Engine {
-	if now == nil {
-		now = time.Now
+// NewEngine wires an engine.
+func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileStore, analyzer Analyzer, ranker Ranker, log *slog.Logger, opt Options) *Engine {
+	if opt.Now == nil {
+		opt.Now = time.Now
 	}
 	return &Engine{
 		dialog: &dialog.Dialog{Tax: tax}, sessions: sessions, profiles: profiles, analyzer: analyzer,
-		ranker: ranker, log: log, now: now, MatchLimit: matcher.DefaultLimit,
+		ranker: ranker, log: log, now: opt.Now, matchLimit: cmp.Or(opt.MatchLimit, matcher.DefaultLimit),
+		embedder: opt.Embedder, data: opt.Data, messenger: opt.Messenger, metrics: opt.Metrics,
+		organizers: opt.Organizers, transcriber: opt.Transcriber, notices: opt.Notices, contacts: opt.Contacts,
 	}
 }
+
+// SetMessenger sets the messenger of an engine whose messenger is built
+// on an adapter that is itself built on the engine (replies sent
+// directly, as in the console). Call it before the engine handles input.
+func (e *Engine) SetMessenger(m Messenger) { e.messenger = m }
 
 // Incoming is one input from a chat, with who sent it.
 type Incoming struct {
@@ -322,7 +347,7 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 	}
 	underEvent(ctx)
 	e.ranker.Upsert(p)
-	q, err := e.shownQuery(ctx, p, e.MatchLimit)
+	q, err := e.shownQuery(ctx, p, e.matchLimit)
 	if err != nil {
 		return p, nil, nil, err
 	}
@@ -332,8 +357,8 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 		team = &t
 	}
 	e.log.Info("profile published", "profile_id", p.ID, "kind", p.Kind, "matches", len(matches), "team", team != nil)
-	if e.Data != nil {
-		if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(matches)), now); err != nil {
+	if e.data != nil {
+		if err := e.data.CountBy(ctx, store.CountMatchesShown, int64(len(matches)), now); err != nil {
 			e.log.Warn("count matches shown failed", "err", err)
 		}
 	}
@@ -344,7 +369,7 @@ func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, 
 // a draft profile of req.Kind would see them.
 func (e *Engine) search(ctx context.Context, req dialog.SearchRequest) ([]matcher.Match, error) {
 	p := matcher.Profile{Kind: req.Kind, Title: req.Query, Description: req.Query, Lang: matcher.DetectLang(req.Query)}
-	q, err := e.shownQuery(ctx, p, e.MatchLimit)
+	q, err := e.shownQuery(ctx, p, e.matchLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -368,17 +393,17 @@ func (e *Engine) refuseGroup(ctx context.Context, in Incoming, out Sender) (Outc
 // when it fails, p is published without (the ranking does not need it).
 // The private words are removed from the text first.
 func (e *Engine) embed(ctx context.Context, p *matcher.Profile, private []string) {
-	if e.Embedder == nil {
+	if e.embedder == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, embedBudget)
 	defer cancel()
-	vs, err := e.Embedder.Embed(ctx, []string{matcher.RedactWords(p.EmbeddingText(), private...)})
+	vs, err := e.embedder.Embed(ctx, []string{matcher.RedactWords(p.EmbeddingText(), private...)})
 	if err != nil || len(vs) != 1 {
 		e.log.Warn("profile embedding failed; published without", "profile_id", p.ID, "err", err)
 		return
 	}
-	p.Embedding, p.EmbeddingModel = vs[0], e.Embedder.Model()
+	p.Embedding, p.EmbeddingModel = vs[0], e.embedder.Model()
 }
 
 // embedBudget bounds the embedding of a profile on publish; a slow
@@ -468,8 +493,8 @@ func (e *Engine) fail(ctx context.Context, chatID int64, lang matcher.Lang, out 
 // of p is shown, without the counterparts they declined.
 func (e *Engine) shownQuery(ctx context.Context, p matcher.Profile, limit int) (matcher.Query, error) {
 	var d matcher.Declines = noDeclines{}
-	if e.Data != nil {
-		d = e.Data
+	if e.data != nil {
+		d = e.data
 	}
 	return matcher.ShownQuery(ctx, d, p, limit)
 }

@@ -79,7 +79,7 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 		e.log.Info("upload refused", "chat_id", in.ChatID)
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "upload_refused")})
 	}
-	o := e.Organizers
+	o := e.organizers
 	files, ok := out.(Files)
 	if (o.Importer == nil && o.Lists == nil) || !ok {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unavailable")})
@@ -216,7 +216,7 @@ func (p *importProgress) stop(ok bool) {
 
 func (e *Engine) startProgress(ctx context.Context, out Sender, chatID int64, l matcher.Lang, name string, total int) *importProgress {
 	p := &importProgress{}
-	o := e.Organizers
+	o := e.organizers
 	from, every := o.ProgressFrom, o.ProgressEvery
 	if from <= 0 {
 		from = DefaultProgressFrom
@@ -282,7 +282,7 @@ const (
 // planList reads an organizer's list and answers with its preview and
 // the Confirm and Cancel buttons; the plan waits in the store.
 func (e *Engine) planList(ctx context.Context, l matcher.Lang, in Incoming, name string, data []byte, out Sender) error {
-	lists := e.Organizers.Lists
+	lists := e.organizers.Lists
 	pi, err := lists.Plan(ctx, name, data, in.Input.Text, l)
 	var fe *dataset.FileError
 	if errors.As(err, &fe) {
@@ -311,7 +311,7 @@ func (e *Engine) planList(ctx context.Context, l matcher.Lang, in Incoming, name
 
 // importAction performs the Confirm, Cancel and Undo buttons of imports.
 func (e *Engine) importAction(ctx context.Context, l matcher.Lang, in Incoming, sub, value string, out Sender) (string, error) {
-	lists := e.Organizers.Lists
+	lists := e.organizers.Lists
 	if lists == nil {
 		return dialog.Tr(l, "stale_toast"), nil
 	}
@@ -336,7 +336,7 @@ func (e *Engine) importAction(ctx context.Context, l matcher.Lang, in Incoming, 
 // the chat's worker: its progress and result are one message, edited
 // when the Sender can.
 func (e *Engine) startImport(ctx context.Context, l matcher.Lang, chatID int64, pi PlannedImport, out Sender) {
-	o := e.Organizers
+	o := e.organizers
 	name := pi.Plan.List
 	started := dialog.Reply{Text: dialog.Tr(l, "list_importing", name, len(pi.Plan.Rows))}
 	show := func(ctx context.Context, r dialog.Reply) error { return out.Send(ctx, chatID, r) }
@@ -390,10 +390,10 @@ func listResult(l matcher.Lang, name, tag string, res ListImported) dialog.Reply
 
 // undoImport reverts the last import of an organizer's list: /undo_import.
 func (e *Engine) undoImport(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
-	if e.Organizers.Lists == nil {
+	if e.organizers.Lists == nil {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unavailable")})
 	}
-	res, err := e.Organizers.Lists.Undo(ctx)
+	res, err := e.organizers.Lists.Undo(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "undo_none")})
 	}

@@ -33,7 +33,7 @@ func llmEngine(t *testing.T, opt prompts.AnalyzerOptions) (*Engine, *llmfake.Ser
 	}
 	opt.Now = func() time.Time { return fixedNow }
 	e.analyzer = prompts.NewAnalyzer(client, guard, matcher.Default(), st, st, opt, log)
-	e.Embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
+	e.embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
 	return e, fake
 }
 
@@ -47,7 +47,7 @@ func TestTranscriptsThroughModel(t *testing.T) {
 			_, sections := readTranscript(t, file)
 			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
 			fake.Chat = llmfake.Mirror
-			e.Transcriber = echoTranscriber(t, fake)
+			e.transcriber = echoTranscriber(t, fake)
 			rec := &recorder{}
 			counted := &countingAnalyzer{Analyzer: e.analyzer}
 			e.analyzer = counted

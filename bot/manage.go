@@ -18,7 +18,7 @@ import (
 // command performs the commands that act on stored data. It reports false
 // for commands the dialog handles.
 func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
-	if e.Data == nil {
+	if e.data == nil {
 		return false, nil
 	}
 	if handled, err := e.adminCommand(ctx, s, in, out); handled {
@@ -27,7 +27,7 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 	l := s.Lang
 	switch in.Input.Command {
 	case "my":
-		ps, err := e.Data.ProfilesOf(ctx, in.UserID)
+		ps, err := e.data.ProfilesOf(ctx, in.UserID)
 		if err != nil {
 			return true, err
 		}
@@ -49,7 +49,7 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 	case "settings":
 		return true, out.Send(ctx, in.ChatID, e.settingsReply(ctx, s, in.UserID))
 	case "export":
-		d, err := e.Data.ExportUser(ctx, in.UserID)
+		d, err := e.data.ExportUser(ctx, in.UserID)
 		if err != nil {
 			return true, err
 		}
@@ -72,13 +72,13 @@ func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, ou
 // connections lists every connection of a user's profiles, each with
 // the other side's contact card.
 func (e *Engine) connections(ctx context.Context, l matcher.Lang, user int64) (string, error) {
-	ps, err := e.Data.ProfilesOf(ctx, user)
+	ps, err := e.data.ProfilesOf(ctx, user)
 	if err != nil {
 		return "", err
 	}
 	var parts []string
 	for _, p := range ps {
-		intros, err := e.Data.IntrosOf(ctx, p.ID)
+		intros, err := e.data.IntrosOf(ctx, p.ID)
 		if err != nil {
 			return "", err
 		}
@@ -90,7 +90,7 @@ func (e *Engine) connections(ctx context.Context, l matcher.Lang, user int64) (s
 			if otherID == p.ID {
 				otherID = in.From
 			}
-			other, err := e.Data.Profile(ctx, otherID)
+			other, err := e.data.Profile(ctx, otherID)
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}
@@ -151,7 +151,7 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 			p.Status = matcher.StatusActive
 		}
 		p.UpdatedAt = e.now().UTC()
-		if _, err := e.Data.SaveProfile(ctx, p); err != nil {
+		if _, err := e.data.SaveProfile(ctx, p); err != nil {
 			return "", err
 		}
 		e.ranker.Upsert(p)
@@ -161,10 +161,10 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 			{Label: dialog.Tr(l, "btn_delete_yes"), Button: dialog.Action(aDeleteYes, p.ID)},
 		}}})
 	case aDeleteYes:
-		if err := e.Data.WithdrawIntros(ctx, p.ID); err != nil {
+		if err := e.data.WithdrawIntros(ctx, p.ID); err != nil {
 			return "", err
 		}
-		if err := e.Data.DeleteProfile(ctx, p); err != nil {
+		if err := e.data.DeleteProfile(ctx, p); err != nil {
 			return "", err
 		}
 		e.ranker.Remove(p.ID)
@@ -176,7 +176,7 @@ func (e *Engine) profileAction(ctx context.Context, s *dialog.Session, in Incomi
 // showMatches ranks a stored profile's counterparts, without the ones
 // its owner declined, and shows them with their buttons.
 func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Profile, chatID int64, out Sender) error {
-	q, err := e.shownQuery(ctx, p, e.MatchLimit)
+	q, err := e.shownQuery(ctx, p, e.matchLimit)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err != nil {
 		return err
 	}
-	if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
+	if err := e.data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
 		e.log.Warn("count matches shown failed", "err", err)
 	}
 	return out.Send(ctx, chatID, dialog.Reply{Text: dialog.RenderMatches(e.dialog.Tax, l, p.Kind, e.publicMatches(ctx, ms, l)), Buttons: rows})
@@ -207,7 +207,7 @@ func (e *Engine) showPage(ctx context.Context, l matcher.Lang, p matcher.Profile
 	if err != nil {
 		return err
 	}
-	if err := e.Data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
+	if err := e.data.CountBy(ctx, store.CountMatchesShown, int64(len(ms)), e.now()); err != nil {
 		e.log.Warn("count matches shown failed", "err", err)
 	}
 	return e.replace(ctx, in, out, dialog.Reply{Text: dialog.RenderPage(e.dialog.Tax, l, p.Kind, e.publicMatches(ctx, ms, l), offset), Buttons: rows})
@@ -230,7 +230,7 @@ func (e *Engine) replace(ctx context.Context, in Incoming, out Sender, r dialog.
 // settingsReply shows the settings with buttons to change them.
 func (e *Engine) settingsReply(ctx context.Context, s *dialog.Session, user int64) dialog.Reply {
 	l := s.Lang
-	st, err := e.Data.Settings(ctx, user)
+	st, err := e.data.Settings(ctx, user)
 	if err != nil {
 		st = store.Settings{Notify: store.NotifyInstant}
 	}
@@ -253,15 +253,15 @@ func (e *Engine) settingsReply(ctx context.Context, s *dialog.Session, user int6
 // deleteUser removes everything about a user and takes their profiles
 // out of the index.
 func (e *Engine) deleteUser(ctx context.Context, user int64) error {
-	ps, err := e.Data.ProfilesOf(ctx, user)
+	ps, err := e.data.ProfilesOf(ctx, user)
 	if err != nil {
 		return err
 	}
-	if err := e.Data.DeleteUser(ctx, user); err != nil {
+	if err := e.data.DeleteUser(ctx, user); err != nil {
 		return err
 	}
-	if e.Organizers != nil {
-		if err := e.Organizers.Store.ForgetHeld(ctx, user); err != nil {
+	if e.organizers != nil {
+		if err := e.organizers.Store.ForgetHeld(ctx, user); err != nil {
 			return err
 		}
 	}

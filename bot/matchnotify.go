@@ -100,7 +100,7 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 // NotifyCounterparts tells the owners of p's counterparts that p is a new
 // match for their profile. Failures are logged.
 func (e *Engine) NotifyCounterparts(ctx context.Context, p matcher.Profile) {
-	if e.Data == nil || e.Notices == nil || e.Messenger == nil {
+	if e.data == nil || e.notices == nil || e.messenger == nil {
 		return
 	}
 	q, err := e.shownQuery(ctx, p, maxFanout)
@@ -116,7 +116,7 @@ func (e *Engine) NotifyCounterparts(ctx context.Context, p matcher.Profile) {
 		if c.OwnerID == 0 || c.OwnerID == p.OwnerID || c.Status != matcher.StatusActive {
 			continue
 		}
-		if declined, err := e.Data.Declined(ctx, c.ID); err != nil || declined[p.ID] {
+		if declined, err := e.data.Declined(ctx, c.ID); err != nil || declined[p.ID] {
 			continue
 		}
 		ok, err := e.noticeMatch(ctx, c, p, m)
@@ -133,7 +133,7 @@ func (e *Engine) NotifyCounterparts(ctx context.Context, p matcher.Profile) {
 
 // noticeMatch tells the owner of c that p is a new match for c.
 func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matcher.Match) (bool, error) {
-	st, err := e.Data.Settings(ctx, c.OwnerID)
+	st, err := e.data.Settings(ctx, c.OwnerID)
 	if err != nil {
 		return false, err
 	}
@@ -149,14 +149,14 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 		return false, nil
 	case store.NotifyDigest:
 		if !e.brokered() { // in broker mode each notice waits for approval on its own
-			return true, e.Notices.AddToDigest(ctx, c.OwnerID, dialog.Esc(p.Title)+" — "+dialog.Tr(l, "new_match_for", c.Title))
+			return true, e.notices.AddToDigest(ctx, c.OwnerID, dialog.Esc(p.Title)+" — "+dialog.Tr(l, "new_match_for", c.Title))
 		}
 	}
-	ok, err := e.Notices.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, e.now())
+	ok, err := e.notices.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, e.now())
 	if err != nil || !ok {
 		return false, err
 	}
-	toks, err := e.Data.MatchTokens(ctx, c.ID, []string{p.ID})
+	toks, err := e.data.MatchTokens(ctx, c.ID, []string{p.ID})
 	if err != nil {
 		return false, err
 	}
@@ -170,10 +170,10 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 
 // SendDigests sends every waiting daily digest.
 func (e *Engine) SendDigests(ctx context.Context) error {
-	if e.Notices == nil || e.Messenger == nil {
+	if e.notices == nil || e.messenger == nil {
 		return nil
 	}
-	all, err := e.Notices.TakeDigests(ctx)
+	all, err := e.notices.TakeDigests(ctx)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (e *Engine) SendDigests(ctx context.Context) error {
 	for user, items := range all {
 		l := e.langOf(ctx, user, matcher.LangEN)
 		text := dialog.Tr(l, "digest", len(items)) + "\n\n• " + strings.Join(items, "\n• ") + "\n\n" + dialog.Tr(l, "digest_hint")
-		if err := e.Messenger.Notify(ctx, user, "digest:"+day, dialog.Reply{Text: text}); err != nil {
+		if err := e.messenger.Notify(ctx, user, "digest:"+day, dialog.Reply{Text: text}); err != nil {
 			e.log.Warn("digest failed", "chat_id", user, "err", err)
 		}
 	}
@@ -191,13 +191,13 @@ func (e *Engine) SendDigests(ctx context.Context) error {
 // ExpireProfiles asks owners of profiles about to expire whether they are
 // still looking, and expires those past ttl. A [Keep] renews a profile.
 func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
-	if e.Notices == nil || e.Data == nil || e.Messenger == nil {
+	if e.notices == nil || e.data == nil || e.messenger == nil {
 		return nil
 	}
 	now := e.now()
 	nudgeAt := ttl - nudgeBefore
 	var expired []matcher.Profile
-	err := e.Notices.Profiles(ctx, func(p matcher.Profile) error {
+	err := e.notices.Profiles(ctx, func(p matcher.Profile) error {
 		if p.Status != matcher.StatusActive || p.OwnerID == 0 {
 			return nil
 		}
@@ -206,7 +206,7 @@ func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
 		case age > ttl:
 			expired = append(expired, p)
 		case age > nudgeAt:
-			first, err := e.Notices.FirstNudge(ctx, p.ID, p.UpdatedAt, ttl)
+			first, err := e.notices.FirstNudge(ctx, p.ID, p.UpdatedAt, ttl)
 			if err != nil || !first {
 				return err
 			}
@@ -215,7 +215,7 @@ func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
 				{Label: dialog.Tr(l, "btn_keep"), Button: dialog.Action(aKeep, p.ID)},
 				{Label: dialog.Tr(l, "btn_pause"), Button: dialog.Action(aPause, p.ID)},
 			}}}
-			if err := e.Messenger.Notify(ctx, p.OwnerID, "nudge:"+p.ID+":"+p.UpdatedAt.Format(time.RFC3339), r); err != nil {
+			if err := e.messenger.Notify(ctx, p.OwnerID, "nudge:"+p.ID+":"+p.UpdatedAt.Format(time.RFC3339), r); err != nil {
 				e.log.Warn("still-looking nudge failed", "profile_id", p.ID, "err", err)
 			}
 		}
@@ -226,7 +226,7 @@ func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
 	}
 	for _, p := range expired {
 		p.Status = matcher.StatusExpired
-		if _, err := e.Data.SaveProfile(ctx, p); err != nil {
+		if _, err := e.data.SaveProfile(ctx, p); err != nil {
 			return err
 		}
 		e.ranker.Upsert(p)

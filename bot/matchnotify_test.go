@@ -21,7 +21,7 @@ const (
 func TestNoticesOffAndDigest(t *testing.T) {
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.Messenger = DirectMessenger{rec}
+	e.messenger = DirectMessenger{rec}
 	ctx := context.Background()
 	offer := matcher.Profile{ID: "o-mine", Kind: matcher.KindOffer, OwnerID: 50, Status: matcher.StatusActive, Lang: matcher.LangEN,
 		Title: "Laser cladding of piston rods", Description: offerText, CreatedAt: fixedNow, UpdatedAt: fixedNow}
@@ -56,7 +56,7 @@ func TestNoticesOffAndDigest(t *testing.T) {
 func TestExpiryNudgeAndKeep(t *testing.T) {
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.Messenger = DirectMessenger{rec}
+	e.messenger = DirectMessenger{rec}
 	ctx := context.Background()
 	old := func(id string, age time.Duration) matcher.Profile {
 		p := matcher.Profile{ID: id, Kind: matcher.KindOffer, OwnerID: 70, Status: matcher.StatusActive, Lang: matcher.LangEN,

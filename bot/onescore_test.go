@@ -40,7 +40,7 @@ func TestOneScore(t *testing.T) {
 	ctx := context.Background()
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.Messenger = DirectMessenger{rec}
+	e.messenger = DirectMessenger{rec}
 	need, err := st.Profile(ctx, "demo-n01")
 	if err != nil {
 		t.Fatal(err)

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/duijie/duijie/bot/dialog"
 	"time"
+
+	"github.com/duijie/duijie/bot/dialog"
 
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/store"
@@ -32,7 +33,7 @@ var _ IntroLedger = (*store.Store)(nil)
 // A failure only leaves the mark, and the sweep sends once more, which
 // the outbox's keys absorb.
 func (e *Engine) delivered(ctx context.Context, intro store.Intro) {
-	l, ok := e.Data.(IntroLedger)
+	l, ok := e.data.(IntroLedger)
 	if !ok || intro.Owed == "" {
 		return
 	}
@@ -43,7 +44,7 @@ func (e *Engine) delivered(ctx context.Context, intro store.Intro) {
 
 // tellDeclined tells the requester that their request was declined.
 func (e *Engine) tellDeclined(ctx context.Context, intro store.Intro) error {
-	to, err := e.Data.Profile(ctx, intro.To)
+	to, err := e.data.Profile(ctx, intro.To)
 	if errors.Is(err, store.ErrNotFound) {
 		e.delivered(ctx, intro) // the profile is gone: nothing to name
 		return nil
@@ -52,7 +53,7 @@ func (e *Engine) tellDeclined(ctx context.Context, intro store.Intro) error {
 		return err
 	}
 	l := e.langOf(ctx, intro.FromOwner, matcher.LangEN)
-	if err := e.Messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(l, "intro_declined_notice", e.public(ctx, to, l).Title)}); err != nil {
+	if err := e.messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(l, "intro_declined_notice", e.public(ctx, to, l).Title)}); err != nil {
 		return err
 	}
 	e.delivered(ctx, intro)
@@ -63,7 +64,7 @@ func (e *Engine) tellDeclined(ctx context.Context, intro store.Intro) error {
 // made before the given time, and reports how many it finished. An
 // introduction whose profiles are gone owes nothing more.
 func (e *Engine) FinishOwedIntros(ctx context.Context, before time.Time) (int, error) {
-	l, ok := e.Data.(IntroLedger)
+	l, ok := e.data.(IntroLedger)
 	if !ok {
 		return 0, nil
 	}
@@ -83,8 +84,8 @@ func (e *Engine) FinishOwedIntros(ctx context.Context, before time.Time) (int, e
 }
 
 func (e *Engine) finishIntro(ctx context.Context, in store.Intro) error {
-	from, err1 := e.Data.Profile(ctx, in.From)
-	to, err2 := e.Data.Profile(ctx, in.To)
+	from, err1 := e.data.Profile(ctx, in.From)
+	to, err2 := e.data.Profile(ctx, in.To)
 	if in.Owed != store.OwedDecline && (err1 != nil || err2 != nil) {
 		e.delivered(ctx, in) // a side is gone: nothing can be told
 		return nil

@@ -22,10 +22,10 @@ import (
 // name, as far as the store knows them, count as names.
 func (e *Engine) publicOptions(ctx context.Context, owner int64, l matcher.Lang) redact.Options {
 	opt := redact.Options{Lang: l}
-	if owner == 0 || e.Data == nil {
+	if owner == 0 || e.data == nil {
 		return opt
 	}
-	if u, err := e.Data.GetUser(ctx, owner); err == nil {
+	if u, err := e.data.GetUser(ctx, owner); err == nil {
 		opt.Names = append(opt.Names, u.Username)
 		if distinctive(u.Name) {
 			opt.Names = append(opt.Names, u.Name)
@@ -60,8 +60,8 @@ func (e *Engine) public(ctx context.Context, p matcher.Profile, l matcher.Lang) 
 // holds profiles without their descriptions: the stored profile, when
 // there is one, tells which shared terms came from hidden text.
 func (e *Engine) publicMatch(ctx context.Context, m matcher.Match, l matcher.Lang) matcher.Match {
-	if e.Data != nil {
-		if full, err := e.Data.Profile(ctx, m.Profile.ID); err == nil {
+	if e.data != nil {
+		if full, err := e.data.Profile(ctx, m.Profile.ID); err == nil {
 			m.Profile = full
 		}
 	}

@@ -127,9 +127,7 @@ func testEngineOn(t testing.TB, st *store.Store) *Engine {
 	for _, p := range ps {
 		ix.Upsert(p)
 	}
-	e := NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, func() time.Time { return fixedNow })
-	e.Data, e.Notices = st, st
-	return e
+	return NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, Options{Now: func() time.Time { return fixedNow }, Data: st, Notices: st})
 }
 
 var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
@@ -150,10 +148,10 @@ func TestTranscripts(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ar, sections := readTranscript(t, file)
 			e, st := testEngine(t)
-			e.Organizers = &Organizers{Store: st}
-			e.Transcriber = echoTranscriber(t, llmfake.New(t))
+			e.organizers = &Organizers{Store: st}
+			e.transcriber = echoTranscriber(t, llmfake.New(t))
 			rec := &recorder{}
-			e.Messenger = DirectMessenger{rec}
+			e.messenger = DirectMessenger{rec}
 			play(t, e, rec, sections["input"], clientOf(sections["client"]), nil)
 			got := rec.b.String()
 			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {

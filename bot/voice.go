@@ -40,7 +40,7 @@ func (e *Engine) voice(ctx context.Context, s *dialog.Session, in Incoming, out 
 	l := langFor(s, in)
 	files, ok := out.(Files)
 	f := in.Input.File
-	if e.Transcriber == nil || !ok || f == nil {
+	if e.transcriber == nil || !ok || f == nil {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "voice_no_model")})
 	}
 	if f.Size > MaxVoiceBytes {
@@ -60,7 +60,7 @@ func (e *Engine) voice(ctx context.Context, s *dialog.Session, in Incoming, out 
 		name = "voice.ogg"
 	}
 	actx, cancel := reserve(ctx, analyzeReserve)
-	text, err := e.Transcriber.Transcribe(actx, name, audio, string(s.Lang))
+	text, err := e.transcriber.Transcribe(actx, name, audio, string(s.Lang))
 	cancel()
 	if err != nil {
 		e.log.Warn("transcription failed", "chat_id", in.ChatID, "err", err)

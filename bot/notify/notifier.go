@@ -28,7 +28,7 @@ import (
 // the Broadcaster with the outbox's per-pair lock around the request, and
 // then acks, leaves pending for a later try, or dead-letters the entry.
 //
-// Producers only queue: OutboxMessenger.Notify (the Engine's Messenger),
+// Producers only queue: OutboxMessenger.Notify (the engine's messenger),
 // or store.Enqueue(ctx, store.Notification{To, Key, Text, Buttons}). Run
 // one Notifier per process; with Leases set, one process at a time sends
 // and the others stand by, so the Broadcaster's limits hold for the bot as

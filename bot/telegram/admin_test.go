@@ -101,13 +101,14 @@ func startOrganized(t *testing.T, set func(*bot.Organizers)) *tgHarness {
 func startOrganizedEngine(t *testing.T, set func(*bot.Organizers)) (*tgHarness, *matcher.Index) {
 	t.Helper()
 	st, _ := storetest.New(t)
-	e, ix := demoEngine(t, st, nil)
-	o := &bot.Organizers{Admins: map[int64]bool{adminID: true}, Store: st, BotUsername: "duijie_test_bot",
-		Importer: testImporter{st: st, tax: matcher.Default(), ix: ix}}
-	if set != nil {
-		set(o)
-	}
-	e.Organizers = o
+	e, ix := demoEngine(t, st, nil, func(eo *bot.Options, ix *matcher.Index) {
+		o := &bot.Organizers{Admins: map[int64]bool{adminID: true}, Store: st, BotUsername: "duijie_test_bot",
+			Importer: testImporter{st: st, tax: matcher.Default(), ix: ix}}
+		if set != nil {
+			set(o)
+		}
+		eo.Organizers = o
+	})
 	return startTelegramOn(t, e, st), ix
 }
 
@@ -511,8 +512,9 @@ func (f *fileRecorder) Fetch(_ context.Context, id string, max int64) ([]byte, e
 // carries no files, and the refusal in Chinese.
 func TestImportDetails(t *testing.T) {
 	st, _ := storetest.New(t)
-	e, ix := demoEngine(t, st, nil)
-	e.Organizers = &bot.Organizers{Admins: map[int64]bool{1: true}, Store: st, Importer: testImporter{st: st, tax: matcher.Default(), ix: ix}}
+	e, _ := demoEngine(t, st, nil, func(o *bot.Options, ix *matcher.Index) {
+		o.Organizers = &bot.Organizers{Admins: map[int64]bool{1: true}, Store: st, Importer: testImporter{st: st, tax: matcher.Default(), ix: ix}}
+	})
 	ctx := context.Background()
 	var bad strings.Builder
 	bad.WriteString("id,kind,title,description\n")

@@ -162,7 +162,7 @@ func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 // of needs and of the offers ranked for them without contacts or links.
 func TestFinding1ReportRedacted(t *testing.T) {
 	st, _ := storetest.New(t)
-	_, ix := demoEngine(t, st, nil)
+	_, ix := demoEngine(t, st, nil, nil)
 	ctx := context.Background()
 	ps, err := demo.Profiles(fixedNow)
 	if err != nil {

@@ -3,11 +3,12 @@ package telegram
 import (
 	"context"
 	"errors"
-	"github.com/duijie/duijie/bot/dialog"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/duijie/duijie/bot/dialog"
 
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/internal/tgfake"

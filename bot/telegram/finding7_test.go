@@ -39,10 +39,9 @@ func TestFinding7ForgedButtonsQuiet(t *testing.T) {
 	st, _ := storetest.New(t)
 	var logs syncBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	_, ix := demoEngine(t, st, nil)
+	_, ix := demoEngine(t, st, nil, nil)
 	tax := matcher.Default()
-	e := bot.NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, func() time.Time { return fixedNow })
-	e.Data, e.Notices = st, st
+	e := bot.NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, bot.Options{Now: func() time.Time { return fixedNow }, Data: st, Notices: st})
 	h := startTelegramWith(t, e, st, nil)
 	h.say("/start", "Choose your language")
 	h.press("English", "What would you like to do?")

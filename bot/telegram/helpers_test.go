@@ -30,13 +30,14 @@ func testEngine(t *testing.T) (*bot.Engine, *store.Store) {
 // testEngineOn returns an engine on st, which it fills with the demo set.
 func testEngineOn(t testing.TB, st *store.Store) *bot.Engine {
 	t.Helper()
-	e, _ := demoEngine(t, st, nil)
+	e, _ := demoEngine(t, st, nil, nil)
 	return e
 }
 
 // demoEngine returns an engine on st, which it fills with the demo set,
-// and the engine's index. A nil analyzer is the offline normalizer.
-func demoEngine(t testing.TB, st *store.Store, analyzer bot.Analyzer) (*bot.Engine, *matcher.Index) {
+// and the engine's index. A nil analyzer is the offline normalizer; set,
+// when not nil, changes the engine's options, given its index.
+func demoEngine(t testing.TB, st *store.Store, analyzer bot.Analyzer, set func(*bot.Options, *matcher.Index)) (*bot.Engine, *matcher.Index) {
 	t.Helper()
 	tax := matcher.Default()
 	ix := matcher.NewIndex(tax)
@@ -53,9 +54,11 @@ func demoEngine(t testing.TB, st *store.Store, analyzer bot.Analyzer) (*bot.Engi
 	if analyzer == nil {
 		analyzer = matcher.Offline{Tax: tax}
 	}
-	e := bot.NewEngine(tax, st, st, analyzer, ix, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return fixedNow })
-	e.Data, e.Notices = st, st
-	return e, ix
+	o := bot.Options{Now: func() time.Time { return fixedNow }, Data: st, Notices: st}
+	if set != nil {
+		set(&o, ix)
+	}
+	return bot.NewEngine(tax, st, st, analyzer, ix, slog.New(slog.NewTextHandler(io.Discard, nil)), o), ix
 }
 
 // recorder is a Sender that writes what a user would see.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/bot/dialog"
 
 	"github.com/duijie/duijie/internal/tgfake"
@@ -34,8 +35,9 @@ func TestNoIdentityInPrompts(t *testing.T) {
 	client := openaiapi.New(openaiapi.Config{BaseURL: llm.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
 	guard := prompts.NewGuard(prompts.GuardOptions{Timeout: 300 * time.Millisecond, Sleep: func(context.Context, time.Duration) error { return nil }}, log)
 	an := prompts.NewAnalyzer(client, guard, matcher.Default(), st, st, prompts.AnalyzerOptions{Model: "test-model", Now: func() time.Time { return fixedNow }}, log)
-	e, _ := demoEngine(t, st, an)
-	e.Embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
+	e, _ := demoEngine(t, st, an, func(o *bot.Options, _ *matcher.Index) {
+		o.Embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	tele, err := New(ctx, Options{
 		Token: fake.Token(), APIURL: fake.URL(), PollTimeout: 2 * time.Second,

@@ -72,10 +72,11 @@ func startTelegramWrapped(t testing.TB, e *bot.Engine, st *store.Store, opt func
 		cancel()
 		t.Fatal(err)
 	}
-	e.Messenger = bot.DirectMessenger{Sender: tele}
+	var m bot.Messenger = bot.DirectMessenger{Sender: tele}
 	if wrap != nil {
-		e.Messenger = wrap(e.Messenger)
+		m = wrap(m)
 	}
+	e.SetMessenger(m)
 	seq, err := st.LastChange(ctx)
 	if err != nil {
 		cancel()

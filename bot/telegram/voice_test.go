@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/bot"
+	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/prompts/llmfake"
 	"github.com/duijie/duijie/prompts/openaiapi"
+	"github.com/duijie/duijie/store/storetest"
 )
 
 // TestVoiceTranscribed: a voice message goes to the model server's
@@ -25,9 +27,11 @@ func TestVoiceTranscribed(t *testing.T) {
 		return "我们是做日用陶瓷的，在潮州，窑炉温度老是不稳，次品率高。"
 	}
 	client := openaiapi.New(openaiapi.Config{BaseURL: llm.URL(), HTTPClient: &http.Client{Timeout: 5 * time.Second}})
-	e, st := testEngine(t)
-	e.Transcriber = bot.TranscribeFunc(func(ctx context.Context, name string, audio []byte, lang string) (string, error) {
-		return client.Transcribe(ctx, "whisper-1", name, audio, lang)
+	st, _ := storetest.New(t)
+	e, _ := demoEngine(t, st, nil, func(o *bot.Options, _ *matcher.Index) {
+		o.Transcriber = bot.TranscribeFunc(func(ctx context.Context, name string, audio []byte, lang string) (string, error) {
+			return client.Transcribe(ctx, "whisper-1", name, audio, lang)
+		})
 	})
 	h := startTelegramOn(t, e, st)
 	h.say("/start", "Choose your language")

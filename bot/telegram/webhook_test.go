@@ -62,7 +62,7 @@ func startReplicasWith(t *testing.T, n int, ttl time.Duration, users bot.UserTou
 			cancel()
 			t.Fatal(err)
 		}
-		e.Messenger = bot.DirectMessenger{Sender: tele}
+		e.SetMessenger(bot.DirectMessenger{Sender: tele})
 		srv := httptest.NewServer(tele.WebhookHandler())
 		t.Cleanup(srv.Close)
 		reps = append(reps, replica{tele, srv})

@@ -64,12 +64,11 @@ func newWorld(t *testing.T, opts ...option) *world {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	tax := matcher.Default()
-	e := bot.NewEngine(tax, st, st, matcher.Offline{Tax: tax}, matcher.NewIndex(tax), log, fake.Now)
-	e.Data, e.Notices, e.Contacts = st, st, st
-	e.Organizers = &bot.Organizers{Store: st}
+	e := bot.NewEngine(tax, st, st, matcher.Offline{Tax: tax}, matcher.NewIndex(tax), log,
+		bot.Options{Now: fake.Now, Data: st, Notices: st, Contacts: st, Organizers: &bot.Organizers{Store: st}})
 	w := &world{t: t, ctx: ctx, st: st, fake: fake, endpoint: srv.URL, engine: e, tg: map[int64]*tgUser{}}
 	w.ch = wxchannel.New(st, wechat.NewSender(client), e, chOpt, log)
-	e.Messenger = messenger{wxchannel.Router{Telegram: tgBroadcast{w}, WeChat: w.ch}}
+	e.SetMessenger(messenger{wxchannel.Router{Telegram: tgBroadcast{w}, WeChat: w.ch}})
 	return w
 }
 

@@ -21,8 +21,9 @@ import (
 	"github.com/duijie/duijie/store"
 )
 
-// App is Duijie wired together: the store, the match index and the
-// dialog engine. Close releases what Open started.
+// App is Duijie wired together: the store, the match index and, once
+// StartEngine is called, the dialog engine. Close releases what Open
+// started.
 type App struct {
 	cfg      Config
 	log      *slog.Logger
@@ -31,7 +32,10 @@ type App struct {
 	Store    *store.Store
 	Tax      *matcher.Taxonomy
 	Index    *matcher.Index
-	Engine   *bot.Engine
+	Engine   *bot.Engine // nil before StartEngine
+	// Organizers configures the organizers' commands of the engine.
+	Organizers *bot.Organizers
+	analyzer   bot.Analyzer
 
 	// llm reads descriptions with the model and embeddings computes
 	// vectors; nil when no model server is configured.
@@ -105,20 +109,26 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			return nil, err
 		}
 	}
-	var analyzer bot.Analyzer = matcher.Offline{Tax: a.Tax}
+	a.analyzer = matcher.Offline{Tax: a.Tax}
 	if cfg.LLM.Enabled() {
 		a.openLLM(cfg.LLM)
-		analyzer = a.llm
+		a.analyzer = a.llm
 	}
-	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, analyzer, a.Index, log, nil)
-	a.Engine.Data, a.Engine.Notices, a.Engine.Contacts = a.Store, a.Store, a.Store
-	a.Engine.Organizers = &bot.Organizers{Admins: cfg.Admins(), Broker: cfg.Broker, Store: a.Store, Importer: a,
+	a.Organizers = &bot.Organizers{Admins: cfg.Admins(), Broker: cfg.Broker, Store: a.Store, Importer: a,
 		Lists: bot.NewLists(a.Store, a.Tax, nil), Replica: cfg.Replica, BotUsername: cfg.BotUsername}
-	if a.embeddings != nil {
-		a.Engine.Embedder = a.embeddings
-	}
-	a.Engine.Transcriber = a.transcriber
 	return a, nil
+}
+
+// StartEngine builds the dialog engine, which reaches other users
+// through msg (nil until the engine's SetMessenger) and counts into m
+// (nil for none).
+func (a *App) StartEngine(msg bot.Messenger, m *metrics.Metrics) *bot.Engine {
+	opt := bot.Options{Data: a.Store, Notices: a.Store, Contacts: a.Store, Organizers: a.Organizers, Transcriber: a.transcriber, Messenger: msg, Metrics: m}
+	if a.embeddings != nil {
+		opt.Embedder = a.embeddings
+	}
+	a.Engine = bot.NewEngine(a.Tax, a.Store, a.Store, a.analyzer, a.Index, a.log, opt)
+	return a.Engine
 }
 
 // LoadIndex builds the match index from the stored profiles and their

@@ -97,6 +97,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 		}
 		route.Telegram = api
 	}
+	app.StartEngine(notify.OutboxMessenger{Outbox: app.Store, Metrics: m}, m)
 	var wx *wxchannel.Channel
 	var wxHandler http.Handler
 	if cfg.WeChatOn() {
@@ -116,13 +117,11 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 			return err
 		}
 	}
-	app.Engine.Metrics = m
-	app.Engine.Messenger = notify.OutboxMessenger{Outbox: app.Store, Metrics: m}
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
 	if tele != nil {
 		if name, err := tele.Username(ctx); err == nil {
-			app.Engine.Organizers.BotUsername = name // claim links name the bot that serves them
-		} else if app.Engine.Organizers.BotUsername == "" {
+			app.Organizers.BotUsername = name // claim links name the bot that serves them
+		} else if app.Organizers.BotUsername == "" {
 			log.Warn("bot username unknown; claim lists carry codes without links", "err", err)
 		}
 	}
@@ -223,7 +222,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	<-wxDone
 	// An import an organizer confirmed finishes, so that it is never half applied.
-	app.Engine.Organizers.Wait()
+	app.Organizers.Wait()
 	return err
 }
 
@@ -276,8 +275,9 @@ func cmdChat(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	}
 	defer app.Close()
 	fmt.Fprintln(stdout, "Duijie console — type a number to press a button, /help for commands, /quit or Ctrl-D to leave.")
-	console := bot.NewConsole(app.Engine, stdin, stdout)
-	app.Engine.Messenger = bot.DirectMessenger{Sender: console}
+	e := app.StartEngine(nil, nil)
+	console := bot.NewConsole(e, stdin, stdout)
+	e.SetMessenger(bot.DirectMessenger{Sender: console})
 	app.imports = importOptions{useModel: true, concurrency: DefaultImportConcurrency}
 	// New-match notices are sent by the serving replicas, which follow
 	// the change stream; the console sends none of its own.
