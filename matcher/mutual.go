@@ -101,6 +101,7 @@ func (sd *side) directed(y *doc, ym *meta) float64 {
 func (r *ranker) queryDoc() (*doc, *meta) {
 	a, p := r.a, &r.q.Profile
 	d := &doc{p: light(p), length: int32(a.length), embed: a.embed}
+	r.ix.termMu.RLock() // profiles being inserted add terms under termMu alone
 	next := int32(len(r.ix.terms))
 	for _, tok := range a.keys {
 		id, ok := r.ix.terms[tok]
@@ -109,6 +110,7 @@ func (r *ranker) queryDoc() (*doc, *meta) {
 		}
 		d.tokens = append(d.tokens, pack(int32(id), a.tokens[tok]))
 	}
+	r.ix.termMu.RUnlock()
 	sort.Slice(d.tokens, func(i, j int) bool { return d.tokens[i].id() < d.tokens[j].id() })
 	for c, n := range a.concepts {
 		d.concepts = append(d.concepts, pack(c, n))
