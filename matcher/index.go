@@ -146,7 +146,11 @@ type analysis struct {
 func (ix *Index) analyze(p *Profile) *analysis { return ix.tax.analyze(p) }
 
 // analyze reads a profile's text for the index.
-func (t *Taxonomy) analyze(p *Profile) *analysis {
+func (t *Taxonomy) analyze(p *Profile) *analysis { return t.analyzeFound(p, nil) }
+
+// analyzeFound is analyze with the concepts of p.Text() already found
+// (nil to find them).
+func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
 	a := &analysis{tokens: map[string]int{}, source: map[string]string{}, concepts: map[int32]int{}, province: -1}
 	text := p.Text()
 	// The lexical signal reads words; the soft concepts read the character
@@ -178,7 +182,10 @@ func (t *Taxonomy) analyze(p *Profile) *analysis {
 			a.source[tok] = "" // a word of the text itself
 		}
 	}
-	for c, n := range t.terms.find(text) {
+	if found == nil {
+		found = t.terms.find(text)
+	}
+	for c, n := range found {
 		a.concepts[t.index[c.ID]] += n
 	}
 	for c := range t.terms.find(p.Title) {

@@ -126,8 +126,35 @@ const (
 // domains from the taxonomy, maturity, cooperation modes, region, budget
 // and deadline from patterns in English and Chinese.
 func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
-	a := Analysis{Title: t.Title(kind, text)}
+	a := t.analyzeText(kind, text, t.terms.find(text), &Profile{})
+	a.Title = t.Title(kind, text)
+	a.Missing = missingFields(kind, &a, text)
+	return a
+}
+
+// Read normalizes p with the offline reading, as Analyze and Apply do,
+// and returns its digest. The concepts found in the text serve both
+// readings when normalizing left the text as it was; a title, maturity,
+// modes, region, budget or deadline is looked for only when p has none.
+func (t *Taxonomy) Read(p *Profile) Digest {
+	text := p.Text()
 	counts := t.terms.find(text)
+	an := t.analyzeText(p.Kind, text, counts, p)
+	if p.Title == "" {
+		an.Title = t.Title(p.Kind, text)
+	}
+	an.Apply(p)
+	if p.Text() != text {
+		counts = nil
+	}
+	return Digest{t.analyzeFound(p, counts).digest()}
+}
+
+// analyzeText is Analyze with the concepts of text already counted,
+// without the title and the missing fields, and without the fields have
+// holds already (which Apply would not take).
+func (t *Taxonomy) analyzeText(kind Kind, text string, counts map[*Concept]int, have *Profile) Analysis {
+	var a Analysis
 
 	type scored struct {
 		c *Concept
@@ -159,18 +186,25 @@ func (t *Taxonomy) Analyze(kind Kind, text string) Analysis {
 	}
 	a.Domains = topDomains(domainWeight)
 	lower := strings.ToLower(text)
-	a.TRL = guessTRL(lower, text)
-	a.Modes = findModes(lower, text)
-	if p, ok := FindPlace(text); ok {
-		a.Region = p.Label(LangEN)
+	if have.TRL == 0 {
+		a.TRL = guessTRL(lower, text)
 	}
-	if _, span, ok := FindMoney(text); ok {
-		a.Budget = text[span[0]:span[1]] // a price per piece is no budget
+	if len(have.Modes) == 0 {
+		a.Modes = findModes(lower, text)
 	}
-	if kind == KindNeed {
+	if have.Region == "" {
+		if p, ok := FindPlace(text); ok {
+			a.Region = p.Label(LangEN)
+		}
+	}
+	if have.Budget == "" {
+		if _, span, ok := FindMoney(text); ok {
+			a.Budget = text[span[0]:span[1]] // a price per piece is no budget
+		}
+	}
+	if kind == KindNeed && have.Deadline == "" {
 		a.Deadline = findDeadline(lower, text)
 	}
-	a.Missing = missingFields(kind, &a, text)
 	return a
 }
 
@@ -213,7 +247,8 @@ func firstSentence(text string, max int) string {
 
 // cued is a pattern with literal cues, lower case, one of which every
 // match contains: the pattern runs only on texts that hold a cue, which
-// spares the regular expression most texts.
+// spares the regular expression most texts. A cue is as long as the
+// pattern allows: a short one ("in", "lab") is in almost every text.
 type cued struct {
 	cues []string
 	re   *regexp.Regexp
@@ -245,15 +280,15 @@ var (
 		level int
 		cued
 	}{
-		{9, cued{[]string{"mass", "production", "commerciali", "on the market", "批量生产", "量产", "规模化生产", "已产业化", "大规模应用"},
+		{9, cued{[]string{"mass-produc", "mass produc", "in production", "in volume production", "commercialised", "commercialized", "on the market", "批量生产", "量产", "规模化生产", "已产业化", "大规模应用"},
 			regexp.MustCompile(`(?i)mass[- ]produc|in (?:volume )?production|commerciali[sz]ed|on the market|批量生产|量产|规模化生产|已产业化|大规模应用`)}},
-		{7, cued{[]string{"deployed", "in operation at", "running at", "field", "demonstration", "示范应用", "示范线", "已在", "投入使用", "工程应用"},
+		{7, cued{[]string{"deployed", "in operation at", "running at ", "field-tested", "field tested", "demonstration line", "demonstration plant", "demonstration project", "示范应用", "示范线", "已在", "投入使用", "工程应用"},
 			regexp.MustCompile(`(?i)deployed|in operation at|running at \d|field[- ]tested|demonstration (?:line|plant|project)|示范应用|示范线|已在.{0,12}(?:应用|运行|使用)|投入使用|工程应用`)}},
-		{6, cued{[]string{"pilot", "中试", "小批量", "试运行", "工业试验"},
+		{6, cued{[]string{"pilot-", "pilot ", "中试", "小批量", "试运行", "工业试验"},
 			regexp.MustCompile(`(?i)pilot[- ](?:scale|line|plant|test|run)|中试|小批量|试运行|工业试验`)}},
 		{5, cued{[]string{"prototype", "test bench", "样机", "原型机", "样品"},
 			regexp.MustCompile(`(?i)prototype|test bench|样机|原型机|样品`)}},
-		{4, cued{[]string{"lab", "bench", "实验室阶段", "实验室验证", "小试"},
+		{4, cued{[]string{"lab-scale", "lab scale", "laboratory-scale", "laboratory scale", "in the lab", "bench-scale", "bench scale", "实验室阶段", "实验室验证", "小试"},
 			regexp.MustCompile(`(?i)lab(?:oratory)?[- ]scale|in the lab|bench[- ]scale|实验室阶段|实验室验证|小试`)}},
 		{2, cued{[]string{"concept", "theoretical", "simulation only", "概念", "理论研究"},
 			regexp.MustCompile(`(?i)concept|theoretical|simulation only|概念|理论研究`)}},
@@ -287,13 +322,13 @@ var modePatterns = []struct {
 	cued
 }{
 	{ModeLicense, cued{[]string{"licen", "许可"}, regexp.MustCompile(`(?i)licen[cs]|许可`)}},
-	{ModeTransfer, cued{[]string{"transfer", "buy", "转让", "买断"},
+	{ModeTransfer, cued{[]string{"transfer", "buy the ", "buy a ", "转让", "买断"},
 		regexp.MustCompile(`(?i)transfer|buy (?:the|a) (?:patent|technology)|转让|买断`)}},
-	{ModeJointRD, cued{[]string{"joint", "develop", "collaborat", "联合研发", "合作研发", "合作开发", "共同开发", "联合攻关"},
+	{ModeJointRD, cued{[]string{"joint r&d", "joint research", "joint development", "codevelop", "co-develop", "collaborat", "联合研发", "合作研发", "合作开发", "共同开发", "联合攻关"},
 		regexp.MustCompile(`(?i)joint (?:r&d|research|development)|co-?develop|collaborat|联合研发|合作研发|合作开发|共同开发|联合攻关`)}},
 	{ModeConsulting, cued{[]string{"consult", "technical service", "advis", "咨询", "技术服务", "技术指导"},
 		regexp.MustCompile(`(?i)consult|technical service|advis|咨询|技术服务|技术指导`)}},
-	{ModeEquity, cued{[]string{"equity", "found", "spin", "invest", "入股", "作价投资", "股权", "合伙创业", "孵化"},
+	{ModeEquity, cued{[]string{"equity", "cofound", "co-found", "spin-off", "spinoff", "invest", "入股", "作价投资", "股权", "合伙创业", "孵化"},
 		regexp.MustCompile(`(?i)equity|co-?found|spin-?off|invest|入股|作价投资|股权|合伙创业|孵化`)}},
 }
 
@@ -308,7 +343,8 @@ func findModes(lower, text string) []Mode {
 }
 
 var (
-	deadlinePattern = cued{[]string{"by", "before", "within", "in", "年", "月内", "明年"},
+	// Every deadline holds a digit or one of the words of a year.
+	deadlinePattern = cued{[]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "next year", "this year", "年底前", "年内", "明年"},
 		regexp.MustCompile(`(?i)\b(?:by|before|within|in)\s+(?:the\s+)?(?:end of\s+)?(?:\d+\s+(?:months?|weeks?|years?)|20\d\d(?:[-/]\d{1,2})?|q[1-4](?:\s+20\d\d)?|next year|this year)|20\d\d\s?年(?:\s?\d{1,2}\s?月)?(?:底|前|之前|以前)?|\d+\s?个?月内|年底前|年内|明年`)}
 )
 

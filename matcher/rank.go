@@ -38,8 +38,11 @@ func (ix *Index) Rank(q Query) []Match {
 	r := ix.newRanker(&q, a)
 	defer r.release()
 	offset := max(q.Offset, 0)
-	// Keep a few more than asked so diversity has room to choose.
-	kept, similar := collapse(r.rescore(r.top((offset+limit)*diversityPool)), (offset+limit)*diversityKeep)
+	// Keep a few more than asked so diversity has room to choose, and never
+	// fewer than rescorePool: the pair scores reorder the candidates, so
+	// pages of one query are consistent only if they rescore the same ones.
+	n := offset + limit
+	kept, similar := collapse(r.rescore(r.top(max(n*diversityPool, rescorePool))), max(n*diversityKeep, rescorePool))
 	picked := diversify(kept, offset+limit)
 	if offset >= len(picked) {
 		return nil
@@ -56,6 +59,12 @@ func (ix *Index) Rank(q Query) []Match {
 // diversityPool is how many candidates per requested match diversify
 // chooses among.
 const diversityPool = 4
+
+// rescorePool is the fewest candidates Rank rescores with the pair score.
+// Lists of up to rescorePool/diversityPool matches, offset included, come
+// from the same candidates, so a shorter list is the head of a longer one
+// and "More" neither repeats nor skips a match.
+const rescorePool = 64
 
 // candidate is a scored profile before it is explained.
 type candidate struct {

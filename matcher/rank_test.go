@@ -106,12 +106,16 @@ func FuzzRankIsDeterministicPermutation(f *testing.F) {
 		q := prof("q", KindNeed, 0, text(), text())
 		a := ix.Rank(Query{Profile: q, Limit: 100})
 		b := ix.Rank(Query{Profile: q, Limit: 100})
-		// A short list, where pruning by upper bounds kicks in, is the head of the long one.
+		// A short list, where pruning by upper bounds kicks in, is the head of
+		// a longer one drawn from the same rescoring pool, and a second page
+		// continues the first.
+		long := ix.Rank(Query{Profile: q, Limit: rescorePool / diversityPool})
 		short := ix.Rank(Query{Profile: q, Limit: 3})
-		for i := range short {
-			if short[i].Profile.ID != a[i].Profile.ID || short[i].Score != a[i].Score {
-				t.Fatalf("top 3 differs from the head of the full ranking at %d: %s %v vs %s %v",
-					i, short[i].Profile.ID, short[i].Score, a[i].Profile.ID, a[i].Score)
+		page2 := ix.Rank(Query{Profile: q, Limit: 3, Offset: 3})
+		for i, m := range append(short, page2...) {
+			if m.Profile.ID != long[i].Profile.ID || m.Score != long[i].Score {
+				t.Fatalf("pages of 3 differ from the head of the longer ranking at %d: %s %v vs %s %v",
+					i, m.Profile.ID, m.Score, long[i].Profile.ID, long[i].Score)
 			}
 		}
 		if len(a) != len(b) {

@@ -1,6 +1,9 @@
 package matcher
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // Negation and background scope. Owners name what they do not want, what
 // they had before and what their problem is unlike: "不想用含甲醛的胶",
@@ -17,6 +20,26 @@ var scopeCues = []*regexp.Regexp{
 		`((?:[\w'-]+\s*){1,6})`),
 	regexp.MustCompile(`(?:不想用|不想要|不想|不要|不用|不使用|不含|不需要|无需|不像|不同于|而不是|而非|不是|除了|代替|取代|替代|原来用|原先用|以前用|之前用|过去用)` +
 		`([^，。；！？、,.;!?\n但而]{1,16})`),
+}
+
+// scopeLiterals hold, lower case, for each of scopeCues, words one of
+// which every match contains: a text without them is not searched.
+var scopeLiterals = [][]string{
+	{"without", "instead", "rather", "unlike", "besides", "apart", "other than", "longer", "from", "not", "n't"},
+	{"不", "无需", "而", "除了", "代替", "取代", "替代", "原来用", "原先用", "以前用", "之前用", "过去用"},
+	{"不一样", "不同", "不太一样"}, // comparisonScope
+}
+
+// holdsCue reports whether lower, a lower-cased text, holds one of cues.
+// A long s ("ſ") matches "s" in a case-insensitive pattern but is its own
+// lower case: a text with one is always searched.
+func holdsCue(lower string, cues []string) bool {
+	for _, c := range cues {
+		if strings.Contains(lower, c) {
+			return true
+		}
+	}
+	return strings.ContainsRune(lower, 'ſ')
 }
 
 // comparisonScope is "跟/和/与 X 不一样/不同": X is what the profile is not.
@@ -40,7 +63,11 @@ func outOfScope(text string) string {
 			}
 		}
 	}
-	for _, re := range scopeCues {
+	lower := strings.ToLower(text)
+	for i, re := range scopeCues {
+		if !holdsCue(lower, scopeLiterals[i]) {
+			continue
+		}
 		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 			if notOnly.MatchString(text[m[0]:m[1]]) {
 				continue
@@ -52,8 +79,10 @@ func outOfScope(text string) string {
 			blank(start, end)
 		}
 	}
-	for _, m := range comparisonScope.FindAllStringSubmatchIndex(text, -1) {
-		blank(m[2], m[3])
+	if holdsCue(lower, scopeLiterals[2]) {
+		for _, m := range comparisonScope.FindAllStringSubmatchIndex(text, -1) {
+			blank(m[2], m[3])
+		}
 	}
 	return string(b)
 }

@@ -347,9 +347,8 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 				defer wg.Done()
 				for i := range next {
 					p := rows[i].Profile
-					an := a.Tax.Analyze(p.Kind, p.Text())
-					an.Apply(&p)
-					ps[i], ds[i] = p, a.Tax.Digest(&p)
+					ds[i] = a.Tax.Read(&p)
+					ps[i] = p
 					done()
 				}
 			}()
