@@ -91,9 +91,11 @@ type Engine struct {
 	log      *slog.Logger
 	now      func() time.Time
 	// matchLimit is how many counterparts are shown after publishing.
-	matchLimit  int
-	embedder    Embedder
-	data        DataStore
+	matchLimit int
+	embedder   Embedder
+	data       DataStore
+	// ledger is Data's IntroLedger, nil when Data keeps no owed marks.
+	ledger      IntroLedger
 	messenger   Messenger
 	metrics     *metrics.Metrics
 	organizers  *Organizers
@@ -140,10 +142,11 @@ func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileSto
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	ledger, _ := opt.Data.(IntroLedger)
 	return &Engine{
 		dialog: &dialog.Dialog{Tax: tax}, sessions: sessions, profiles: profiles, analyzer: analyzer,
 		ranker: ranker, log: log, now: opt.Now, matchLimit: cmp.Or(opt.MatchLimit, matcher.DefaultLimit),
-		embedder: opt.Embedder, data: opt.Data, messenger: opt.Messenger, metrics: opt.Metrics,
+		embedder: opt.Embedder, data: opt.Data, ledger: ledger, messenger: opt.Messenger, metrics: opt.Metrics,
 		organizers: opt.Organizers, transcriber: opt.Transcriber, notices: opt.Notices, contacts: opt.Contacts,
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/duijie/duijie/bot/dialog"
 
@@ -14,6 +15,28 @@ import (
 
 // Managing one's data: /my, /settings, /export, /delete and the buttons
 // on one's profiles.
+
+// ProfileData is what managing one's profiles needs of the store.
+type ProfileData interface {
+	Profile(ctx context.Context, id string) (matcher.Profile, error)
+	ProfilesOf(ctx context.Context, owner int64) ([]matcher.Profile, error)
+	SaveProfile(ctx context.Context, p matcher.Profile) (bool, error)
+	DeleteProfile(ctx context.Context, p matcher.Profile) error
+	WithdrawIntros(ctx context.Context, profileID string) error
+	IntrosOf(ctx context.Context, profileID string) ([]store.Intro, error)
+}
+
+// AccountStore is what a user's account needs of the store: who they are,
+// their settings, their data to export or delete, and the counts of what
+// they did.
+type AccountStore interface {
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	Settings(ctx context.Context, user int64) (store.Settings, error)
+	SetNotify(ctx context.Context, user int64, mode string) error
+	ExportUser(ctx context.Context, user int64) (store.UserData, error)
+	DeleteUser(ctx context.Context, user int64) error
+	CountBy(ctx context.Context, name string, n int64, now time.Time) error
+}
 
 // command performs the commands that act on stored data. It reports false
 // for commands the dialog handles.

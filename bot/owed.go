@@ -33,11 +33,10 @@ var _ IntroLedger = (*store.Store)(nil)
 // A failure only leaves the mark, and the sweep sends once more, which
 // the outbox's keys absorb.
 func (e *Engine) delivered(ctx context.Context, intro store.Intro) {
-	l, ok := e.data.(IntroLedger)
-	if !ok || intro.Owed == "" {
+	if e.ledger == nil || intro.Owed == "" {
 		return
 	}
-	if err := l.IntroDelivered(ctx, intro); err != nil {
+	if err := e.ledger.IntroDelivered(ctx, intro); err != nil {
 		e.log.Warn("intro delivered mark failed; the sweep finishes it", "intro_id", intro.ID, "err", err)
 	}
 }
@@ -64,11 +63,10 @@ func (e *Engine) tellDeclined(ctx context.Context, intro store.Intro) error {
 // made before the given time, and reports how many it finished. An
 // introduction whose profiles are gone owes nothing more.
 func (e *Engine) FinishOwedIntros(ctx context.Context, before time.Time) (int, error) {
-	l, ok := e.data.(IntroLedger)
-	if !ok {
+	if e.ledger == nil {
 		return 0, nil
 	}
-	owed, err := l.OwedIntros(ctx, before)
+	owed, err := e.ledger.OwedIntros(ctx, before)
 	if err != nil {
 		return 0, err
 	}
