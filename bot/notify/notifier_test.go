@@ -324,7 +324,12 @@ func TestNotifierKillMidBatch(t *testing.T) {
 	e.checkOnce(keys)
 	sa, sb := a.Stats(), b.Stats()
 	t.Logf("a sent %d before it was stopped, b %d", sa.Sent, sb.Sent)
-	if sa.Sent != int64(sentByA) || sa.Sent >= int64(len(keys)) || sb.Sent == 0 || sa.Sent+sb.Sent != int64(len(keys)) {
+	// checkOnce above holds each message to exactly one delivery. The
+	// counts may miss the one send that was in flight when a was stopped:
+	// Telegram took it, but a's context ended before the answer was counted,
+	// and the outbox's record of it keeps b from sending it again.
+	total := sa.Sent + sb.Sent
+	if sa.Sent > int64(sentByA) || sa.Sent >= int64(len(keys)) || sb.Sent == 0 || total > int64(len(keys)) || total < int64(len(keys))-1 {
 		t.Errorf("a sent %d (%d seen when stopped), b %d; want a share each, %d in all", sa.Sent, sentByA, sb.Sent, len(keys))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
