@@ -12,10 +12,10 @@ import (
 
 // What a counterpart or a notice shows of a profile goes through one step,
 // redact.Profile: contacts, links, messenger ids, @names and the owner's
-// own names removed, invisible and bidi characters stripped. Replies go
-// without a parse mode, where Telegram makes any URL left in the text a
-// link, so no URL may remain. The owner's own views (/my, the review
-// card) show the profile as written.
+// own names removed, invisible and bidi characters stripped. Replies are
+// HTML with user text escaped, but Telegram still makes a bare URL in the
+// text a link, so no URL may remain. The owner's own views (/my, the
+// review card) show the profile as written.
 
 // publicOptions are the redaction options for a profile of owner shown to
 // a reader of language l: the owner's username and, when distinctive,
