@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -235,44 +234,6 @@ func (e *Engine) ownedProfile(ctx context.Context, user int64, id string) (match
 	return p, nil
 }
 
-// oneScore gives matches ranked from the side of from the one score of
-// their pair, the same in every view — a list, the introduction card, a
-// notice, the organizers' report: how well the offer answers the need.
-// Ranked from a need they have it already; ranked from an offer, each is
-// scored again from its need's side (0 when the need does not see the
-// offer at all) and the list is ordered by that score.
-func (e *Engine) oneScore(ctx context.Context, from matcher.Profile, ms []matcher.Match) []matcher.Match {
-	var load func(context.Context, string) (matcher.Profile, error)
-	if e.data != nil {
-		load = e.data.Profile
-	}
-	return OneScore(ctx, e.ranker, load, from, ms)
-}
-
-// OneScore is Engine.oneScore for other callers (duijie match): load
-// reads a stored profile, or is nil to use the index's copies.
-func OneScore(ctx context.Context, r Ranker, load func(context.Context, string) (matcher.Profile, error), from matcher.Profile, ms []matcher.Match) []matcher.Match {
-	if from.Kind != matcher.KindOffer || from.ID == "" {
-		return ms
-	}
-	for i := range ms {
-		need := ms[i].Profile
-		if load != nil {
-			// The index keeps a lighter copy; the need's side reads the whole.
-			if p, err := load(ctx, need.ID); err == nil {
-				need = p
-			}
-		}
-		m, ok := r.Pair(need, from.ID)
-		ms[i].Score = 0
-		if ok {
-			ms[i].Score = m.Score
-		}
-	}
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Score > ms[j].Score })
-	return ms
-}
-
 // matchButtons gives the first page of a profile's matches its buttons.
 func (e *Engine) matchButtons(ctx context.Context, mine string, ms []matcher.Match, l matcher.Lang) ([][]dialog.Choice, error) {
 	return e.pageButtons(ctx, mine, ms, l, 0, false)
@@ -345,7 +306,6 @@ func (e *Engine) showDetails(ctx context.Context, l matcher.Lang, in Incoming, t
 		m = matcher.Match{}
 	}
 	m.Profile = theirs
-	m = e.oneScore(ctx, mine, []matcher.Match{m})[0]
 	r := dialog.Reply{Text: dialog.RenderDetails(e.dialog.Tax, l, mine.Kind, e.publicMatch(ctx, m, l)), Buttons: [][]dialog.Choice{
 		{
 			{Label: dialog.Tr(l, "btn_intro_one"), Button: dialog.Action(aRequestIntro, tok)},
@@ -424,7 +384,6 @@ func (e *Engine) sendIntroRequest(ctx context.Context, mine, theirs matcher.Prof
 	b.WriteString(dialog.Tr(l, "intro_request", theirs.Title))
 	b.WriteString("\n\n" + anonymousSummary(e.dialog.Tax, l, mine))
 	if m, ok := e.ranker.Pair(theirs, mine.ID); ok {
-		m = e.oneScore(ctx, theirs, []matcher.Match{m})[0]
 		b.WriteString("\n\n" + dialog.RenderMatch(e.dialog.Tax, l, theirs.Kind, anonymous(e.publicMatch(ctx, m, l))))
 	}
 	b.WriteString("\n\n" + dialog.Tr(l, "intro_request_hint"))

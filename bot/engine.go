@@ -274,7 +274,6 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			stop := keepTyping(ctx, out, in.ChatID)
 			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID, identity(in))
 			stop()
-			matches = e.oneScore(ctx, p, matches)
 			if err != nil {
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return res, err

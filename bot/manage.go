@@ -203,7 +203,7 @@ func (e *Engine) showMatches(ctx context.Context, l matcher.Lang, p matcher.Prof
 	if err != nil {
 		return err
 	}
-	ms := e.oneScore(ctx, p, e.ranker.Rank(q))
+	ms := e.ranker.Rank(q)
 	rows, err := e.matchButtons(ctx, p.ID, ms, l)
 	if err != nil {
 		return err
@@ -222,7 +222,7 @@ func (e *Engine) showPage(ctx context.Context, l matcher.Lang, p matcher.Profile
 		return err
 	}
 	q.Offset = offset
-	ms := e.oneScore(ctx, p, e.ranker.Rank(q))
+	ms := e.ranker.Rank(q)
 	if len(ms) == 0 {
 		return e.replace(ctx, in, out, dialog.Reply{Text: dialog.Tr(l, "no_more_matches")})
 	}

@@ -141,7 +141,6 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 	if l == "" {
 		l = c.Lang
 	}
-	m = e.oneScore(ctx, p, []matcher.Match{m})[0]
 	p, m = e.public(ctx, p, l), e.publicMatch(ctx, m, l)
 	text := dialog.Tr(l, "new_match", c.Title) + "\n\n<b>" + dialog.Esc(p.Title) + "</b>\n" + dialog.RenderMatch(e.dialog.Tax, l, c.Kind, m)
 	switch st.Notify {

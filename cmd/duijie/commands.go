@@ -478,7 +478,7 @@ func cmdMatch(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	matches := bot.OneScore(ctx, app.Index, app.Store.Profile, p, app.Index.Rank(q))
+	matches := app.Index.Rank(q)
 	team, hasTeam := app.Index.Team(q)
 	if *asJSON {
 		out := make([]matchJSON, len(matches))
