@@ -21,16 +21,16 @@ const (
 func TestNoticesOffAndDigest(t *testing.T) {
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.messenger = DirectMessenger{rec}
+	e.SetMessenger(DirectMessenger{rec})
 	ctx := context.Background()
 	offer := matcher.Profile{ID: "o-mine", Kind: matcher.KindOffer, OwnerID: 50, Status: matcher.StatusActive, Lang: matcher.LangEN,
 		Title: "Laser cladding of piston rods", Description: offerText, CreatedAt: fixedNow, UpdatedAt: fixedNow}
 	st.SaveProfile(ctx, offer)
-	e.ranker.Upsert(offer)
+	e.interview.ranker.Upsert(offer)
 	need := matcher.Profile{Kind: matcher.KindNeed, Status: matcher.StatusActive, Lang: matcher.LangEN, Title: "Rods rust", Description: needText}
 
 	st.SetNotify(ctx, 50, store.NotifyOff)
-	if _, _, _, err := e.publish(ctx, need, 60, nil); err != nil {
+	if _, _, _, err := e.interview.publish(ctx, need, 60, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.NotifyCounterparts(ctx, need)
@@ -38,7 +38,7 @@ func TestNoticesOffAndDigest(t *testing.T) {
 		t.Errorf("notices off, yet:\n%s", rec.b.String())
 	}
 	st.SetNotify(ctx, 50, store.NotifyDigest)
-	if _, _, _, err := e.publish(ctx, need, 61, nil); err != nil {
+	if _, _, _, err := e.interview.publish(ctx, need, 61, nil); err != nil {
 		t.Fatal(err)
 	}
 	e.NotifyCounterparts(ctx, need)
@@ -56,13 +56,13 @@ func TestNoticesOffAndDigest(t *testing.T) {
 func TestExpiryNudgeAndKeep(t *testing.T) {
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.messenger = DirectMessenger{rec}
+	e.SetMessenger(DirectMessenger{rec})
 	ctx := context.Background()
 	old := func(id string, age time.Duration) matcher.Profile {
 		p := matcher.Profile{ID: id, Kind: matcher.KindOffer, OwnerID: 70, Status: matcher.StatusActive, Lang: matcher.LangEN,
 			Title: "Offer " + id, Description: offerText, CreatedAt: fixedNow.Add(-age), UpdatedAt: fixedNow.Add(-age)}
 		st.SaveProfile(ctx, p)
-		e.ranker.Upsert(p)
+		e.interview.ranker.Upsert(p)
 		return p
 	}
 	old("o-soon", DefaultProfileTTL-3*24*time.Hour)
@@ -98,14 +98,14 @@ func TestExpiryNudgeAndKeep(t *testing.T) {
 func TestWatcherResumesWhereItStopped(t *testing.T) {
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.messenger = DirectMessenger{rec}
+	e.SetMessenger(DirectMessenger{rec})
 	ctx := context.Background()
 	offer := matcher.Profile{ID: "o-resume", Kind: matcher.KindOffer, OwnerID: 50, Status: matcher.StatusActive, Lang: matcher.LangEN,
 		Title: "Laser cladding of piston rods", Description: offerText, CreatedAt: fixedNow, UpdatedAt: fixedNow}
 	if _, err := st.SaveProfile(ctx, offer); err != nil {
 		t.Fatal(err)
 	}
-	e.ranker.Upsert(offer)
+	e.interview.ranker.Upsert(offer)
 
 	// watch runs a watcher that starts, as a new process would, at the
 	// stream's last entry, and stops once it has handled the stream.
