@@ -68,6 +68,11 @@ func NewContactBook(st Contacts, users UserStore) ContactBook {
 	return cardBook{st: st, users: users}
 }
 
+var (
+	_ ContactBook = cardBook{}
+	_ ContactBook = TelegramLinks{}
+)
+
 // cardBook keeps contact cards in a store.
 type cardBook struct {
 	st    Contacts
@@ -78,18 +83,22 @@ type cardBook struct {
 // Telegram usernames and links.
 type TelegramLinks struct{}
 
+// BeforeAction asks for nothing.
 func (TelegramLinks) BeforeAction(context.Context, *dialog.Session, Incoming, dialog.Button, Sender) (bool, error) {
 	return false, nil
 }
 
+// Reply never waits for a contact.
 func (TelegramLinks) Reply(context.Context, *dialog.Session, Incoming, Sender) (bool, dialog.Button, error) {
 	return false, dialog.Button{}, nil
 }
 
+// Setting has no line: there is no card to change.
 func (TelegramLinks) Setting(context.Context, matcher.Lang, int64) (string, []dialog.Choice) {
 	return "", nil
 }
 
+// Shared is the user's Telegram username or link.
 func (TelegramLinks) Shared(_ context.Context, user int64, u store.User) string {
 	return telegramContact(user, u)
 }

@@ -138,9 +138,10 @@ type Options struct {
 }
 
 // NewEngine wires the use cases. Each optional dependency left out is
-// replaced here, in one place, by what stands for it: TelegramLinks for
-// Contacts, no embeddings, typing instead of speaking, no notices, no
-// organizers.
+// replaced, once, by what stands for it: here TelegramLinks for Contacts,
+// organizersOff for Organizers and noticesOff for Notices; NewInterview
+// computes no embeddings without an Embedder and asks users to type
+// without a Transcriber.
 func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileStore, analyzer Analyzer, ranker Ranker, log *slog.Logger, opt Options) *Engine {
 	if opt.Data == nil {
 		panic("bot.NewEngine: Options.Data is required")

@@ -10,6 +10,7 @@ import (
 	"github.com/duijie/duijie/bot/dialog"
 
 	"github.com/duijie/duijie/matcher"
+	"github.com/duijie/duijie/store"
 )
 
 // Interview is the use case of describing a need or an offer: it keeps
@@ -37,6 +38,8 @@ type InterviewStore interface {
 	SessionStore
 	ProfileStore
 }
+
+var _ InterviewStore = (*store.Store)(nil)
 
 // EventTagger tags a profile with the event by whose link its owner
 // arrived (the organizers' /event); the returned func records the profile
