@@ -173,11 +173,8 @@ func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileSto
 		notices = NewMatchNotices(opt.Notices, matches, ranker, tax, views, org, msg, log, opt.Now)
 	}
 	return &Engine{
-		log: log,
-		interview: NewInterview(d, struct {
-			SessionStore
-			ProfileStore
-		}{sessions, profiles}, analyzer, opt.Embedder, opt.Transcriber, ranker, matches, views, org, log, opt.Now),
+		log:       log,
+		interview: NewInterview(d, interviewStore{sessions, profiles}, analyzer, opt.Embedder, opt.Transcriber, ranker, matches, views, org, log, opt.Now),
 		intros:    intros,
 		profiles:  NewProfiles(opt.Data, ranker, d, matches, contacts, org, log, opt.Now),
 		org:       org,

@@ -41,6 +41,12 @@ type InterviewStore interface {
 
 var _ InterviewStore = (*store.Store)(nil)
 
+// interviewStore joins sessions and profiles kept apart.
+type interviewStore struct {
+	SessionStore
+	ProfileStore
+}
+
 // EventTagger tags a profile with the event by whose link its owner
 // arrived (the organizers' /event); the returned func records the profile
 // under the event once stored. Without organizers nothing is tagged.
