@@ -233,6 +233,7 @@ const (
 	subReject  = "no" // value: held message id
 )
 
+// isAdmin reports whether user is an organizer.
 func (dk *Desk) isAdmin(user int64) bool {
 	return user != 0 && dk.o.Admins[user]
 }
@@ -482,7 +483,7 @@ func sendPicture(ctx context.Context, out Sender, chatID int64, d Document) erro
 	return out.SendDocument(ctx, chatID, d)
 }
 
-// eventTag adds to p the tag of the event by whose link its owner
+// EventTag adds to p the tag of the event by whose link its owner
 // arrived; the returned func records p under the event once stored.
 func (dk *Desk) EventTag(ctx context.Context, p *matcher.Profile, owner int64) (stored func(context.Context)) {
 	stored = func(context.Context) {}

@@ -42,12 +42,13 @@ type Outgoing struct {
 	Note string
 }
 
-// deliver sends an introduction request or a new-match notice to its
+// Deliver sends an introduction request or a new-match notice to its
 // recipient through the Messenger — or, in broker mode, holds it and
 // shows it to every admin with [Approve] [Reject]; only approval sends
 // it. It reports whether the message was held. Every introduction
-// request and new-match notice goes through deliver, so that broker mode
-// sees them all.
+// request and new-match notice goes through Deliver (through
+// organizersOff.Deliver without organizers), so that broker mode sees
+// them all.
 func (dk *Desk) Deliver(ctx context.Context, m Outgoing) (held bool, err error) {
 	if !dk.Brokered() {
 		return false, dk.messenger.Notify(ctx, m.To, m.Key, m.Reply)
@@ -70,7 +71,7 @@ func (dk *Desk) Deliver(ctx context.Context, m Outgoing) (held bool, err error) 
 	return true, nil
 }
 
-// brokered reports whether broker mode holds messages for approval.
+// Brokered reports whether broker mode holds messages for approval.
 func (dk *Desk) Brokered() bool {
 	return dk.o.Broker
 }
@@ -191,7 +192,7 @@ func (dk *Desk) pendingCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	return nil
 }
 
-// introNote tells organizers who asks whom in an introduction request
+// Note tells organizers who asks whom in an introduction request
 // (or whose new profile matches whose); "" outside broker mode.
 func (dk *Desk) Note(ctx context.Context, from, to matcher.Profile) string {
 	if !dk.Brokered() {

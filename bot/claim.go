@@ -160,7 +160,7 @@ func (dk *Desk) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, c
 // claimed, nobody can accept, so the requester gets it at once and the
 // organizers are told, so they can follow up and hand out the claim code.
 
-// listContact is the contact lines a list gave p, in l; "" for none.
+// ListContact is the contact lines a list gave p, in l; "" for none.
 func (dk *Desk) ListContact(ctx context.Context, l matcher.Lang, p matcher.Profile) string {
 	if !dataset.IsImportID(p.ID) {
 		return ""
