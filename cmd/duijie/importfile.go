@@ -43,8 +43,8 @@ type importBatch struct {
 // importTotals is what an import did, counted as batches are stored.
 type importTotals struct {
 	rows, created, free int
-	claims                       *bot.ClaimWriter
-	claimsFile                   *os.File
+	claims              *bot.ClaimWriter
+	claimsFile          *os.File
 }
 
 // importFile streams name into the store (or only checks it when dry).
