@@ -352,7 +352,7 @@ func (ix *Index) digestTermIDs(a *digest) []int32 {
 		}
 		t := ""
 		if a.terms != nil {
-			t = a.terms[i]
+			t = strings.Clone(a.terms[i]) // a term read from a text is cut from it: keep no more than the term
 		} else {
 			t = string(a.term(i))
 		}

@@ -83,3 +83,19 @@ func TestScopeCuesKeepEveryMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestMoneyMatchesAsEverywhere checks that running the money pattern only
+// next to numbers finds what running it on the whole text finds.
+func TestMoneyMatchesAsEverywhere(t *testing.T) {
+	texts := []string{"预算20-30万元", "between 1 and 2 million RMB", "US$ 50k–80k", "uſ$ 5000 per unit", "十来万块，三五万吧",
+		"￥ 300 each", "rmb  12", "no money here", "年产5万台，投入两千万", "$5000 and 3 people", "1,200.5 usd to 2,000 usd"}
+	for _, p := range readTexts(t) {
+		texts = append(texts, p.Text())
+	}
+	for _, text := range texts {
+		lower := asciiLower(text)
+		if got, want := moneyMatches(lower, 8), moneyRe.FindAllStringSubmatchIndex(lower, 8); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: near numbers %v, everywhere %v", text, got, want)
+		}
+	}
+}
