@@ -162,14 +162,9 @@ func moneyMatches(lower string, n int) [][]int {
 		for from > pos && !utf8.RuneStart(lower[from]) {
 			from--
 		}
-		m := moneyRe.FindStringSubmatchIndex(lower[from:])
+		m := submatchFrom(moneyRe, lower, from)
 		if m == nil {
 			break
-		}
-		for i := range m {
-			if m[i] >= 0 {
-				m[i] += from
-			}
 		}
 		out = append(out, m)
 		pos = max(m[1], pos+1)

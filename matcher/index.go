@@ -163,7 +163,7 @@ func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
 	// counts twice.
 	dense := strings.Join(append([]string{p.Title}, p.Keywords...), "\n")
 	for _, part := range []string{text, dense} {
-		own, bridged := lexicon.terms(part, t.terms)
+		own, bridged, tokens := lexicon.read(part, t.terms, true)
 		for _, tok := range own {
 			a.tokens[tok]++
 			a.length++
@@ -175,7 +175,7 @@ func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
 				a.source[b.term] = b.word
 			}
 		}
-		for _, tok := range Tokens(part) {
+		for _, tok := range tokens {
 			bigrams[tok]++
 		}
 		for _, tok := range own {

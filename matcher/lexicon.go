@@ -107,15 +107,23 @@ func (l *lexicon) words(run string, terms *termMatcher) []string {
 // bridgedTerm is an English term a Chinese word of a text stands for.
 type bridgedTerm struct{ term, word string }
 
-// terms returns the lexical terms of text like Tokens, except that Han
+// read returns the lexical terms of text like Tokens, except that Han
 // runs are cut into dictionary words (of two characters or more, common
-// ones left out) instead of character bigrams; and the English terms its
-// Chinese words stand for.
-func (l *lexicon) terms(text string, tm *termMatcher) (own []string, bridged []bridgedTerm) {
+// ones left out) instead of character bigrams; the English terms its
+// Chinese words stand for; and, when asked, Tokens of text, so that the
+// text is cut into segments once.
+func (l *lexicon) read(text string, tm *termMatcher, withTokens bool) (own []string, bridged []bridgedTerm, tokens []string) {
 	for _, s := range segments(text) {
 		if !s.han {
+			n := len(own)
 			own = appendWords(own, s.words)
+			if withTokens {
+				tokens = append(tokens, own[n:]...)
+			}
 			continue
+		}
+		if withTokens {
+			tokens = appendBigrams(tokens, s.text)
 		}
 		for _, w := range l.words(s.text, tm) {
 			if zhStop[w] {
@@ -129,5 +137,5 @@ func (l *lexicon) terms(text string, tm *termMatcher) (own []string, bridged []b
 			}
 		}
 	}
-	return own, bridged
+	return own, bridged, tokens
 }

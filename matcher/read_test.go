@@ -99,3 +99,20 @@ func TestMoneyMatchesAsEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishScopesAsEverywhere checks that trying the English scope
+// pattern only where its words start finds what running it everywhere
+// finds.
+func TestEnglishScopesAsEverywhere(t *testing.T) {
+	texts := []string{"We moved from steel to plastic", "DON'T want solvents", "Not only fast", "ſtill without glue",
+		"without,without glue", "xnot a thing", "Doesn't use lead; did not need tin, NO LONGER coal", "unli\u212ae that",
+		"not not not cheap", "instead of\tsteel, rather than copper and other than zinc"}
+	for _, p := range readTexts(t) {
+		texts = append(texts, p.Text(), p.Title)
+	}
+	for _, text := range texts {
+		if got, want := englishScopes(text), scopeCues[0].FindAllStringSubmatchIndex(text, -1); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: at its words %v, everywhere %v", text, got, want)
+		}
+	}
+}

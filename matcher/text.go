@@ -195,19 +195,25 @@ func Tokens(text string) []string {
 	var out []string
 	for _, s := range segments(text) {
 		if s.han {
-			at := runeStarts(s.text)
-			if len(at) == 2 {
-				out = append(out, s.text)
-				continue
-			}
-			for i := 0; i+2 < len(at); i++ {
-				if bg := s.text[at[i]:at[i+2]]; !zhStop[bg] {
-					out = append(out, bg)
-				}
-			}
+			out = appendBigrams(out, s.text)
 			continue
 		}
 		out = appendWords(out, s.words)
+	}
+	return out
+}
+
+// appendBigrams appends the terms of a Han run: its character bigrams
+// that are not stopwords, or the run itself when it is one character.
+func appendBigrams(out []string, run string) []string {
+	at := runeStarts(run)
+	if len(at) == 2 {
+		return append(out, run)
+	}
+	for i := 0; i+2 < len(at); i++ {
+		if bg := run[at[i]:at[i+2]]; !zhStop[bg] {
+			out = append(out, bg)
+		}
 	}
 	return out
 }
