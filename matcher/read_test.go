@@ -116,3 +116,18 @@ func TestEnglishScopesAsEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadlineAsEverywhere checks that trying the deadline pattern only
+// where a deadline may start finds what running it everywhere finds.
+func TestDeadlineAsEverywhere(t *testing.T) {
+	texts := []string{"Delivery BY the end of 2027", "cabin 2027 within 3 months", "需要2027年底前完成", "6个月内，明年", "xin 2028, in q3 2027",
+		"WITHIN 12 weeks", "before next year", "year2027年", "İstanbul by 2027-06", "no date at all", "in  the end of 20261"}
+	for _, p := range readTexts(t) {
+		texts = append(texts, p.Text())
+	}
+	for _, text := range texts {
+		if got, want := findDeadline(strings.ToLower(text), text), strings.TrimSpace(deadlinePattern.re.FindString(text)); got != want {
+			t.Errorf("%q: where a deadline may start %q, everywhere %q", text, got, want)
+		}
+	}
+}
