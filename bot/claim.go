@@ -45,18 +45,42 @@ var ClaimColumns = []string{"id", "kind", "title", "org", "code", "link"}
 // WriteClaims writes a claim list as CSV with ClaimColumns; the link is
 // empty without the bot's username.
 func WriteClaims(w io.Writer, rows []ClaimRow, botUsername string) error {
-	cw := dataset.NewSheetCSV(w)
-	if err := cw.Write(ClaimColumns); err != nil {
+	cw, err := NewClaimWriter(w, botUsername)
+	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		p := r.Profile
-		if err := cw.Write([]string{p.ID, string(p.Kind), p.Title, p.Org, r.Code, ClaimLink(botUsername, r.Code)}); err != nil {
-			return err
-		}
+	if err := cw.Write(rows); err != nil {
+		return err
 	}
 	return cw.Flush()
 }
+
+// ClaimWriter writes a claim list as its rows come, as WriteClaims does
+// at once.
+type ClaimWriter struct {
+	cw       *dataset.SheetCSV
+	username string
+}
+
+// NewClaimWriter writes the header of a claim list to w.
+func NewClaimWriter(w io.Writer, botUsername string) (*ClaimWriter, error) {
+	cw := dataset.NewSheetCSV(w)
+	return &ClaimWriter{cw: cw, username: botUsername}, cw.Write(ClaimColumns)
+}
+
+// Write writes rows of the claim list.
+func (c *ClaimWriter) Write(rows []ClaimRow) error {
+	for _, r := range rows {
+		p := r.Profile
+		if err := c.cw.Write([]string{p.ID, string(p.Kind), p.Title, p.Org, r.Code, ClaimLink(c.username, r.Code)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Flush writes what is buffered.
+func (c *ClaimWriter) Flush() error { return c.cw.Flush() }
 
 // showClaim shows the profile a claim code is for, with Confirm.
 func (dk *Desk) showClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) error {

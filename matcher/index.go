@@ -163,7 +163,7 @@ func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
 	// counts twice.
 	dense := strings.Join(append([]string{p.Title}, p.Keywords...), "\n")
 	for _, part := range []string{text, dense} {
-		own, bridged := lexicon.terms(part, t.terms)
+		own, bridged, tokens := lexicon.read(part, t.terms, true)
 		for _, tok := range own {
 			a.tokens[tok]++
 			a.length++
@@ -175,7 +175,7 @@ func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
 				a.source[b.term] = b.word
 			}
 		}
-		for _, tok := range Tokens(part) {
+		for _, tok := range tokens {
 			bigrams[tok]++
 		}
 		for _, tok := range own {
@@ -352,7 +352,7 @@ func (ix *Index) digestTermIDs(a *digest) []int32 {
 		}
 		t := ""
 		if a.terms != nil {
-			t = a.terms[i]
+			t = strings.Clone(a.terms[i]) // a term read from a text is cut from it: keep no more than the term
 		} else {
 			t = string(a.term(i))
 		}
