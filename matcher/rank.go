@@ -334,7 +334,7 @@ func (r *ranker) top(k int) []candidate {
 		if cand.score < r.q.MinScore || len(h) == k && !cand.better(h[0]) {
 			continue
 		}
-		if r.q.Exclude[d.p.ID] || avoids(&r.q.Profile, &d.p) || avoids(&d.p, &r.q.Profile) {
+		if r.q.Exclude[d.p.ID] || avoids(r.q.Profile.DoNotMatch, d.p.ID, d.p.Org) || avoids(d.p.doNotMatch(), r.q.Profile.ID, r.q.Profile.Org) {
 			continue
 		}
 		if len(h) < k {
@@ -517,8 +517,8 @@ func dedupe(xs []weighted) []weighted {
 // profiles share and the field-by-field fit.
 func (r *ranker) match(c candidate) Match {
 	d := c.d
-	m := Match{Profile: d.p, Score: c.score}
-	need, offer := &r.q.Profile, &d.p
+	m := Match{Profile: d.p.profile(), Score: c.score}
+	need, offer := &r.q.Profile, &m.Profile
 	if need.Kind == KindOffer {
 		need, offer = offer, need
 	}

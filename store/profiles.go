@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,17 +15,25 @@ import (
 )
 
 // storedProfile is a profile as kept under its key: the profile's JSON,
-// with the digest of its analysis beside the fields when there is one.
+// with, when there is one, the digest of its analysis and the fields an
+// index keeps (matcher's Encode) as the first member, so that
+// LoadProfiles reads them without parsing the JSON (digestPrefix).
 // Readers that want the profile alone decode it as a matcher.Profile.
+// Values written before the digest came first hold it after the
+// profile's fields, or not at all.
 type storedProfile struct {
-	matcher.Profile
 	Digest []byte `json:"digest,omitempty"`
+	matcher.Profile
 }
+
+// digestPrefix starts a stored profile that begins with its digest, in
+// base64, up to the next quote.
+const digestPrefix = `{"digest":"`
 
 func (s *Store) encodeProfile(p *matcher.Profile, d matcher.Digest) ([]byte, error) {
 	rec := storedProfile{Profile: *p}
 	if d.Valid() && s.tax != nil {
-		rec.Digest = s.tax.Encode(d)
+		rec.Digest = s.tax.Encode(p, d)
 	}
 	return json.Marshal(rec)
 }
@@ -54,7 +64,9 @@ const loadBatch = 2000
 // goroutine per core: fn must be safe for concurrent use. A profile with a
 // valid digest comes without the text the digest was read from (summary,
 // description, success, statement, keywords, concepts): what an index
-// needs of them is in the digest. Redis is read in
+// needs of them is in the digest. A profile stored with the fields an
+// index keeps (see storedProfile) comes with those alone, read without
+// decoding its JSON. Redis is read in
 // large pipelined batches while earlier batches are decoded. The digest is
 // invalid for a profile stored without one, or by another analysis (see
 // matcher.ErrStaleDigest), or when AnalyseWith was not called. progress,
@@ -96,9 +108,10 @@ func (s *Store) LoadProfiles(ctx context.Context, fn func(matcher.Profile, match
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte
 			for raw := range batches {
 				for _, b := range raw {
-					p, d, err := s.decodeDigested(b)
+					p, d, err := s.decodeLoaded(b, &buf)
 					if err != nil {
 						cancel(err)
 						return
@@ -116,6 +129,30 @@ func (s *Store) LoadProfiles(ctx context.Context, fn func(matcher.Profile, match
 		return err
 	}
 	return ctx.Err()
+}
+
+// decodeLoaded reads a stored profile for LoadProfiles: from the digest at
+// its start, with the fields an index keeps, when it has one of this
+// analysis; else from its JSON (decodeDigested). buf is reused between calls.
+func (s *Store) decodeLoaded(b []byte, buf *[]byte) (matcher.Profile, matcher.Digest, error) {
+	if s.tax != nil && bytes.HasPrefix(b, []byte(digestPrefix)) {
+		enc := b[len(digestPrefix):]
+		if end := bytes.IndexByte(enc, '"'); end >= 0 {
+			enc = enc[:end]
+			if n := base64.StdEncoding.DecodedLen(len(enc)); cap(*buf) < n {
+				*buf = make([]byte, n)
+			}
+			n, err := base64.StdEncoding.Decode((*buf)[:cap(*buf)], enc)
+			if err == nil {
+				if d, err := s.tax.Decode((*buf)[:n]); err == nil {
+					if p, ok := d.Profile(); ok {
+						return p, d, nil
+					}
+				}
+			}
+		}
+	}
+	return s.decodeDigested(b)
 }
 
 // decodeDigested decodes a stored profile with its digest, or the whole

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"reflect"
 	"strconv"
 	"sync"
 	"testing"
@@ -67,6 +70,61 @@ func TestLoadProfiles(t *testing.T) {
 			got, err := s.Profile(ctx, ps[0].ID)
 			if err != nil || got.Description != ps[0].Description {
 				t.Errorf("Profile = %+v, %v", got, err)
+			}
+		})
+	}
+}
+
+// TestLoadProfilesLayouts: a profile is stored with its digest first, and
+// the index built from it holds the same as from a profile stored as
+// before: digest after the fields (read from the JSON), or none (read
+// from the text).
+func TestLoadProfilesLayouts(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			tax := matcher.Default()
+			p := profile("p1", matcher.KindNeed, 42)
+			p.Description = "Ceramic kiln temperature control for daily tableware"
+			p.Org, p.Region, p.Tags, p.Modes = "Jingdezhen Porcelain Co.", "Jingdezhen, Jiangxi", []string{"expo"}, []matcher.Mode{matcher.ModeTransfer, matcher.ModeLicense}
+			p.Embedding = []float32{3, 4}
+			d := tax.Digest(&p)
+			before, err := json.Marshal(struct {
+				matcher.Profile
+				Digest []byte `json:"digest"`
+			}{p, tax.Encode(&p, d)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := json.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := New(b.rdb, testPrefix(t, b.rdb))
+			now.AnalyseWith(tax)
+			current, err := now.encodeProfile(&p, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(current, []byte(digestPrefix)) {
+				t.Fatalf("stored profile starts %.20q, want %q", current, digestPrefix)
+			}
+			var kept []matcher.Profile
+			for _, v := range [][]byte{current, before, plain} {
+				var buf []byte
+				got, d, err := now.decodeLoaded(v, &buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Valid() == bytes.Equal(v, plain) {
+					t.Fatalf("%.30q: read with a digest %v", v, d.Valid())
+				}
+				ix := matcher.NewIndex(tax)
+				ix.UpsertDigest(got, d)
+				k, _ := ix.Get(p.ID)
+				kept = append(kept, k)
+			}
+			if !reflect.DeepEqual(kept[0], kept[1]) || !reflect.DeepEqual(kept[0], kept[2]) {
+				t.Fatalf("indexes keep\n%+v\n%+v\n%+v", kept[0], kept[1], kept[2])
 			}
 		})
 	}
