@@ -8,63 +8,109 @@ import (
 )
 
 // card is what the index keeps of a profile besides its analysis: the
-// fields ranking and display read, in about a third of a Profile's room.
-// Strings that repeat across profiles (organisation, region, budget,
-// deadline, domains, tags) are interned, the lists share one slice, the
-// modes are bits and the times Unix nanoseconds. The field names are a
-// Profile's, so that code reading d.p.ID or d.p.Org reads either.
+// fields ranking and display read, in about a quarter of a Profile's
+// room. Strings that repeat across profiles (organisation, region,
+// budget, deadline, domains, tags) are interned, the rarer fields and the
+// lists share one slice, kind, status, language and IP are codes, the
+// modes are packed and the times are Unix nanoseconds. The field names
+// are a Profile's, so that code reading d.p.ID or d.p.Org reads either.
 type card struct {
-	ID, Title, Org, Region, Budget, Deadline string
+	ID, Title, Org, Region string
 
 	OwnerID int64
 	created int64 // Unix nanoseconds, UTC; 0 for the zero time
 	updated int64
 
-	Kind   Kind
-	Status Status
-	Lang   Lang
-	IP     IPStatus
-
-	lists    []string // Domains, then Tags, then DoNotMatch
+	// lists holds the budget and deadline (when nHead is 2), then the
+	// domains, the tags and the do-not-match list.
+	lists    []string
+	modes    uint32 // the modes in their order, 3 bits each: index in Modes + 1
+	nHead    uint8
 	nDomains uint8
 	nTags    uint8
 	TRL      int8
 	Demo     bool
-	modes    uint32 // the modes in their order, 3 bits each: index in Modes + 1
+	kind     uint8 // kindIndex
+	status   uint8 // index in statuses
+	code     uint8 // language, index in langs, and IP, index in ipStatuses, 4 bits each
+}
+
+// The values a card keeps as codes: an unknown one is kept as the first,
+// the empty value.
+var (
+	statuses   = []Status{"", StatusDraft, StatusActive, StatusPaused, StatusExpired}
+	langs      = []Lang{"", LangZH, LangEN}
+	ipStatuses = []IPStatus{IPUnknown, IPNone, IPPending, IPGranted, IPSoftware, IPKnowHow}
+)
+
+// codeOf returns the index of v in vs, or 0.
+func codeOf[T comparable](vs []T, v T) uint8 {
+	for i, x := range vs {
+		if x == v {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+// valueOf returns vs[code], or the first for a code out of range.
+func valueOf[T any](vs []T, code uint8) T {
+	if int(code) < len(vs) {
+		return vs[code]
+	}
+	return vs[0]
 }
 
 // cardOf keeps the fields of p that ranking and display use.
 func cardOf(p *Profile) card {
 	c := card{ID: p.ID, Title: p.Title, Org: intern(p.Org), Region: intern(p.Region),
-		Budget: intern(p.Budget), Deadline: intern(p.Deadline), OwnerID: p.OwnerID,
-		created: unixNano(p.CreatedAt), updated: unixNano(p.UpdatedAt),
-		Kind: Kind(intern(string(p.Kind))), Status: Status(intern(string(p.Status))),
-		Lang: Lang(intern(string(p.Lang))), IP: IPStatus(intern(string(p.IP))),
-		TRL: int8(p.TRL), Demo: p.Demo}
-	n := len(p.Domains) + len(p.Tags) + len(p.DoNotMatch)
-	if n > 0 {
-		c.lists = make([]string, 0, n)
-		for _, l := range [][]string{p.Domains, p.Tags, p.DoNotMatch} {
-			for _, s := range l {
-				c.lists = append(c.lists, intern(s))
-			}
-		}
+		OwnerID: p.OwnerID, created: unixNano(p.CreatedAt), updated: unixNano(p.UpdatedAt),
+		TRL: int8(p.TRL), Demo: p.Demo, kind: uint8(kindIndex(p.Kind)), status: codeOf(statuses, p.Status),
+		code: codeOf(langs, p.Lang) | codeOf(ipStatuses, p.IP)<<4}
+	var head []string
+	if p.Budget != "" || p.Deadline != "" {
+		head = []string{p.Budget, p.Deadline}
 	}
-	c.nDomains, c.nTags = uint8(min(len(p.Domains), math.MaxUint8)), uint8(min(len(p.Tags), math.MaxUint8))
+	c.setLists(head, p.Domains, p.Tags, p.DoNotMatch)
 	for i, m := range p.Modes[:min(len(p.Modes), maxCardModes)] {
 		c.modes |= uint32(modeIndex(m)+1) << (3 * i)
 	}
 	return c
 }
 
+// setLists puts head (none, or the budget and deadline), the domains,
+// tags and do-not-match list in c.lists, interned.
+func (c *card) setLists(head, domains, tags, dnm []string) {
+	c.nHead = uint8(len(head))
+	c.nDomains, c.nTags = uint8(min(len(domains), math.MaxUint8)), uint8(min(len(tags), math.MaxUint8))
+	n := len(head) + int(c.nDomains) + int(c.nTags) + len(dnm)
+	if n == 0 {
+		return
+	}
+	c.lists = make([]string, 0, n)
+	for _, l := range [][]string{head, domains[:c.nDomains], tags[:c.nTags], dnm} {
+		for _, s := range l {
+			c.lists = append(c.lists, intern(s))
+		}
+	}
+}
+
+// Kind returns the kind of profile c keeps.
+func (c *card) Kind() Kind {
+	if c.kind == 1 {
+		return KindNeed
+	}
+	return KindOffer
+}
+
 // profile returns the card as a Profile: the fields it keeps, the others empty.
 func (c *card) profile() Profile {
-	p := Profile{ID: c.ID, Kind: c.Kind, OwnerID: c.OwnerID, Status: c.Status, Demo: c.Demo,
-		Title: c.Title, Lang: c.Lang, Org: c.Org, Region: c.Region, TRL: int(c.TRL), IP: c.IP,
-		Budget: c.Budget, Deadline: c.Deadline, Tags: c.tags(), DoNotMatch: c.doNotMatch(),
+	p := Profile{ID: c.ID, Kind: c.Kind(), OwnerID: c.OwnerID, Status: valueOf(statuses, c.status), Demo: c.Demo,
+		Title: c.Title, Lang: valueOf(langs, c.code&15), Org: c.Org, Region: c.Region, TRL: int(c.TRL),
+		IP: valueOf(ipStatuses, c.code>>4), Domains: c.list(0), Tags: c.list(1), DoNotMatch: c.list(2),
 		CreatedAt: fromUnixNano(c.created), UpdatedAt: fromUnixNano(c.updated)}
-	if c.nDomains > 0 {
-		p.Domains = c.lists[:c.nDomains:c.nDomains]
+	if c.nHead == 2 {
+		p.Budget, p.Deadline = c.lists[0], c.lists[1]
 	}
 	for m := c.modes; m != 0; m >>= 3 {
 		if i := int(m&7) - 1; i >= 0 && i < len(Modes) {
@@ -87,20 +133,23 @@ func modeIndex(m Mode) int {
 	return len(Modes) - 1
 }
 
-func (c *card) tags() []string {
-	if c.nTags == 0 {
+// list returns the domains (0), the tags (1) or the do-not-match list (2).
+func (c *card) list(which int) []string {
+	start, end := int(c.nHead), int(c.nHead)+int(c.nDomains)
+	if which > 0 {
+		start, end = end, end+int(c.nTags)
+	}
+	if which > 1 {
+		start, end = end, len(c.lists)
+	}
+	if start >= end || end > len(c.lists) {
 		return nil
 	}
-	return c.lists[c.nDomains : c.nDomains+c.nTags : c.nDomains+c.nTags]
+	return c.lists[start:end:end]
 }
 
 // doNotMatch returns the organisations and ids c must never be paired with.
-func (c *card) doNotMatch() []string {
-	if start := int(c.nDomains) + int(c.nTags); start < len(c.lists) {
-		return c.lists[start:]
-	}
-	return nil
-}
+func (c *card) doNotMatch() []string { return c.list(2) }
 
 // intern returns s, or the same text already held by another profile.
 func intern(s string) string {
@@ -126,15 +175,14 @@ func fromUnixNano(n int64) time.Time {
 
 // appendCard writes c after b: strings with their lengths, numbers as varints.
 func appendCard(b []byte, c *card, embed []float32) []byte {
-	for _, s := range []string{c.ID, c.Title, c.Org, c.Region, c.Budget, c.Deadline,
-		string(c.Kind), string(c.Status), string(c.Lang), string(c.IP)} {
+	for _, s := range []string{c.ID, c.Title, c.Org, c.Region} {
 		b = appendString(b, s)
 	}
 	b = binary.AppendVarint(b, c.OwnerID)
 	b = binary.AppendVarint(b, c.created)
 	b = binary.AppendVarint(b, c.updated)
-	b = append(b, c.nDomains, c.nTags, byte(c.TRL))
 	b = binary.AppendUvarint(b, uint64(c.modes))
+	b = append(b, c.nHead, c.nDomains, c.nTags, byte(c.TRL), c.kind, c.status, c.code)
 	if c.Demo {
 		b = append(b, 1)
 	} else {
@@ -160,15 +208,12 @@ func appendString(b []byte, s string) []byte {
 func (r *digestReader) card() (card, []float32) {
 	var c card
 	c.ID, c.Title = string(r.bytes()), string(r.bytes())
-	for _, s := range []*string{&c.Org, &c.Region, &c.Budget, &c.Deadline} {
-		*s = r.interned()
-	}
-	c.Kind, c.Status, c.Lang, c.IP = Kind(r.interned()), Status(r.interned()), Lang(r.interned()), IPStatus(r.interned())
+	c.Org, c.Region = r.interned(), r.interned()
 	c.OwnerID, c.created, c.updated = r.varint(), r.varint(), r.varint()
-	c.nDomains, c.nTags, c.TRL = r.byte(), r.byte(), int8(r.byte())
 	if c.modes = uint32(r.uvarint()); c.modes >= 1<<(3*maxCardModes) {
 		r.bad = true
 	}
+	c.nHead, c.nDomains, c.nTags, c.TRL, c.kind, c.status, c.code = r.byte(), r.byte(), r.byte(), int8(r.byte()), r.byte(), r.byte(), r.byte()
 	c.Demo = r.byte() == 1
 	if n := r.count(); n > 0 {
 		c.lists = make([]string, n)
@@ -176,7 +221,7 @@ func (r *digestReader) card() (card, []float32) {
 			c.lists[i] = r.interned()
 		}
 	}
-	if int(c.nDomains)+int(c.nTags) > len(c.lists) {
+	if c.nHead != 0 && c.nHead != 2 || int(c.nHead)+int(c.nDomains)+int(c.nTags) > len(c.lists) || c.kind > 1 {
 		r.bad = true
 	}
 	var embed []float32

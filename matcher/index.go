@@ -32,9 +32,12 @@ type Index struct {
 
 // loc is where a profile sits in the index.
 type loc struct {
-	kind Kind
 	slot int32
+	kind uint8 // kindIndex
 }
+
+// is reports whether the profile at l is of kind k.
+func (l loc) is(k Kind) bool { return int(l.kind) == kindIndex(k) }
 
 // posting packs a slot (or a term or concept id) in its low 24 bits and a
 // small value (a count, or a weight in 1/255) in its high 8 bits.
@@ -255,9 +258,6 @@ func (ix *Index) UpsertDigest(p Profile, d Digest) {
 // prepareDigest is prepare for UpsertDigest: false for a profile of no kind.
 func (ix *Index) prepareDigest(p *Profile, d Digest) (entry, bool) {
 	if d.Valid() && d.d.card != nil {
-		if !d.d.card.Kind.Valid() {
-			return entry{}, false
-		}
 		return ix.prepare(nil, d.d), true
 	}
 	if !p.Kind.Valid() {
@@ -339,7 +339,7 @@ func (ix *Index) prepare(p *Profile, a *digest) entry {
 	copy(d.concepts, a.concepts)
 	copy(d.soft, a.soft)
 	return entry{d, meta{owner: d.p.OwnerID, domains: a.domains, trl: d.p.TRL, province: a.province,
-		modes: a.modes, active: d.p.Status == StatusActive}}
+		modes: a.modes, active: valueOf(statuses, d.p.status) == StatusActive}}
 }
 
 // insert puts es into the index, each replacing the profile with its id.
@@ -357,10 +357,10 @@ func (ix *Index) insert(es ...entry) {
 	var added [2][]int32 // slots, by shard
 	for _, e := range es {
 		ix.removeLocked(e.d.p.ID)
-		k := kindIndex(e.d.p.Kind)
+		k := int(e.d.p.kind)
 		s := ix.shards[k]
 		slot := s.alloc(e.d, e.m)
-		ix.byID[e.d.p.ID] = loc{e.d.p.Kind, slot}
+		ix.byID[e.d.p.ID] = loc{slot, e.d.p.kind}
 		s.n++
 		s.totalLen += int(e.d.length)
 		added[k] = append(added[k], slot)
@@ -552,7 +552,7 @@ func (ix *Index) removeLocked(id string) {
 		return
 	}
 	delete(ix.byID, id)
-	s := ix.shards[kindIndex(l.kind)]
+	s := ix.shards[int(l.kind)]
 	d := s.docs[l.slot]
 	s.docs[l.slot] = nil
 	s.meta[l.slot] = meta{}
@@ -608,7 +608,7 @@ func (ix *Index) Get(id string) (Profile, bool) {
 	if !ok {
 		return Profile{}, false
 	}
-	return ix.shards[kindIndex(l.kind)].docs[l.slot].p.profile(), true
+	return ix.shards[int(l.kind)].docs[l.slot].p.profile(), true
 }
 
 // Len returns the number of indexed profiles.

@@ -44,7 +44,7 @@ func (ix *Index) side(x *doc, xm *meta) *side {
 	for _, c := range x.soft {
 		a.soft = append(a.soft, conceptWeight{c.id(), float32(c.weight())})
 	}
-	s := ix.shards[kindIndex(x.p.Kind.Counterpart())]
+	s := ix.shards[kindIndex(x.p.Kind().Counterpart())]
 	q := Query{Profile: x.p.profile()}
 	r := &ranker{ix: ix, s: s, q: &q, a: a, qConcepts: map[int32]float64{}, soft: a.soft,
 		domains: a.domains, modes: a.modes, self: -1, avgLen: 1,

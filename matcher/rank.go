@@ -110,7 +110,7 @@ func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
 	s := ix.shards[kindIndex(q.Profile.Kind.Counterpart())]
 	r := &ranker{ix: ix, s: s, q: q, a: a, qConcepts: map[int32]float64{}, qTokens: map[int32]float64{},
 		soft: a.soft, domains: a.domains, modes: a.modes, self: -1}
-	if l, ok := ix.byID[q.Profile.ID]; ok && l.kind == q.Profile.Kind.Counterpart() {
+	if l, ok := ix.byID[q.Profile.ID]; ok && l.is(q.Profile.Kind.Counterpart()) {
 		r.self = l.slot
 	}
 	r.avgLen = 1
@@ -596,7 +596,7 @@ func (ix *Index) Pair(q Profile, otherID string) (Match, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	l, ok := ix.byID[otherID]
-	if !ok || l.kind != q.Kind.Counterpart() {
+	if !ok || !l.is(q.Kind.Counterpart()) {
 		return Match{}, false
 	}
 	query := Query{Profile: q}
