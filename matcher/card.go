@@ -3,8 +3,8 @@ package matcher
 import (
 	"encoding/binary"
 	"math"
+	"sync"
 	"time"
-	"unique"
 )
 
 // card is what the index keeps of a profile besides its analysis: the
@@ -151,12 +151,54 @@ func (c *card) list(which int) []string {
 // doNotMatch returns the organisations and ids c must never be paired with.
 func (c *card) doNotMatch() []string { return c.list(2) }
 
+// interned holds the strings intern gave out, up to maxInterned: the
+// organisations, regions, budgets, deadlines, domains and tags of the
+// indexed profiles, which repeat. A value past the limit is kept as is.
+var interned = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+const maxInterned = 1 << 18
+
 // intern returns s, or the same text already held by another profile.
 func intern(s string) string {
 	if s == "" {
 		return ""
 	}
-	return unique.Make(s).Value()
+	interned.RLock()
+	v, ok := interned.m[s]
+	interned.RUnlock()
+	if ok {
+		return v
+	}
+	return internNew(s)
+}
+
+// internBytes is intern for text in b, which it copies only when new.
+func internBytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	interned.RLock()
+	v, ok := interned.m[string(b)] // no string is made for the lookup
+	interned.RUnlock()
+	if ok {
+		return v
+	}
+	return internNew(string(b))
+}
+
+func internNew(s string) string {
+	interned.Lock()
+	defer interned.Unlock()
+	if v, ok := interned.m[s]; ok {
+		return v
+	}
+	if len(interned.m) < maxInterned {
+		interned.m[s] = s
+	}
+	return s
 }
 
 func unixNano(t time.Time) int64 {
@@ -240,7 +282,7 @@ func (r *digestReader) card() (card, []float32) {
 }
 
 func (r *digestReader) interned() string {
-	return intern(string(r.bytes()))
+	return internBytes(r.bytes())
 }
 
 // varint reads what binary.AppendVarint wrote (zig-zag).

@@ -148,6 +148,13 @@ func (t *Taxonomy) Encode(p *Profile, d Digest) []byte {
 	return appendDigest(b, x)
 }
 
+// HoldsProfile reports whether b, the start of an encoded digest (its
+// first 9 bytes at least), is of this analysis and holds the profile's
+// fields.
+func (t *Taxonomy) HoldsProfile(b []byte) bool {
+	return len(b) >= 9 && b[0] == cardMagic && binary.LittleEndian.Uint64(b[1:9]) == t.Fingerprint()
+}
+
 // encodeBare is Encode without the profile's fields, as digests were
 // written before they were kept with them.
 func (t *Taxonomy) encodeBare(d Digest) []byte {

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -332,10 +333,14 @@ func (ix *Index) prepare(p *Profile, a *digest) entry {
 	nt, nc := len(ids), len(a.concepts)
 	all := make([]posting, nt+nc+len(a.soft))
 	d.tokens, d.concepts, d.soft = all[:nt:nt], all[nt:nt+nc:nt+nc], all[nt+nc:]
+	// Sorted by id: held as id<<8 | count, they sort as plain numbers.
 	for i, id := range ids {
-		d.tokens[i] = pack(id, int(a.counts[i]))
+		d.tokens[i] = posting(uint32(id)<<8 | uint32(pack(0, int(a.counts[i])).val()))
 	}
-	sortPostings(d.tokens)
+	slices.Sort(d.tokens)
+	for i, t := range d.tokens {
+		d.tokens[i] = pack(int32(t>>8), int(t&0xFF))
+	}
 	copy(d.concepts, a.concepts)
 	copy(d.soft, a.soft)
 	return entry{d, meta{owner: d.p.OwnerID, domains: a.domains, trl: d.p.TRL, province: a.province,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,17 +35,23 @@ func TestLoadProfiles(t *testing.T) {
 			if _, err := s.SaveProfiles(ctx, ps); err != nil {
 				t.Fatal(err)
 			}
+			// Longer than what is read first: read whole.
+			ps[1].Embedding = make([]float32, loadPrefix/2)
+			ps[1].Embedding[0] = 1
 			old := profile("old", matcher.KindNeed, 9)
+			old.Description = strings.Repeat("Kiln control. ", loadPrefix/10)
 			if _, err := plain.SaveProfile(ctx, old); err != nil {
 				t.Fatal(err)
 			}
 			var mu sync.Mutex
 			digested := map[string]bool{}
+			descriptions := map[string]string{}
 			last := 0
 			err := s.LoadProfiles(ctx, func(p matcher.Profile, d matcher.Digest) {
 				mu.Lock()
 				defer mu.Unlock()
 				digested[p.ID] = d.Valid()
+				descriptions[p.ID] = p.Description
 			}, func(done, total int) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -64,8 +71,8 @@ func TestLoadProfiles(t *testing.T) {
 					t.Fatalf("%s loaded without its digest", p.ID)
 				}
 			}
-			if digested["old"] {
-				t.Error("a profile stored without a digest came with one")
+			if digested["old"] || descriptions["old"] != old.Description {
+				t.Error("a profile stored without a digest came with one, or without its text")
 			}
 			got, err := s.Profile(ctx, ps[0].ID)
 			if err != nil || got.Description != ps[0].Description {
@@ -110,8 +117,8 @@ func TestLoadProfilesLayouts(t *testing.T) {
 			}
 			var kept []matcher.Profile
 			for _, v := range [][]byte{current, before, plain} {
-				var buf []byte
-				got, d, err := now.decodeLoaded(v, &buf)
+				var buf loadBuffers
+				got, d, err := now.decodeLoaded(string(v), &buf)
 				if err != nil {
 					t.Fatal(err)
 				}
