@@ -359,7 +359,19 @@ func (ix *Index) insert(es ...entry) {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if len(ix.byID) == 0 && len(es) > 1 {
+		ix.byID = make(map[string]loc, len(es)) // a load: no growing
+	}
+	var kinds [2]int
+	for _, e := range es {
+		kinds[e.d.p.kind]++
+	}
 	var added [2][]int32 // slots, by shard
+	for k, n := range kinds {
+		s := ix.shards[k]
+		s.docs, s.meta = slices.Grow(s.docs, n), slices.Grow(s.meta, n)
+		added[k] = make([]int32, 0, n)
+	}
 	for _, e := range es {
 		ix.removeLocked(e.d.p.ID)
 		k := int(e.d.p.kind)
