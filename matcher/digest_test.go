@@ -73,3 +73,37 @@ func TestDigestStale(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchLikeUpserts: a batch committed into an index that already
+// holds profiles, replacing some of them and holding one profile twice,
+// leaves the index as upserting the same profiles one by one does.
+func TestBatchLikeUpserts(t *testing.T) {
+	tax := matcher.Default()
+	ps := synth.Profiles(corpusSeed, 600)
+	one, batched := matcher.NewIndex(tax), matcher.NewIndex(tax)
+	for _, p := range ps[:300] {
+		one.Upsert(p)
+		batched.Upsert(p)
+	}
+	changed := ps[100]
+	changed.Title, changed.Org = "Kiln temperature control", "Another Lab"
+	later := append(append([]matcher.Profile{}, ps[200:600]...), changed, ps[250])
+	b := batched.NewBatch()
+	for _, p := range later {
+		one.Upsert(p)
+		b.Add(p, tax.Digest(&p))
+	}
+	b.Commit()
+	if one.Len() != batched.Len() {
+		t.Fatalf("batched index holds %d profiles, want %d", batched.Len(), one.Len())
+	}
+	if got, _ := batched.Get(changed.ID); got.Title != changed.Title {
+		t.Fatalf("batched index keeps title %q, want %q", got.Title, changed.Title)
+	}
+	for _, q := range append(synth.Profiles(querySeed, 40), ps[:10]...) {
+		want := one.Rank(matcher.Query{Profile: q, Limit: 20})
+		if got := batched.Rank(matcher.Query{Profile: q, Limit: 20}); !reflect.DeepEqual(got, want) {
+			t.Fatalf("query %s: ranks differ\n got %+v\nwant %+v", q.ID, got, want)
+		}
+	}
+}
