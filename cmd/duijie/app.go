@@ -134,7 +134,9 @@ func (a *App) StartEngine(msg bot.Messenger, m *metrics.Metrics) *bot.Engine {
 // LoadIndex builds the match index from the stored profiles and their
 // digests, on every core, logging how far it is every few seconds; a
 // profile stored without a digest, or by another analysis, is read from
-// its text. Ready is closed when it returns without error.
+// its text. The profiles are laid out as they are read and put into the
+// index at once at the end (matcher.Batch). Ready is closed when it
+// returns without error.
 func (a *App) LoadIndex(ctx context.Context) error {
 	start := time.Now()
 	if n, err := a.Store.CountProfiles(ctx); err == nil {
