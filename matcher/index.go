@@ -296,13 +296,6 @@ func (b *Batch) Add(p Profile, d Digest) {
 	b.mu.Unlock()
 }
 
-// Len returns the number of profiles added.
-func (b *Batch) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.es)
-}
-
 // Commit puts the added profiles into the index, each replacing the
 // profile with its id, and empties the batch.
 func (b *Batch) Commit() {

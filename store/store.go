@@ -45,8 +45,8 @@ type Store struct {
 }
 
 // AnalyseWith makes every profile written from now on carry its digest
-// read with t, so that LoadProfiles hands an index what it needs without
-// reading the text again.
+// read with t and the fields an index keeps, so that LoadProfiles hands
+// an index what it needs without reading the text or the JSON again.
 func (s *Store) AnalyseWith(t *matcher.Taxonomy) { s.tax = t }
 
 // New returns a Store on rdb whose keys start with prefix (DefaultPrefix when empty).
