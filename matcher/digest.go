@@ -213,7 +213,8 @@ func (t *Taxonomy) Decode(b []byte) (Digest, error) {
 	}
 	d.length = int32(r.uvarint())
 	n := r.count()
-	d.ends, d.counts = make([]int32, n), make([]int32, n)
+	both := make([]int32, 2*n) // one allocation for the ends and the counts
+	d.ends, d.counts = both[:n:n], both[n:]
 	d.arena = make([]byte, 0, len(r.b))
 	start := 0
 	for i := range n {
