@@ -143,11 +143,12 @@ func (a *App) LoadIndex(ctx context.Context) error {
 	var stale atomic.Int64
 	var logMu sync.Mutex
 	lastLog := start
+	batch := a.Index.NewBatch()
 	err := a.Store.LoadProfiles(ctx, func(p matcher.Profile, d matcher.Digest) {
 		if !d.Valid() {
 			stale.Add(1)
 		}
-		a.Index.UpsertDigest(p, d)
+		batch.Add(p, d)
 	}, func(done, total int) {
 		a.loaded.Store(int64(done))
 		a.toLoad.Store(int64(total))
@@ -161,6 +162,7 @@ func (a *App) LoadIndex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
+	batch.Commit()
 	a.log.Info("index built", "profiles", a.Index.Len(), "read_from_text", stale.Load(),
 		"seconds", time.Since(start).Round(time.Millisecond).Seconds())
 	close(a.ready)
