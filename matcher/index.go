@@ -156,12 +156,13 @@ func (t *Taxonomy) analyze(p *Profile) *analysis { return t.analyzeFound(p, nil)
 // analyzeFound is analyze with the concepts of p.Text() already found
 // (nil to find them).
 func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
-	a := &analysis{tokens: map[string]int{}, source: map[string]string{}, concepts: map[int32]int{}, province: -1}
 	text := p.Text()
+	terms := len(text)/6 + 8 // about as many distinct terms as a text of this length has: the maps need not grow
+	a := &analysis{tokens: make(map[string]int, terms), source: make(map[string]string, terms), concepts: map[int32]int{}, province: -1}
 	// The lexical signal reads words; the soft concepts read the character
 	// bigrams their Chinese terms are indexed by. Both take in the English
 	// terms of the Chinese words.
-	bigrams := map[string]int{}
+	bigrams := make(map[string]int, terms)
 	lexicon := defaultLexicon()
 	// Titles are dense, and so are the canonical keywords a model gives
 	// (in both languages, often terms no concept holds): a term there
