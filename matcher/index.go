@@ -58,6 +58,7 @@ func (p posting) weight() float64 { return float64(p.val()) / maxPacked }
 type shard struct {
 	docs  []*doc  // by slot; nil when free or removed
 	meta  []meta  // by slot: what the final pass of a query reads for every profile
+	lens  []int32 // by slot: the doc's length, which a query's walk over term postings reads
 	free  []int32 // slots no inverted list refers to any more
 	stale int     // removed slots still named by inverted lists
 
@@ -370,7 +371,7 @@ func (s *shard) alloc(d *doc, m meta) int32 {
 	if n := len(s.free); n > 0 {
 		slot := s.free[n-1]
 		s.free = s.free[:n-1]
-		s.docs[slot], s.meta[slot] = d, m
+		s.docs[slot], s.meta[slot], s.lens[slot] = d, m, d.length
 		return slot
 	}
 	if len(s.docs) >= maxSlots {
@@ -378,6 +379,7 @@ func (s *shard) alloc(d *doc, m meta) int32 {
 	}
 	s.docs = append(s.docs, d)
 	s.meta = append(s.meta, m)
+	s.lens = append(s.lens, d.length)
 	return int32(len(s.docs) - 1)
 }
 
