@@ -47,14 +47,38 @@ type ChangeStream interface {
 	Changes(ctx context.Context, seq string, count int64, block time.Duration) ([]store.Change, error)
 	// Profile returns a stored profile, or store.ErrNotFound.
 	Profile(ctx context.Context, id string) (matcher.Profile, error)
+	// Cursor returns the position a named reader saved, "" for none;
+	// SaveCursor saves it.
+	Cursor(ctx context.Context, name string) (string, error)
+	SaveCursor(ctx context.Context, name, seq string) error
 }
 
+// WatcherCursor names the new-match watcher's saved stream position.
+const WatcherCursor = "new-matches"
+
 // WatchNewMatches sends the new-match notices of every profile the change
-// stream announces after seq, until ctx ends, and returns the position it
-// reached. Run one watcher among replicas; a notice is queued once per
-// recipient and pair whatever replica sends it.
-func (e *Engine) WatchNewMatches(ctx context.Context, changes ChangeStream, seq string) string {
+// stream announces, until ctx ends, and returns the position it reached.
+// It starts where the last watcher saved its position (WatcherCursor), so
+// profiles stored while no watcher ran are announced too, or after from
+// when no position was saved; it saves the position after each batch.
+// Run one watcher among replicas; a notice is queued once per recipient
+// and pair whatever replica sends it, so a batch handled again after a
+// crash sends nothing twice.
+func (e *Engine) WatchNewMatches(ctx context.Context, changes ChangeStream, from string) string {
 	const block, pause = 2 * time.Second, time.Second
+	seq := from
+	saved, err := changes.Cursor(ctx, WatcherCursor)
+	switch {
+	case err != nil:
+		e.log.Warn("new-match watcher: saved position unreadable; starting at the index", "err", err)
+	case saved != "":
+		seq = saved
+	default:
+		// The first watcher ever: a later one resumes from here.
+		if err := changes.SaveCursor(ctx, WatcherCursor, seq); err != nil {
+			e.log.Warn("new-match watcher: save position failed", "seq", seq, "err", err)
+		}
+	}
 	for ctx.Err() == nil {
 		cs, err := changes.Changes(ctx, seq, 100, block)
 		if err != nil {
@@ -68,23 +92,33 @@ func (e *Engine) WatchNewMatches(ctx context.Context, changes ChangeStream, seq 
 			if ctx.Err() != nil {
 				return seq
 			}
+			if c.Op == store.OpUpsert {
+				e.announce(ctx, changes, c.ID)
+			}
 			seq = c.Seq
-			if c.Op != store.OpUpsert {
-				continue
-			}
-			p, err := changes.Profile(ctx, c.ID)
-			if err != nil {
-				if !errors.Is(err, store.ErrNotFound) {
-					e.log.Warn("new-match watcher load failed", "profile_id", c.ID, "err", err)
-				}
-				continue
-			}
-			if p.Status == matcher.StatusActive {
-				e.NotifyCounterparts(ctx, p)
+		}
+		if len(cs) > 0 {
+			if err := changes.SaveCursor(ctx, WatcherCursor, seq); err != nil {
+				e.log.Warn("new-match watcher: save position failed", "seq", seq, "err", err)
 			}
 		}
 	}
 	return seq
+}
+
+// announce sends the new-match notices of the stored profile id, if it
+// is active.
+func (e *Engine) announce(ctx context.Context, changes ChangeStream, id string) {
+	p, err := changes.Profile(ctx, id)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			e.log.Warn("new-match watcher load failed", "profile_id", id, "err", err)
+		}
+		return
+	}
+	if p.Status == matcher.StatusActive {
+		e.NotifyCounterparts(ctx, p)
+	}
 }
 
 // sleepCtx waits d or until ctx ends.

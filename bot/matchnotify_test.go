@@ -91,3 +91,59 @@ func TestExpiryNudgeAndKeep(t *testing.T) {
 		t.Errorf("kept profile updated at %v, want now", p.UpdatedAt)
 	}
 }
+
+// TestWatcherResumesWhereItStopped: a profile stored while no watcher
+// runs is announced by the next watcher, even one started after the
+// index was built, and only once.
+func TestWatcherResumesWhereItStopped(t *testing.T) {
+	e, st := testEngine(t)
+	rec := &recorder{}
+	e.messenger = DirectMessenger{rec}
+	ctx := context.Background()
+	offer := matcher.Profile{ID: "o-resume", Kind: matcher.KindOffer, OwnerID: 50, Status: matcher.StatusActive, Lang: matcher.LangEN,
+		Title: "Laser cladding of piston rods", Description: offerText, CreatedAt: fixedNow, UpdatedAt: fixedNow}
+	if _, err := st.SaveProfile(ctx, offer); err != nil {
+		t.Fatal(err)
+	}
+	e.ranker.Upsert(offer)
+
+	// watch runs a watcher that starts, as a new process would, at the
+	// stream's last entry, and stops once it has handled the stream.
+	watch := func() {
+		t.Helper()
+		from, err := st.LastChange(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			e.WatchNewMatches(wctx, st, from)
+		}()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if seq, _ := st.Cursor(ctx, WatcherCursor); seq == from {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the watcher did not reach %s", from)
+			}
+		}
+		cancel()
+		<-done
+	}
+	watch()
+	need := matcher.Profile{ID: "n-resume", Kind: matcher.KindNeed, OwnerID: 60, Status: matcher.StatusActive, Lang: matcher.LangEN,
+		Title: "Rods rust", Description: needText, CreatedAt: fixedNow, UpdatedAt: fixedNow}
+	if _, err := st.SaveProfile(ctx, need); err != nil {
+		t.Fatal(err)
+	}
+	watch()
+	if n := strings.Count(rec.b.String(), "New match"); n != 1 {
+		t.Fatalf("want one notice of the need stored while no watcher ran, got %d:\n%s", n, rec.b.String())
+	}
+	watch()
+	if n := strings.Count(rec.b.String(), "New match"); n != 1 {
+		t.Errorf("a later watcher announced it again: %d notices", n)
+	}
+}

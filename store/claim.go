@@ -48,8 +48,20 @@ func randomToken(n int) (string, error) {
 }
 
 // newClaimCode returns a fresh unguessable code of ClaimCodeLen
-// characters of A-Z a-z 0-9 _ -.
-func newClaimCode() (string, error) { return randomToken(16) }
+// characters of A-Z a-z 0-9 _ -, beginning and ending with a letter or
+// digit: a code printed on paper or pasted after /claim must not start
+// like an option or lose an edge character to a link detector. Redrawing
+// keeps the code uniform over those codes (about 94 bits).
+func newClaimCode() (string, error) {
+	for {
+		code, err := randomToken(16)
+		if err != nil || alnum(code[0]) && alnum(code[len(code)-1]) {
+			return code, err
+		}
+	}
+}
+
+func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 // validClaimCode checks the shape of a code before Redis is asked.
 func validClaimCode(code string) bool { return len(code) == ClaimCodeLen && urlSafe(code) }

@@ -319,3 +319,17 @@ func TestFinding5ReadsCheckOwner(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimCodeEdges: codes begin and end with a letter or digit, so one
+// pasted after /claim never looks like an option.
+func TestClaimCodeEdges(t *testing.T) {
+	for range 2000 {
+		code, err := newClaimCode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !validClaimCode(code) || !alnum(code[0]) || !alnum(code[len(code)-1]) {
+			t.Fatalf("bad code %q", code)
+		}
+	}
+}

@@ -41,6 +41,10 @@ func (k keys) update(id int64) string { return k.prefix + ":update:" + strconv.F
 // every process that keeps a match index.
 func (k keys) changes() string { return k.prefix + ":changes" }
 
+// cursor holds the change-stream position a named reader reached
+// (the new-match watcher), so the reader resumes there after a restart.
+func (k keys) cursor(name string) string { return k.prefix + ":cursor:" + name }
+
 // llmAnalysis caches a model's validated analysis of a text, with
 // LLMCacheTTL. hash identifies the text as sent (see prompts).
 func (k keys) llmAnalysis(model, version, hash string) string {

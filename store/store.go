@@ -362,6 +362,28 @@ func (s *Store) LastChange(ctx context.Context) (string, error) {
 	return xs[0].ID, nil
 }
 
+// Cursor returns the change-stream position the reader name saved, or
+// "" when it saved none.
+func (s *Store) Cursor(ctx context.Context, name string) (string, error) {
+	seq, err := s.rdb.Get(ctx, s.k.cursor(name)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read cursor %s: %w", name, err)
+	}
+	return seq, nil
+}
+
+// SaveCursor records that the reader name has handled the change stream
+// up to seq.
+func (s *Store) SaveCursor(ctx context.Context, name, seq string) error {
+	if err := s.rdb.Set(ctx, s.k.cursor(name), seq, 0).Err(); err != nil {
+		return fmt.Errorf("save cursor %s: %w", name, err)
+	}
+	return nil
+}
+
 // Changes waits up to block for change-stream entries after seq and
 // returns at most count of them (none when the wait ends empty).
 func (s *Store) Changes(ctx context.Context, seq string, count int64, block time.Duration) ([]Change, error) {
@@ -420,7 +442,7 @@ func (s *Store) Follow(ctx context.Context, seq string, ix interface {
 }, log *slog.Logger) {
 	const block, pause = 2 * time.Second, time.Second
 	for ctx.Err() == nil {
-		behind, err := s.trimmedPast(ctx, seq)
+		behind, err := s.Trimmed(ctx, seq)
 		if err == nil && behind {
 			log.Warn("store follow: fell behind the change stream; rebuilding the index", "seq", seq)
 			seq, err = s.rebuild(ctx, ix)
@@ -451,9 +473,10 @@ func (s *Store) Follow(ctx context.Context, seq string, ix interface {
 	}
 }
 
-// trimmedPast reports whether the change stream no longer holds seq: its
-// oldest entry is newer, so changes after seq may have been trimmed.
-func (s *Store) trimmedPast(ctx context.Context, seq string) (bool, error) {
+// Trimmed reports whether the change stream no longer holds seq: its
+// oldest entry is newer, so changes after seq may have been trimmed and a
+// reader at seq may have missed them.
+func (s *Store) Trimmed(ctx context.Context, seq string) (bool, error) {
 	if seq == "0-0" {
 		return false, nil
 	}

@@ -274,10 +274,15 @@ func (a *App) FollowChanges(ctx context.Context) {
 }
 
 // WatchNewMatches sends the new-match notices of the profiles stored
-// after the index was built, until ctx ends, while replica holds the
-// notices lease.
+// since the last watcher stopped (or, on a first start, since the index
+// was built), until ctx ends, while replica holds the notices lease.
 func (a *App) WatchNewMatches(ctx context.Context, replica string) {
 	seq := a.changesFrom
+	if saved, err := a.Store.Cursor(ctx, bot.WatcherCursor); err == nil && saved != "" {
+		if gap, err := a.Store.Trimmed(ctx, saved); err == nil && gap {
+			a.log.Warn("new-match watcher: the change stream no longer holds where the last watcher stopped; profiles stored in the gap are not announced", "seq", saved)
+		}
+	}
 	l := lease.Lease{Store: a.Store, Name: noticesLease, Holder: replica, Log: a.log}
 	l.Hold(ctx, func(lctx context.Context) {
 		seq = a.Engine.WatchNewMatches(lctx, a.Store, seq)
