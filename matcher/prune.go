@@ -107,35 +107,50 @@ func (r *ranker) lists() []list {
 }
 
 // walk adds each posting's share of l to the accumulators, as accumulate
-// does (only the order of the lists differs), and marks the profiles it
-// touches. Concept lists fill dCov too.
-func (r *ranker) walk(l *list) {
+// does (only the order of the lists differs). With track, it lists the
+// profiles it touches for the seed.
+func (r *ranker) walk(l *list, track bool) {
 	s, sc := r.s, r.sc
-	touch := func(slot int32) {
-		if w := &sc.seen[slot>>6]; *w&(1<<(slot&63)) == 0 {
-			*w |= 1 << (slot & 63)
-			sc.touched = append(sc.touched, slot)
+	if track {
+		for _, p := range l.ps {
+			slot := p.id()
+			if w := &sc.seen[slot>>6]; *w&(1<<(slot&63)) == 0 {
+				*w |= 1 << (slot & 63)
+				sc.touched = append(sc.touched, slot)
+			}
 		}
+	} else {
+		sc.full = true // reset clears all: no list says which slots were touched
 	}
 	switch l.sig {
 	case sigConcept:
 		qw := float32(l.qw)
 		for _, p := range l.ps {
-			touch(p.id())
 			sc.qCov[p.id()] += qw
 		}
 	case sigSoft:
 		w := float32(l.qw)
 		for _, p := range l.ps {
-			touch(p.id())
 			sc.soft[p.id()] += w * float32(p.weight())
 		}
 	case sigLexical:
 		for _, p := range l.ps {
-			touch(p.id())
 			sc.lex[p.id()] += float32(l.qw * bm25TF(float64(p.val()), float64(s.lens[p.id()]), r.avgLen))
 		}
 	}
+}
+
+// linear returns the coefficients that make the accumulators a bound
+// above reach: reach(acc) ≤ c·acc, each signal's min(1, …) left out.
+func (r *ranker) linear() (c [3]float64) {
+	if r.qTotal > 0 {
+		c[sigConcept] = r.weights[sigConcept] * 2 / r.qTotal
+	}
+	c[sigSoft] = r.weights[sigSoft]
+	if r.qSelf > 0 {
+		c[sigLexical] = r.weights[sigLexical] / r.qSelf
+	}
+	return c
 }
 
 // partial returns the accumulators of slot plus extra.
@@ -158,6 +173,9 @@ func below(ub, floor float64) bool {
 	return math.Min(1, ub*(1+maxBonus))*(1+boundSlack) < floor
 }
 
+// cut is the content bound under which below holds for floor.
+func cut(floor float64) float64 { return floor / ((1 + maxBonus) * (1 + boundSlack)) }
+
 // pruned returns the k best candidates as a heap, by the pruned walk; it
 // reports false, having scored nothing for sure, when the query has an
 // embedding (the cosine can lift any profile) or the seed's floor cannot
@@ -171,7 +189,7 @@ func (r *ranker) pruned(k int) ([]candidate, bool) {
 	budget := max(seedPostings, len(r.s.docs)/seedShare)
 	walked, i := 0, 0
 	for ; i < len(ls) && (i == 0 || walked < budget); i++ {
-		r.walk(&ls[i])
+		r.walk(&ls[i], true)
 		walked += len(ls[i].ps)
 	}
 	h := r.seed(k)
@@ -180,48 +198,57 @@ func (r *ranker) pruned(k int) ([]candidate, bool) {
 	if r.domains != 0 {
 		dom = r.weights[len(signals)-1]
 	}
-	floor := r.floor(h, k)
+	// What the skipped lists can add to a profile's content score is
+	// bounded by c·skipped, and must stay within skipShare of the floor.
+	c := r.linear()
 	var skipped [3]float64
-	if !below(r.reach(skipped)+dom, floor) {
+	rest := r.floor(h, k)
+	if dom >= cut(rest) {
 		return nil, false
 	}
-	rest := ls[i:]
-	sort.SliceStable(rest, func(i, j int) bool {
-		return float64(len(rest[i].ps))*rest[j].ub > float64(len(rest[j].ps))*rest[i].ub
+	rest = cut(rest) - dom
+	left := ls[i:]
+	sort.SliceStable(left, func(i, j int) bool {
+		return float64(len(left[i].ps))*left[j].ub > float64(len(left[j].ps))*left[i].ub
 	})
-	for j := range rest {
-		next := skipped
-		next[rest[j].sig] += rest[j].most
-		if below(r.reach(next)/skipShare+dom, floor) {
-			skipped = next
+	var base float64
+	for j := range left {
+		l := &left[j]
+		if add := c[l.sig] * l.most; base+add < skipShare*rest {
+			skipped[l.sig] += l.most
+			base += add
 			continue
 		}
-		r.walk(&rest[j])
+		r.walk(l, false)
 	}
 
-	sc := r.sc
-	for _, slot := range sc.touched {
-		if sc.dCov[slot] != 0 { // scored by the seed
+	// Every profile, in slot order: one on no walked list has zero sums
+	// and falls under the cut, as do the seed's (see seed).
+	sc, n := r.s, len(r.s.docs)
+	qCov, soft, lex := r.sc.qCov[:n], r.sc.soft[:n], r.sc.lex[:n]
+	floor := r.floor(h, k)
+	under := cut(floor) - base - dom
+	for i := range n {
+		if c[0]*float64(qCov[i])+c[1]*float64(soft[i])+c[2]*float64(lex[i]) < under {
 			continue
 		}
-		floor := r.floor(h, k)
-		ub := r.reach(r.partial(slot, skipped))
-		if below(ub+dom, floor) {
+		slot := int32(i)
+		m := &sc.meta[slot]
+		if below(r.reach(r.partial(slot, skipped))+r.weights[len(signals)-1]*domainValue(r, slot, m), floor) || r.gated(slot, m) {
 			continue
 		}
-		m := &r.s.meta[slot]
-		if below(ub+r.weights[len(signals)-1]*domainValue(r, slot, m), floor) || r.gated(slot, m) {
-			continue
+		h = r.offer(h, k, slot, sc.docs[slot], m, r.exact(sc.docs[slot], m))
+		if f := r.floor(h, k); f != floor {
+			floor, under = f, cut(f)-base-dom
 		}
-		d := r.s.docs[slot]
-		h = r.offer(h, k, slot, d, m, r.exact(d, m))
 	}
 	return h, true
 }
 
 // seed scores the seedPerK·k touched profiles with the largest partial
-// sums and returns the k best of them as a heap. The pruned walk does not
-// use dCov: a profile scored here is marked there.
+// sums and returns the k best of them as a heap. A profile scored here
+// gets a soft sum of −∞ (a soft weight is never 0), which later shares
+// leave at −∞, so that the pass over every profile passes over it.
 func (r *ranker) seed(k int) []candidate {
 	type pick struct {
 		v    float64
@@ -265,7 +292,7 @@ func (r *ranker) seed(k int) []candidate {
 	}
 	h := r.sc.heap[:0]
 	for _, p := range picks {
-		r.sc.dCov[p.slot] = 1
+		r.sc.soft[p.slot] = float32(math.Inf(-1))
 		m := &r.s.meta[p.slot]
 		if r.gated(p.slot, m) {
 			continue

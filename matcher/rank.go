@@ -86,9 +86,9 @@ func (a candidate) better(b candidate) bool {
 // slots it touched after a pruned one.
 type scratch struct {
 	qCov, dCov, soft, lex []float32 // by slot
-	seen                  []uint64  // bit per slot: touched by a walked list (pruned walk)
+	seen                  []uint64  // bit per slot: touched by the seed's lists (pruned walk)
 	touched               []int32   // slots in seen, in the order they were first touched
-	full                  bool      // the accumulators of every slot may be set
+	full                  bool      // the accumulators of any slot may be set, not only of touched
 	heap                  []candidate
 }
 
