@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,8 +28,9 @@ import (
 // organizers' action name. Broker mode is in broker.go.
 
 // Organizers configures what organizers can do. Without it
-// (Options.Organizers nil) admin commands are refused to everyone, files
-// are not read and profiles cannot be claimed.
+// (Options.Organizers nil, organizersOff) admin commands are refused to
+// everyone, files are not read, profiles cannot be claimed and messages
+// are never held.
 type Organizers struct {
 	// Admins are the Telegram user ids of the organizers.
 	Admins map[int64]bool
@@ -109,6 +111,8 @@ type ClaimStore interface {
 	AddressIntros(ctx context.Context, profileID string, owner int64, now time.Time) ([]store.Intro, error)
 	// Contact is the private contact a list gave a profile (store.ErrNotFound: none).
 	Contact(ctx context.Context, profileID string) (dataset.Contact, error)
+	// Profile returns the profile a code is for (store.ErrNotFound: gone).
+	Profile(ctx context.Context, id string) (matcher.Profile, error)
 }
 
 // HeldStore keeps the messages held for approval in broker mode (see store.HoldMessage).
@@ -119,9 +123,105 @@ type HeldStore interface {
 	PendingHeld(ctx context.Context) ([]store.Held, error)
 	ForgetHeld(ctx context.Context, user int64) error
 	RejectIntro(ctx context.Context, id string) error
+	// HoldIntro holds or releases an introduction request.
+	HoldIntro(ctx context.Context, id string, held bool) error
+	// GetUser tells who a held message is from or for.
+	GetUser(ctx context.Context, id int64) (store.User, error)
 }
 
 var _ OrganizerStore = (*store.Store)(nil)
+
+// Desk is the organizers' use case: their commands and buttons, the
+// import of files they send (import.go), claims (claim.go) and broker
+// mode (broker.go). It is the Broker, EventTagger and HeldForgetter of
+// the other use cases.
+type Desk struct {
+	o         *Organizers
+	ranker    Ranker
+	tax       *matcher.Taxonomy
+	views     *Views
+	matches   *Matches
+	intros    *Introductions // set once built: a claim sends the requests waiting on its profile
+	messenger Messenger
+	log       *slog.Logger
+	now       func() time.Time
+}
+
+// organizing is what the engine and the other use cases need of the
+// organizers: a Desk, or organizersOff when none are configured.
+type organizing interface {
+	Broker
+	EventTagger
+	HeldForgetter
+	isAdmin(user int64) bool
+	// command performs an organizer's command or a claim; false for
+	// commands that are neither.
+	command(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error)
+	// action performs an organizer's button or a claim's confirmation.
+	action(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error)
+	// document handles a file sent to the bot.
+	document(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error
+}
+
+var (
+	_ organizing = (*Desk)(nil)
+	_ organizing = organizersOff{}
+)
+
+// NewDesk builds the organizers' use case on o.
+func NewDesk(o *Organizers, ranker Ranker, tax *matcher.Taxonomy, views *Views, matches *Matches, messenger Messenger, log *slog.Logger, now func() time.Time) *Desk {
+	return &Desk{o: o, ranker: ranker, tax: tax, views: views, matches: matches, messenger: messenger, log: log, now: now}
+}
+
+// ForgetHeld forgets the messages held for or from a user.
+func (dk *Desk) ForgetHeld(ctx context.Context, user int64) error {
+	return dk.o.Store.ForgetHeld(ctx, user)
+}
+
+// organizersOff stands for the organizers when none are configured:
+// organizers' commands are refused, files are not read, nothing is
+// claimed or held, and messages go straight to the messenger.
+type organizersOff struct {
+	messenger Messenger
+	log       *slog.Logger
+}
+
+func (organizersOff) isAdmin(int64) bool { return false }
+
+func (off organizersOff) command(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
+	if !isAdminCommand(in.Input.Command) {
+		return false, nil
+	}
+	off.log.Info("admin command refused", "chat_id", in.ChatID, "command", in.Input.Command)
+	return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(langFor(s, in), "admin_only")})
+}
+
+func (organizersOff) action(_ context.Context, s *dialog.Session, in Incoming, _ dialog.Button, _ Sender) (string, error) {
+	return dialog.Tr(langFor(s, in), "stale_toast"), nil
+}
+
+func (off organizersOff) document(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error {
+	off.log.Info("upload refused", "chat_id", in.ChatID)
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(langFor(s, in), "upload_refused")})
+}
+
+func (organizersOff) Brokered() bool { return false }
+
+func (off organizersOff) Deliver(ctx context.Context, m Outgoing) (bool, error) {
+	return false, off.messenger.Notify(ctx, m.To, m.Key, m.Reply)
+}
+
+func (organizersOff) Note(context.Context, matcher.Profile, matcher.Profile) string { return "" }
+
+func (organizersOff) ListContact(context.Context, matcher.Lang, matcher.Profile) string { return "" }
+
+func (organizersOff) ContactGiven(context.Context, matcher.Profile, matcher.Profile) {}
+
+func (organizersOff) EventTag(context.Context, *matcher.Profile, int64) func(context.Context) {
+	return func(context.Context) {}
+}
+
+func (organizersOff) ForgetHeld(context.Context, int64) error { return nil }
 
 // AdminCommands are the organizers' commands, for their command menu.
 var AdminCommands = []string{"stats", "report", "event", "template", "undo_import", "claims", "pending", "admin"}
@@ -133,8 +233,9 @@ const (
 	subReject  = "no" // value: held message id
 )
 
-func (e *Engine) isAdmin(user int64) bool {
-	return e.organizers != nil && user != 0 && e.organizers.Admins[user]
+// isAdmin reports whether user is an organizer.
+func (dk *Desk) isAdmin(user int64) bool {
+	return user != 0 && dk.o.Admins[user]
 }
 
 // langFor is the language to answer in: the session's, else the client's.
@@ -148,46 +249,46 @@ func langFor(s *dialog.Session, in Incoming) matcher.Lang {
 	return matcher.LangEN
 }
 
-// adminCommand performs an organizer's command, and the claim commands.
+// command performs an organizer's command, and the claim commands.
 // It reports false for commands that are neither.
-func (e *Engine) adminCommand(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
+func (dk *Desk) command(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
 	cmd, arg := in.Input.Command, in.Input.Arg
 	l := langFor(s, in)
 	switch {
-	case cmd == "start" && strings.HasPrefix(arg, claimPrefix) && e.organizers != nil:
-		return true, e.showClaim(ctx, l, in, strings.TrimPrefix(arg, claimPrefix), out)
-	case cmd == "start" && e.organizers != nil:
+	case cmd == "start" && strings.HasPrefix(arg, claimPrefix):
+		return true, dk.showClaim(ctx, l, in, strings.TrimPrefix(arg, claimPrefix), out)
+	case cmd == "start":
 		if tag, ok := event.ParsePayload(arg); ok {
 			// The arrival is counted; the greeting is the dialog's, as for any /start.
-			if err := e.organizers.Store.ArriveByEvent(ctx, tag, in.UserID); err != nil {
-				e.log.Warn("event arrival not recorded", "chat_id", in.ChatID, "event", tag, "err", err)
+			if err := dk.o.Store.ArriveByEvent(ctx, tag, in.UserID); err != nil {
+				dk.log.Warn("event arrival not recorded", "chat_id", in.ChatID, "event", tag, "err", err)
 			}
 		}
 		return false, nil
-	case cmd == "claim" && e.organizers != nil:
-		return true, e.showClaim(ctx, l, in, arg, out)
+	case cmd == "claim":
+		return true, dk.showClaim(ctx, l, in, arg, out)
 	case !isAdminCommand(cmd):
 		return false, nil
-	case !e.isAdmin(in.UserID):
-		e.log.Info("admin command refused", "chat_id", in.ChatID, "command", cmd)
+	case !dk.isAdmin(in.UserID):
+		dk.log.Info("admin command refused", "chat_id", in.ChatID, "command", cmd)
 		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "admin_only")})
 	}
-	e.log.Info("admin command", "chat_id", in.ChatID, "command", cmd)
+	dk.log.Info("admin command", "chat_id", in.ChatID, "command", cmd)
 	switch cmd {
 	case "stats":
-		return true, e.statsCommand(ctx, l, in, arg, out)
+		return true, dk.statsCommand(ctx, l, in, arg, out)
 	case "report":
-		return true, e.reportCommand(ctx, l, in, arg, out)
+		return true, dk.reportCommand(ctx, l, in, arg, out)
 	case "claims":
-		return true, e.claimsCommand(ctx, l, in, arg, out)
+		return true, dk.claimsCommand(ctx, l, in, arg, out)
 	case "pending":
-		return true, e.pendingCommand(ctx, l, in, out)
+		return true, dk.pendingCommand(ctx, l, in, out)
 	case "event":
-		return true, e.eventCommand(ctx, l, in, arg, out)
+		return true, dk.eventCommand(ctx, l, in, arg, out)
 	case "template":
-		return true, e.templateCommand(ctx, l, in, out)
+		return true, dk.templateCommand(ctx, l, in, out)
 	case "undo_import":
-		return true, e.undoImport(ctx, l, in, out)
+		return true, dk.undoImport(ctx, l, in, out)
 	}
 	return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "admin_help")})
 }
@@ -201,29 +302,29 @@ func isAdminCommand(cmd string) bool {
 	return false
 }
 
-// adminAction performs an organizer's button, or the confirmation of a
+// action performs an organizer's button, or the confirmation of a
 // claim.
-func (e *Engine) adminAction(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
+func (dk *Desk) action(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
 	l := langFor(s, in)
 	sub, value, _ := strings.Cut(b.Value, ".")
 	switch {
-	case e.organizers == nil || value == "":
+	case value == "":
 	case sub == subClaim:
-		return e.confirmClaim(ctx, l, in, value, out)
+		return dk.confirmClaim(ctx, l, in, value, out)
 	case sub != subApprove && sub != subReject && sub != subImport && sub != subCancel && sub != subUndo:
-	case !e.isAdmin(in.UserID):
-		e.log.Info("admin button refused", "chat_id", in.ChatID)
+	case !dk.isAdmin(in.UserID):
+		dk.log.Info("admin button refused", "chat_id", in.ChatID)
 		return dialog.Tr(l, "admin_only_toast"), nil
 	case sub == subImport || sub == subCancel || sub == subUndo:
-		return e.importAction(ctx, l, in, sub, value, out)
+		return dk.importAction(ctx, l, in, sub, value, out)
 	default:
-		return e.decideHeld(ctx, l, in, value, sub == subApprove, out)
+		return dk.decideHeld(ctx, l, in, value, sub == subApprove, out)
 	}
 	return dialog.Tr(l, "stale_toast"), nil
 }
 
 // statsCommand sends the statistics: /stats [DAYS].
-func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, arg string, out Sender) error {
+func (dk *Desk) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, arg string, out Sender) error {
 	days := report.DefaultDays
 	if arg != "" {
 		n, err := strconv.Atoi(arg)
@@ -232,19 +333,19 @@ func (e *Engine) statsCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 		}
 		days = n
 	}
-	st, err := report.CollectStats(ctx, e.organizers.Store, e.now(), days)
+	st, err := report.CollectStats(ctx, dk.o.Store, dk.now(), days)
 	if err != nil {
 		return err
 	}
-	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(st.Text(e.dialog.Tax, l))})
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(st.Text(dk.tax, l))})
 }
 
 // reportCommand sends the docking report: /report [EVENT] [YYYY-MM-DD];
 // the date is the earliest creation day of the needs reported. The
 // summary is a message, the chart a picture and the workbook a file; an
 // event nobody used is answered in words.
-func (e *Engine) reportCommand(ctx context.Context, l matcher.Lang, in Incoming, arg string, out Sender) error {
-	opts := report.Options{Lang: l, Now: e.now()}
+func (dk *Desk) reportCommand(ctx context.Context, l matcher.Lang, in Incoming, arg string, out Sender) error {
+	opts := report.Options{Lang: l, Now: dk.now()}
 	var tag []string
 	for _, f := range strings.Fields(arg) {
 		if d, err := time.Parse(time.DateOnly, f); err == nil {
@@ -255,7 +356,7 @@ func (e *Engine) reportCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	}
 	opts.Tag = strings.Join(tag, " ")
 	stop := keepTyping(ctx, out, in.ChatID)
-	r, err := OrganizerReport(ctx, e.organizers.Store, e.ranker, e.dialog.Tax, opts)
+	r, err := OrganizerReport(ctx, dk.o.Store, dk.ranker, dk.tax, opts)
 	stop()
 	if errors.Is(err, ErrUnknownEvent) {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Esc(r.UnknownTagText())})
@@ -333,15 +434,15 @@ func OrganizerReport(ctx context.Context, st ReportStore, ranker report.Matcher,
 // eventCommand answers /event TAG with the event's deep link and its QR
 // code picture; users who arrive by it, and what they publish, carry
 // the tag.
-func (e *Engine) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, tag string, out Sender) error {
+func (dk *Desk) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, tag string, out Sender) error {
 	tag = strings.TrimSpace(tag)
 	if event.ValidTag(tag) != nil {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_usage", event.TagHelp(l))})
 	}
-	if e.organizers.BotUsername == "" {
+	if dk.o.BotUsername == "" {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_no_username")})
 	}
-	link, err := event.Link(e.organizers.BotUsername, tag)
+	link, err := event.Link(dk.o.BotUsername, tag)
 	if err != nil {
 		return err
 	}
@@ -349,7 +450,7 @@ func (e *Engine) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 	if err != nil {
 		return err
 	}
-	if err := e.organizers.Store.NoteEvent(ctx, tag); err != nil {
+	if err := dk.o.Store.NoteEvent(ctx, tag); err != nil {
 		return err
 	}
 	if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "event_link", tag, link)}); err != nil {
@@ -359,7 +460,7 @@ func (e *Engine) eventCommand(ctx context.Context, l matcher.Lang, in Incoming, 
 }
 
 // templateCommand sends the template workbook of organizers' lists.
-func (e *Engine) templateCommand(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
+func (dk *Desk) templateCommand(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
 	b, err := dataset.Template()
 	if err != nil {
 		return err
@@ -382,18 +483,18 @@ func sendPicture(ctx context.Context, out Sender, chatID int64, d Document) erro
 	return out.SendDocument(ctx, chatID, d)
 }
 
-// eventTag adds to p the tag of the event by whose link its owner
+// EventTag adds to p the tag of the event by whose link its owner
 // arrived; the returned func records p under the event once stored.
-func (e *Engine) eventTag(ctx context.Context, p *matcher.Profile, owner int64) (stored func(context.Context)) {
+func (dk *Desk) EventTag(ctx context.Context, p *matcher.Profile, owner int64) (stored func(context.Context)) {
 	stored = func(context.Context) {}
-	if e.organizers == nil || owner == 0 {
+	if owner == 0 {
 		return stored
 	}
-	st := e.organizers.Store
+	st := dk.o.Store
 	tag, err := st.UserEvent(ctx, owner)
 	if err != nil || tag == "" {
 		if err != nil {
-			e.log.Warn("event of user not read", "err", err)
+			dk.log.Warn("event of user not read", "err", err)
 		}
 		return stored
 	}
@@ -402,16 +503,16 @@ func (e *Engine) eventTag(ctx context.Context, p *matcher.Profile, owner int64) 
 	}
 	return func(ctx context.Context) {
 		if err := st.EventProfile(ctx, tag, p.ID); err != nil {
-			e.log.Warn("event profile not recorded", "profile_id", p.ID, "event", tag, "err", err)
+			dk.log.Warn("event profile not recorded", "profile_id", p.ID, "event", tag, "err", err)
 		}
 	}
 }
 
 // claimsCommand sends the claim codes and links of the profiles nobody
 // owns (demo profiles aside) as CSV: /claims [EVENT].
-func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming, tag string, out Sender) error {
+func (dk *Desk) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming, tag string, out Sender) error {
 	var ps []matcher.Profile
-	err := e.organizers.Store.Profiles(ctx, func(p matcher.Profile) error {
+	err := dk.o.Store.Profiles(ctx, func(p matcher.Profile) error {
 		if p.OwnerID == 0 && !p.Demo && (tag == "" || hasTag(p, tag)) {
 			ps = append(ps, p)
 		}
@@ -428,7 +529,7 @@ func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming,
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	codes, err := e.organizers.Store.ClaimCodes(ctx, ids)
+	codes, err := dk.o.Store.ClaimCodes(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -437,14 +538,14 @@ func (e *Engine) claimsCommand(ctx context.Context, l matcher.Lang, in Incoming,
 		rows[i] = ClaimRow{Profile: p, Code: codes[p.ID]}
 	}
 	var b bytes.Buffer
-	if err := WriteClaims(&b, rows, e.organizers.BotUsername); err != nil {
+	if err := WriteClaims(&b, rows, dk.o.BotUsername); err != nil {
 		return err
 	}
 	name := "duijie-claims"
 	if tag != "" {
 		name += "-" + fileSafe(tag)
 	}
-	name += "-" + e.now().UTC().Format(time.DateOnly) + ".csv"
+	name += "-" + dk.now().UTC().Format(time.DateOnly) + ".csv"
 	return out.SendDocument(ctx, in.ChatID, Document{Name: name, Data: b.Bytes(), Caption: dialog.Tr(l, "claims_caption", len(rows))})
 }
 

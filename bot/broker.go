@@ -42,43 +42,44 @@ type Outgoing struct {
 	Note string
 }
 
-// deliver sends an introduction request or a new-match notice to its
+// Deliver sends an introduction request or a new-match notice to its
 // recipient through the Messenger — or, in broker mode, holds it and
 // shows it to every admin with [Approve] [Reject]; only approval sends
 // it. It reports whether the message was held. Every introduction
-// request and new-match notice goes through deliver, so that broker mode
-// sees them all.
-func (e *Engine) deliver(ctx context.Context, m Outgoing) (held bool, err error) {
-	if !e.brokered() {
-		return false, e.messenger.Notify(ctx, m.To, m.Key, m.Reply)
+// request and new-match notice goes through Deliver (through
+// organizersOff.Deliver without organizers), so that broker mode sees
+// them all.
+func (dk *Desk) Deliver(ctx context.Context, m Outgoing) (held bool, err error) {
+	if !dk.Brokered() {
+		return false, dk.messenger.Notify(ctx, m.To, m.Key, m.Reply)
 	}
 	data, err := json.Marshal(m.Reply)
 	if err != nil {
 		return false, fmt.Errorf("hold %s: %w", m.Key, err)
 	}
-	h, err := e.organizers.Store.HoldMessage(ctx, store.Held{Kind: m.Kind, From: m.From, To: m.To, Key: m.Key, Ref: m.Ref, Message: data, Note: m.Note}, e.now())
+	h, err := dk.o.Store.HoldMessage(ctx, store.Held{Kind: m.Kind, From: m.From, To: m.To, Key: m.Key, Ref: m.Ref, Message: data, Note: m.Note}, dk.now())
 	if err != nil {
 		return false, err
 	}
-	e.log.Info("message held for approval", "held_id", h.ID, "kind", m.Kind)
-	for _, admin := range e.adminIDs() {
-		l := e.langOf(ctx, admin, matcher.LangEN)
-		if err := e.messenger.Notify(ctx, admin, "held:"+h.ID, e.heldCard(l, h, m.Reply)); err != nil {
-			e.log.Warn("held message not shown to admin", "held_id", h.ID, "chat_id", admin, "err", err)
+	dk.log.Info("message held for approval", "held_id", h.ID, "kind", m.Kind)
+	for _, admin := range dk.adminIDs() {
+		l := dk.views.langOf(ctx, admin, matcher.LangEN)
+		if err := dk.messenger.Notify(ctx, admin, "held:"+h.ID, dk.heldCard(l, h, m.Reply)); err != nil {
+			dk.log.Warn("held message not shown to admin", "held_id", h.ID, "chat_id", admin, "err", err)
 		}
 	}
 	return true, nil
 }
 
-// brokered reports whether broker mode holds messages for approval.
-func (e *Engine) brokered() bool {
-	return e.organizers != nil && e.organizers.Broker
+// Brokered reports whether broker mode holds messages for approval.
+func (dk *Desk) Brokered() bool {
+	return dk.o.Broker
 }
 
 // adminIDs lists the admins in a stable order.
-func (e *Engine) adminIDs() []int64 {
+func (dk *Desk) adminIDs() []int64 {
 	var ids []int64
-	for id, ok := range e.organizers.Admins {
+	for id, ok := range dk.o.Admins {
 		if ok {
 			ids = append(ids, id)
 		}
@@ -89,7 +90,7 @@ func (e *Engine) adminIDs() []int64 {
 
 // heldCard shows a held message to an admin: what it is, the note, the
 // message as its recipient would see it, and the decision buttons.
-func (e *Engine) heldCard(l matcher.Lang, h store.Held, r dialog.Reply) dialog.Reply {
+func (dk *Desk) heldCard(l matcher.Lang, h store.Held, r dialog.Reply) dialog.Reply {
 	kind := dialog.Tr(l, "held_kind_match")
 	if h.Kind == HeldIntro {
 		kind = dialog.Tr(l, "held_kind_intro")
@@ -107,8 +108,8 @@ func (e *Engine) heldCard(l matcher.Lang, h store.Held, r dialog.Reply) dialog.R
 
 // decideHeld approves (sends) or rejects (drops) a held message. The
 // first admin's decision counts; later presses are told it was made.
-func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id string, approve bool, out Sender) (string, error) {
-	h, changed, err := e.organizers.Store.DecideHeld(ctx, id, approve)
+func (dk *Desk) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id string, approve bool, out Sender) (string, error) {
+	h, changed, err := dk.o.Store.DecideHeld(ctx, id, approve)
 	if err != nil {
 		return "", err
 	}
@@ -117,7 +118,7 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 		case store.HeldApproved:
 			// A press again finishes an approval whose message a crash
 			// held back; the outbox sends each key once.
-			if err := e.releaseHeld(ctx, h); err != nil {
+			if err := dk.releaseHeld(ctx, h); err != nil {
 				return "", err
 			}
 			return dialog.Tr(l, "held_was_approved"), nil
@@ -126,18 +127,18 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 		}
 		return dialog.Tr(l, "gone_toast"), nil
 	}
-	e.log.Info("held message decided", "held_id", h.ID, "approved", approve, "chat_id", in.ChatID)
+	dk.log.Info("held message decided", "held_id", h.ID, "approved", approve, "chat_id", in.ChatID)
 	if !approve {
 		if h.Kind == HeldIntro && h.Ref != "" {
-			if err := e.organizers.Store.RejectIntro(ctx, h.Ref); err != nil {
+			if err := dk.o.Store.RejectIntro(ctx, h.Ref); err != nil {
 				return "", err
 			}
 		}
 		return dialog.Tr(l, "held_rejected_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "held_rejected", h.ID)})
 	}
-	if err := e.releaseHeld(ctx, h); err != nil {
+	if err := dk.releaseHeld(ctx, h); err != nil {
 		// Back to pending, so that an admin can approve it again.
-		if rerr := e.organizers.Store.ReopenHeld(ctx, h.ID); rerr != nil {
+		if rerr := dk.o.Store.ReopenHeld(ctx, h.ID); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		return "", err
@@ -147,31 +148,31 @@ func (e *Engine) decideHeld(ctx context.Context, l matcher.Lang, in Incoming, id
 
 // releaseHeld sends an approved message to its recipient; for an
 // introduction, asking back connects the two from then on.
-func (e *Engine) releaseHeld(ctx context.Context, h store.Held) error {
+func (dk *Desk) releaseHeld(ctx context.Context, h store.Held) error {
 	var r dialog.Reply
 	if err := json.Unmarshal(h.Message, &r); err != nil {
 		return fmt.Errorf("decode held %s: %w", h.ID, err)
 	}
 	if h.Kind == HeldIntro && h.Ref != "" {
-		if err := e.data.HoldIntro(ctx, h.Ref, false); err != nil {
+		if err := dk.o.Store.HoldIntro(ctx, h.Ref, false); err != nil {
 			return err
 		}
 	}
-	if err := e.messenger.Notify(ctx, h.To, h.Key, r); err != nil {
+	if err := dk.messenger.Notify(ctx, h.To, h.Key, r); err != nil {
 		return fmt.Errorf("deliver held %s: %w", h.ID, err)
 	}
 	return nil
 }
 
 // pendingCommand shows the messages waiting for a decision: /pending.
-func (e *Engine) pendingCommand(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
-	hs, err := e.organizers.Store.PendingHeld(ctx)
+func (dk *Desk) pendingCommand(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
+	hs, err := dk.o.Store.PendingHeld(ctx)
 	if err != nil {
 		return err
 	}
 	if len(hs) == 0 {
 		key := dialog.Msg("pending_none")
-		if !e.organizers.Broker {
+		if !dk.o.Broker {
 			key = "pending_none_off"
 		}
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, key)})
@@ -184,27 +185,27 @@ func (e *Engine) pendingCommand(ctx context.Context, l matcher.Lang, in Incoming
 		if err := json.Unmarshal(h.Message, &r); err != nil {
 			return fmt.Errorf("decode held %s: %w", h.ID, err)
 		}
-		if err := out.Send(ctx, in.ChatID, e.heldCard(l, h, r)); err != nil {
+		if err := out.Send(ctx, in.ChatID, dk.heldCard(l, h, r)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// introNote tells organizers who asks whom in an introduction request
+// Note tells organizers who asks whom in an introduction request
 // (or whose new profile matches whose); "" outside broker mode.
-func (e *Engine) introNote(ctx context.Context, from, to matcher.Profile) string {
-	if !e.brokered() {
+func (dk *Desk) Note(ctx context.Context, from, to matcher.Profile) string {
+	if !dk.Brokered() {
 		return ""
 	}
 	side := func(p matcher.Profile) string {
-		p = e.public(ctx, p, p.Lang)
+		p = dk.views.public(ctx, p, p.Lang)
 		s := "“" + p.Title + "”"
 		if p.Org != "" {
 			s += " · " + p.Org
 		}
 		if p.OwnerID != 0 {
-			s += " · " + e.contactOf(ctx, p.OwnerID)
+			s += " · " + dk.contactOf(ctx, p.OwnerID)
 		}
 		return s
 	}
@@ -212,8 +213,8 @@ func (e *Engine) introNote(ctx context.Context, from, to matcher.Profile) string
 }
 
 // contactOf is how to reach a user: their @username, else a tg:// link.
-func (e *Engine) contactOf(ctx context.Context, user int64) string {
-	if u, err := e.data.GetUser(ctx, user); err == nil && u.Username != "" {
+func (dk *Desk) contactOf(ctx context.Context, user int64) string {
+	if u, err := dk.o.Store.GetUser(ctx, user); err == nil && u.Username != "" {
 		return "@" + u.Username
 	}
 	return fmt.Sprintf("tg://user?id=%d", user)

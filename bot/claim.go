@@ -45,33 +45,57 @@ var ClaimColumns = []string{"id", "kind", "title", "org", "code", "link"}
 // WriteClaims writes a claim list as CSV with ClaimColumns; the link is
 // empty without the bot's username.
 func WriteClaims(w io.Writer, rows []ClaimRow, botUsername string) error {
-	cw := dataset.NewSheetCSV(w)
-	if err := cw.Write(ClaimColumns); err != nil {
+	cw, err := NewClaimWriter(w, botUsername)
+	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		p := r.Profile
-		if err := cw.Write([]string{p.ID, string(p.Kind), p.Title, p.Org, r.Code, ClaimLink(botUsername, r.Code)}); err != nil {
-			return err
-		}
+	if err := cw.Write(rows); err != nil {
+		return err
 	}
 	return cw.Flush()
 }
 
+// ClaimWriter writes a claim list as its rows come, as WriteClaims does
+// at once.
+type ClaimWriter struct {
+	cw       *dataset.SheetCSV
+	username string
+}
+
+// NewClaimWriter writes the header of a claim list to w.
+func NewClaimWriter(w io.Writer, botUsername string) (*ClaimWriter, error) {
+	cw := dataset.NewSheetCSV(w)
+	return &ClaimWriter{cw: cw, username: botUsername}, cw.Write(ClaimColumns)
+}
+
+// Write writes rows of the claim list.
+func (c *ClaimWriter) Write(rows []ClaimRow) error {
+	for _, r := range rows {
+		p := r.Profile
+		if err := c.cw.Write([]string{p.ID, string(p.Kind), p.Title, p.Org, r.Code, ClaimLink(c.username, r.Code)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Flush writes what is buffered.
+func (c *ClaimWriter) Flush() error { return c.cw.Flush() }
+
 // showClaim shows the profile a claim code is for, with Confirm.
-func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) error {
+func (dk *Desk) showClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) error {
 	code = strings.TrimSpace(code)
 	if code == "" {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_usage")})
 	}
-	id, st, err := e.organizers.Store.LookupClaim(ctx, code)
+	id, st, err := dk.o.Store.LookupClaim(ctx, code)
 	if err != nil {
 		return err
 	}
 	if st == store.ClaimUnknown {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_wrong")})
 	}
-	p, err := e.data.Profile(ctx, id)
+	p, err := dk.o.Store.Profile(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
 	}
@@ -103,9 +127,9 @@ func (e *Engine) showClaim(ctx context.Context, l matcher.Lang, in Incoming, cod
 // step (store.ClaimProfile): of two holders pressing at once, one gets
 // it and the other is told it is taken. Pressed again, or after a
 // failure, it finishes what is left: the introductions waiting on it.
-func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) (string, error) {
-	now := e.now().UTC()
-	p, st, err := e.organizers.Store.ClaimProfile(ctx, code, in.UserID, now)
+func (dk *Desk) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, code string, out Sender) (string, error) {
+	now := dk.now().UTC()
+	p, st, err := dk.o.Store.ClaimProfile(ctx, code, in.UserID, now)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_gone")})
@@ -116,14 +140,14 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 	case st == store.ClaimUsed:
 		return "", out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_used")})
 	}
-	e.ranker.Upsert(p)
+	dk.ranker.Upsert(p)
 	if st == store.ClaimOpen {
-		e.log.Info("profile claimed", "profile_id", p.ID, "chat_id", in.ChatID)
+		dk.log.Info("profile claimed", "profile_id", p.ID, "chat_id", in.ChatID)
 		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "claim_done", p.Title)}); err != nil {
 			return "", err
 		}
 	}
-	intros, err := e.organizers.Store.AddressIntros(ctx, p.ID, in.UserID, now)
+	intros, err := dk.o.Store.AddressIntros(ctx, p.ID, in.UserID, now)
 	if err != nil {
 		return "", err
 	}
@@ -132,7 +156,7 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 	}
 	if len(intros) > 0 {
 		key := dialog.Msg("claim_waiting")
-		if e.organizers.Broker {
+		if dk.o.Broker {
 			key = "claim_waiting_held"
 		}
 		if err := out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, key, len(intros))}); err != nil {
@@ -140,18 +164,18 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 		}
 	}
 	for _, intro := range intros {
-		from, err := e.data.Profile(ctx, intro.From)
+		from, err := dk.o.Store.Profile(ctx, intro.From)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return "", err
 		}
-		if _, err := e.sendIntroRequest(ctx, from, p, intro); err != nil {
+		if _, err := dk.intros.sendIntroRequest(ctx, from, p, intro); err != nil {
 			return "", err
 		}
 	}
-	return dialog.Tr(l, "saved"), e.showMatches(ctx, l, p, in.ChatID, out)
+	return dialog.Tr(l, "saved"), dk.matches.show(ctx, l, p, in.ChatID, out)
 }
 
 // Contacts from lists: the contact (联系人/电话/邮箱) an organizer's list
@@ -160,15 +184,15 @@ func (e *Engine) confirmClaim(ctx context.Context, l matcher.Lang, in Incoming, 
 // claimed, nobody can accept, so the requester gets it at once and the
 // organizers are told, so they can follow up and hand out the claim code.
 
-// listContact is the contact lines a list gave p, in l; "" for none.
-func (e *Engine) listContact(ctx context.Context, l matcher.Lang, p matcher.Profile) string {
-	if e.organizers == nil || !dataset.IsImportID(p.ID) {
+// ListContact is the contact lines a list gave p, in l; "" for none.
+func (dk *Desk) ListContact(ctx context.Context, l matcher.Lang, p matcher.Profile) string {
+	if !dataset.IsImportID(p.ID) {
 		return ""
 	}
-	c, err := e.organizers.Store.Contact(ctx, p.ID)
+	c, err := dk.o.Store.Contact(ctx, p.ID)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			e.log.Warn("list contact not read", "profile_id", p.ID, "err", err)
+			dk.log.Warn("list contact not read", "profile_id", p.ID, "err", err)
 		}
 		return ""
 	}
@@ -184,23 +208,15 @@ func (e *Engine) listContact(ctx context.Context, l matcher.Lang, p matcher.Prof
 	return strings.Join(lines, "\n")
 }
 
-// unclaimedContact gives the requester of an introduction with an
-// unclaimed profile the contact its list gave, and tells the organizers;
-// false when the list gave none.
-func (e *Engine) unclaimedContact(ctx context.Context, l matcher.Lang, chatID int64, mine, theirs matcher.Profile, out Sender) (bool, error) {
-	card := e.listContact(ctx, l, theirs)
-	if card == "" {
-		return false, nil
-	}
-	if err := out.Send(ctx, chatID, dialog.Reply{Text: dialog.Tr(l, "intro_list_contact", e.public(ctx, theirs, l).Title, dialog.HTML(card))}); err != nil {
-		return true, err
-	}
-	for admin := range e.organizers.Admins {
-		al := e.langOf(ctx, admin, matcher.LangZH)
+// ContactGiven tells the organizers that the requester from mine got the
+// list contact of theirs, so they can follow up and hand out its claim
+// code.
+func (dk *Desk) ContactGiven(ctx context.Context, mine, theirs matcher.Profile) {
+	for admin := range dk.o.Admins {
+		al := dk.views.langOf(ctx, admin, matcher.LangZH)
 		text := dialog.Tr(al, "org_contact_given", theirs.Title, theirs.ID, mine.Title)
-		if err := e.messenger.Notify(ctx, admin, "listcontact:"+mine.ID+"|"+theirs.ID, dialog.Reply{Text: text}); err != nil {
-			e.log.Warn("organizer not told of a list contact", "admin", admin, "err", err)
+		if err := dk.messenger.Notify(ctx, admin, "listcontact:"+mine.ID+"|"+theirs.ID, dialog.Reply{Text: text}); err != nil {
+			dk.log.Warn("organizer not told of a list contact", "admin", admin, "err", err)
 		}
 	}
-	return true, nil
 }

@@ -15,7 +15,7 @@ import (
 func TestContactCard(t *testing.T) {
 	ctx := context.Background()
 	e, _ := testEngine(t)
-	card, err := e.contactCard(ctx, matcher.LangZH, matcher.Profile{ID: "x1", OwnerID: 42, Title: "<b>窑炉", Org: "A&B 陶瓷"})
+	card, err := e.intros.contactCard(ctx, matcher.LangZH, matcher.Profile{ID: "x1", OwnerID: 42, Title: "<b>窑炉", Org: "A&B 陶瓷"})
 	if err != nil {
 		t.Fatal(err)
 	}

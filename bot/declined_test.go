@@ -19,16 +19,16 @@ import (
 func TestDeclinedPairNeverComesBack(t *testing.T) {
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.messenger = DirectMessenger{Sender: rec}
+	e.SetMessenger(DirectMessenger{Sender: rec})
 	ctx := context.Background()
 	offer := matcher.Profile{ID: "o-mine", Kind: matcher.KindOffer, OwnerID: 50, Status: matcher.StatusActive, Lang: matcher.LangEN,
 		Title: "Laser cladding of piston rods", Description: offerText, CreatedAt: fixedNow, UpdatedAt: fixedNow}
 	if _, err := st.SaveProfile(ctx, offer); err != nil {
 		t.Fatal(err)
 	}
-	e.ranker.Upsert(offer)
+	e.interview.ranker.Upsert(offer)
 	need := matcher.Profile{Kind: matcher.KindNeed, Status: matcher.StatusActive, Lang: matcher.LangEN, Title: "Rods rust", Description: needText}
-	need, ms, _, err := e.publish(ctx, need, 60, nil)
+	need, ms, _, err := e.interview.publish(ctx, need, 60, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 	}
 
 	// The need's owner presses 👎 on the offer and gives no reason.
-	if err := e.showMatches(ctx, matcher.LangEN, need, 60, rec); err != nil {
+	if err := e.interview.matches.show(ctx, matcher.LangEN, need, 60, rec); err != nil {
 		t.Fatal(err)
 	}
 	b, ok := rec.press(fmt.Sprintf("👎 %d Not relevant", rank))
@@ -65,7 +65,7 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 	}
 	rec.b.Reset()
 	need.Description += " The rods are two metres long."
-	need, ms, team, err := e.publish(ctx, need, 60, nil)
+	need, ms, team, err := e.interview.publish(ctx, need, 60, nil)
 	if err != nil || shown(ms) {
 		t.Errorf("after an edit and publish the declined offer is back: %v", err)
 	} else if team != nil {
@@ -76,7 +76,7 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 		}
 	}
 	e.NotifyCounterparts(ctx, need)
-	offer, _, _, err = e.publish(ctx, offer, 50, nil)
+	offer, _, _, err = e.interview.publish(ctx, offer, 50, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,13 +85,13 @@ func TestDeclinedPairNeverComesBack(t *testing.T) {
 		t.Errorf("a notice about the declined pair:\n%s", rec.b.String())
 	}
 	rec.b.Reset()
-	if err := e.showMatches(ctx, matcher.LangEN, need, 60, rec); err != nil {
+	if err := e.interview.matches.show(ctx, matcher.LangEN, need, 60, rec); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(rec.b.String(), offer.Title) {
 		t.Errorf("/my shows the declined offer:\n%s", rec.b.String())
 	}
-	r, err := report.Build(ctx, st, e.ranker, e.dialog.Tax, report.Options{Lang: matcher.LangEN, Now: fixedNow})
+	r, err := report.Build(ctx, st, e.interview.ranker, e.interview.dialog.Tax, report.Options{Lang: matcher.LangEN, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}

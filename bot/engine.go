@@ -1,10 +1,24 @@
-// Package bot performs Duijie's conversation: the engine carries out the
-// effects of the dialog (bot/dialog) against the store, the normalizer
-// and the match index, and holds the actions on stored data
-// (introductions, feedback, /my, /settings, /export, /delete), the
-// organizers' commands, the new-match watcher and the console adapter.
-// The Telegram adapter is bot/telegram; notification delivery is
-// bot/notify.
+// Package bot holds Duijie's use cases and the engine that routes input
+// to them:
+//
+//   - Interview (interview.go, voice.go): the dialog of bot/dialog with
+//     its session, the analysis, publishing and search; InterviewStore.
+//   - Introductions (intros.go, contact.go, owed.go): requests, answers,
+//     contacts, 👎 feedback, /connections, the owed sweep; IntroStore.
+//   - Profiles (manage.go): /my and its buttons, /settings, /export,
+//     /delete; ProfileData.
+//   - Desk (admin.go, claim.go, broker.go, import.go): the organizers'
+//     commands, claims, broker mode, files sent in chat; OrganizerStore.
+//     Lists (organizers.go) imports organizers' lists; ListStore.
+//   - MatchNotices (matchnotify.go): new-match notices from the change
+//     stream, digests, expiry; Notices.
+//
+// Matches (matches.go) and Views (public.go) are what the use cases show
+// of matches and of other people's profiles. The Engine (engine.go)
+// builds them all, putting a stand-in where an optional dependency is
+// left out, and is what the adapters call; the console adapter is
+// console.go. The Telegram adapter is bot/telegram; notification
+// delivery is bot/notify.
 //
 // It imports no Telegram or Redis client: Redis is reached only through
 // the small interfaces declared beside their users.
@@ -13,8 +27,7 @@ package bot
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -24,7 +37,6 @@ import (
 
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/metrics"
-	"github.com/duijie/duijie/store"
 )
 
 // SessionStore keeps dialog state per chat. Session returns nil state
@@ -79,32 +91,21 @@ type Document struct {
 	Caption string
 }
 
-// Engine runs the dialog for incoming messages: it loads the session,
-// steps the dialog, performs the effects and saves the session. Callers
-// serialize calls per chat.
+// Engine routes incoming input to the use cases: introductions
+// (Introductions), one's own data (Profiles), the organizers' commands
+// (admin.go) and, for everything else, the interview (Interview), which
+// keeps the session. Callers serialize calls per chat.
 type Engine struct {
-	dialog   *dialog.Dialog
-	sessions SessionStore
-	profiles ProfileStore
-	analyzer Analyzer
-	ranker   Ranker
-	log      *slog.Logger
-	now      func() time.Time
-	// matchLimit is how many counterparts are shown after publishing.
-	matchLimit int
-	embedder   Embedder
-	data       DataStore
-	// ledger is Data's IntroLedger, nil when Data keeps no owed marks.
-	ledger      IntroLedger
-	messenger   Messenger
-	metrics     *metrics.Metrics
-	organizers  *Organizers
-	transcriber Transcriber
-	notices     Notices
-	contacts    Contacts
+	log       *slog.Logger
+	interview *Interview
+	intros    *Introductions
+	profiles  *Profiles
+	org       organizing
+	notices   newMatchNotices
+	messenger *messengerSlot
 }
 
-// Options are an engine's optional dependencies.
+// Options are an engine's optional dependencies, but for Data.
 type Options struct {
 	// Now is the clock; nil for the wall clock.
 	Now func() time.Time
@@ -114,12 +115,11 @@ type Options struct {
 	// Embedder, when set, computes a profile's embedding on publish.
 	Embedder Embedder
 	// Data gives access to stored matches, introductions, profiles and
-	// settings; without it the buttons on matches and /my, /settings,
-	// /export, /delete are not offered.
+	// settings. Required.
 	Data DataStore
 	// Messenger reaches users other than the one acting (introductions,
-	// contacts, new matches). Required with Data; an adapter built on
-	// the engine supplies it with SetMessenger.
+	// contacts, new matches). An adapter built on the engine supplies it
+	// with SetMessenger; until then such messages fail.
 	Messenger Messenger
 	// Metrics receives counts; nil for none.
 	Metrics *metrics.Metrics
@@ -137,24 +137,70 @@ type Options struct {
 	Contacts Contacts
 }
 
-// NewEngine wires an engine.
+// NewEngine wires the use cases. Each optional dependency left out is
+// replaced, once, by what stands for it: here TelegramLinks for Contacts,
+// organizersOff for Organizers and noticesOff for Notices; NewInterview
+// computes no embeddings without an Embedder and asks users to type
+// without a Transcriber.
 func NewEngine(tax *matcher.Taxonomy, sessions SessionStore, profiles ProfileStore, analyzer Analyzer, ranker Ranker, log *slog.Logger, opt Options) *Engine {
+	if opt.Data == nil {
+		panic("bot.NewEngine: Options.Data is required")
+	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	d := &dialog.Dialog{Tax: tax}
+	msg := &messengerSlot{m: opt.Messenger}
+	views := NewViews(opt.Data)
+	matches := NewMatches(opt.Data, ranker, tax, views, opt.MatchLimit, log, opt.Now)
+	var contacts ContactBook = TelegramLinks{}
+	if opt.Contacts != nil {
+		contacts = NewContactBook(opt.Contacts, opt.Data)
+	}
+	var org organizing = organizersOff{messenger: msg, log: log}
+	var desk *Desk
+	if opt.Organizers != nil {
+		desk = NewDesk(opt.Organizers, ranker, tax, views, matches, msg, log, opt.Now)
+		org = desk
+	}
 	ledger, _ := opt.Data.(IntroLedger)
+	intros := NewIntroductions(opt.Data, ledger, ranker, tax, views, contacts, org, msg, opt.Metrics, log, opt.Now)
+	if desk != nil {
+		desk.intros = intros // a claim sends the requests waiting on its profile
+	}
+	var notices newMatchNotices = noticesOff{}
+	if opt.Notices != nil {
+		notices = NewMatchNotices(opt.Notices, matches, ranker, tax, views, org, msg, log, opt.Now)
+	}
 	return &Engine{
-		dialog: &dialog.Dialog{Tax: tax}, sessions: sessions, profiles: profiles, analyzer: analyzer,
-		ranker: ranker, log: log, now: opt.Now, matchLimit: cmp.Or(opt.MatchLimit, matcher.DefaultLimit),
-		embedder: opt.Embedder, data: opt.Data, ledger: ledger, messenger: opt.Messenger, metrics: opt.Metrics,
-		organizers: opt.Organizers, transcriber: opt.Transcriber, notices: opt.Notices, contacts: opt.Contacts,
+		log:       log,
+		interview: NewInterview(d, interviewStore{sessions, profiles}, analyzer, opt.Embedder, opt.Transcriber, ranker, matches, views, org, log, opt.Now),
+		intros:    intros,
+		profiles:  NewProfiles(opt.Data, ranker, d, matches, contacts, org, log, opt.Now),
+		org:       org,
+		notices:   notices,
+		messenger: msg,
 	}
 }
 
 // SetMessenger sets the messenger of an engine whose messenger is built
 // on an adapter that is itself built on the engine (replies sent
 // directly, as in the console). Call it before the engine handles input.
-func (e *Engine) SetMessenger(m Messenger) { e.messenger = m }
+func (e *Engine) SetMessenger(m Messenger) { e.messenger.m = m }
+
+// messengerSlot is the Messenger the use cases share, set at
+// construction or later by SetMessenger.
+type messengerSlot struct{ m Messenger }
+
+// errNoMessenger is returned by a Messenger not set yet.
+var errNoMessenger = errors.New("no messenger to reach other users")
+
+func (s *messengerSlot) Notify(ctx context.Context, chatID int64, key string, r dialog.Reply) error {
+	if s.m == nil {
+		return errNoMessenger
+	}
+	return s.m.Notify(ctx, chatID, key, r)
+}
 
 // Incoming is one input from a chat, with who sent it.
 type Incoming struct {
@@ -175,9 +221,6 @@ type Outcome struct {
 	Stale bool
 }
 
-// maxChain bounds the effect → input loop of one incoming message.
-const maxChain = 4
-
 // Handle processes one incoming input end to end. On error nothing of
 // the session is saved, so the user loses nothing; the user is told what
 // happened in their language.
@@ -185,7 +228,8 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 	if in.Input.Group {
 		return e.refuseGroup(ctx, in, out)
 	}
-	s, err := e.load(ctx, in)
+	iv := e.interview
+	s, err := iv.load(ctx, in)
 	if err != nil {
 		e.fail(ctx, in.ChatID, cmp.Or(in.Input.LangHint, matcher.LangEN), out, err)
 		return Outcome{}, err
@@ -195,17 +239,17 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		// Someone else pressed a button of this chat (a group, or a forwarded message).
 		return Outcome{Toast: dialog.Tr(s.Lang, "not_yours")}, nil
 	}
-	if heard, ok := e.confirmHeard(&s, in); ok {
+	if heard, ok := confirmHeard(&s, in); ok {
 		in.Input = heard // a confirmed transcript goes on as text
 	}
 	switch {
 	case in.Input.Kind == dialog.InVoice:
-		if err := e.voice(ctx, &s, in, out); err != nil {
+		if err := iv.ears.hear(ctx, &s, in, out); err != nil {
 			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
 			return Outcome{}, err
 		}
-		return Outcome{}, e.save(ctx, &s)
-	case in.Input.Kind == dialog.InDocument && in.Input.Text != "" && !e.isAdmin(in.UserID):
+		return Outcome{}, iv.save(ctx, &s)
+	case in.Input.Kind == dialog.InDocument && in.Input.Text != "" && !e.org.isAdmin(in.UserID):
 		// A file's caption is read as text; only organizers upload lists.
 		in.Input = dialog.Input{Kind: dialog.InText, Text: in.Input.Text, LangHint: in.Input.LangHint}
 	case in.Input.Kind == dialog.InButton && in.Input.Button.IsAction():
@@ -217,9 +261,9 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 		if in.Input.Button.Action == aDeleteMe {
 			return Outcome{Toast: toast}, nil // nothing of the user is kept, the session neither
 		}
-		return Outcome{Toast: toast}, e.save(ctx, &s)
+		return Outcome{Toast: toast}, iv.save(ctx, &s)
 	case in.Input.Kind == dialog.InDocument:
-		if err := e.document(ctx, &s, in, out); err != nil {
+		if err := e.org.document(ctx, &s, in, out); err != nil {
 			e.fail(ctx, in.ChatID, langFor(&s, in), out, err)
 			return Outcome{}, err
 		}
@@ -230,7 +274,7 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 				e.fail(ctx, in.ChatID, s.Lang, out, err)
 				return Outcome{}, err
 			}
-			return Outcome{}, e.save(ctx, &s)
+			return Outcome{}, iv.save(ctx, &s)
 		}
 	case in.Input.Kind == dialog.InCommand:
 		if handled, err := e.command(ctx, &s, in, out); handled {
@@ -240,142 +284,76 @@ func (e *Engine) Handle(ctx context.Context, in Incoming, out Sender) (Outcome, 
 			return Outcome{}, err
 		}
 	}
-	next := in.Input
-	var res Outcome
-	for range maxChain {
-		eff := e.dialog.Step(&s, next, e.now())
-		if eff.Toast != "" {
-			res.Toast = eff.Toast
-		}
-		res.Stale = res.Stale || eff.Stale
-		for _, r := range eff.Replies {
-			if err := out.Send(ctx, in.ChatID, r); err != nil {
-				// The dialog moved on; keep the state so the user can continue.
-				e.save(ctx, &s)
-				return res, fmt.Errorf("send to %d: %w", in.ChatID, err)
-			}
-		}
-		switch {
-		case eff.Analyze != nil:
-			stop := keepTyping(ctx, out, in.ChatID)
-			req := eff.Analyze
-			actx, cancel := reserve(ctx, analyzeReserve)
-			a, err := e.analyzer.Analyze(actx, matcher.AnalysisRequest{Kind: req.Kind, Lang: req.Lang, Text: req.Text,
-				User: userKey(s.UserID, in.UserID), Private: identity(in)})
-			cancel()
-			stop()
-			if err != nil {
-				e.fail(ctx, in.ChatID, s.Lang, out, err)
-				return res, err
-			}
-			next = dialog.Input{Kind: dialog.InAnalyzed, Analysis: &a}
-			continue
-		case eff.Publish != nil:
-			stop := keepTyping(ctx, out, in.ChatID)
-			p, matches, team, err := e.publish(ctx, *eff.Publish, in.UserID, identity(in))
-			stop()
-			if err != nil {
-				e.fail(ctx, in.ChatID, s.Lang, out, err)
-				return res, err
-			}
-			rows, err := e.matchButtons(ctx, p.ID, matches, s.Lang)
-			if err != nil {
-				e.fail(ctx, in.ChatID, s.Lang, out, err)
-				return res, err
-			}
-			next = dialog.Input{Kind: dialog.InPublished, Profile: &p, Matches: e.publicMatches(ctx, matches, s.Lang), Team: e.publicTeam(ctx, team, s.Lang), MatchButtons: rows}
-			continue
-		case eff.Search != nil:
-			matches, err := e.search(ctx, *eff.Search)
-			if err != nil {
-				e.fail(ctx, in.ChatID, s.Lang, out, err)
-				return res, err
-			}
-			next = dialog.Input{Kind: dialog.InSearched, Text: eff.Search.Query, Matches: e.publicMatches(ctx, matches, s.Lang)}
-			continue
-		}
-		break
-	}
-	if err := e.save(ctx, &s); err != nil {
-		e.fail(ctx, in.ChatID, s.Lang, out, err)
-		return res, err
-	}
-	return res, nil
+	return iv.Run(ctx, &s, in, out)
 }
 
-func (e *Engine) load(ctx context.Context, in Incoming) (dialog.Session, error) {
-	b, err := e.sessions.Session(ctx, in.ChatID)
-	if err != nil {
-		return dialog.Session{}, err
+// action performs an action button: buttons act on stored data rather
+// than on the interview. It returns the toast for the press.
+func (e *Engine) action(ctx context.Context, s *dialog.Session, in Incoming, b dialog.Button, out Sender) (string, error) {
+	switch {
+	case e.intros.handles(b.Action):
+		return e.intros.Action(ctx, s, in, b, out)
+	case e.profiles.handles(b.Action):
+		return e.profiles.Action(ctx, s, in, b, out)
+	case b.Action == aAdmin:
+		return e.org.action(ctx, s, in, b, out)
+	case b.Action == aHeard: // "use" was handled before the dialog: the transcript is gone
+		s.Heard = ""
+		return dialog.Tr(s.Lang, "voice_dropped"), replace(ctx, e.log, in, out, dialog.Reply{Text: dialog.Tr(s.Lang, "voice_dropped")})
 	}
-	if b == nil {
-		return dialog.Session{ChatID: in.ChatID, UserID: in.UserID}, nil
-	}
-	var s dialog.Session
-	if err := json.Unmarshal(b, &s); err != nil {
-		// A session that cannot be read is dropped rather than blocking the chat forever.
-		e.log.Warn("session undecodable, starting afresh", "chat_id", in.ChatID, "err", err)
-		return dialog.Session{ChatID: in.ChatID, UserID: in.UserID}, nil
-	}
-	return s, nil
+	return dialog.Tr(s.Lang, "stale_toast"), nil
 }
 
-func (e *Engine) save(ctx context.Context, s *dialog.Session) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("encode session %d: %w", s.ChatID, err)
+// command performs the commands that act on stored data: the
+// organizers', /connections, and one's own data. It reports false for
+// commands the dialog handles.
+func (e *Engine) command(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (bool, error) {
+	if handled, err := e.org.command(ctx, s, in, out); handled {
+		return true, err
 	}
-	return e.sessions.SaveSession(ctx, s.ChatID, b)
-}
-
-// publish stores the profile and ranks its counterparts; for a need it
-// also proposes a linkage team when one adds coverage.
-func (e *Engine) publish(ctx context.Context, p matcher.Profile, ownerID int64, private []string) (matcher.Profile, []matcher.Match, *matcher.Team, error) {
-	now := e.now().UTC()
-	if p.ID == "" {
-		id, err := e.profiles.NewProfileID(ctx)
+	if in.Input.Command == "connections" {
+		text, err := e.intros.connections(ctx, s.Lang, in.UserID)
 		if err != nil {
-			return p, nil, nil, err
+			return true, err
 		}
-		p.ID = id
-		p.CreatedAt = now
+		return true, out.Send(ctx, in.ChatID, dialog.Reply{Text: text})
 	}
-	p.OwnerID = ownerID
-	p.UpdatedAt = now
-	e.embed(ctx, &p, private)
-	underEvent := e.eventTag(ctx, &p, ownerID)
-	if _, err := e.profiles.SaveProfile(ctx, p); err != nil {
-		return p, nil, nil, err
-	}
-	underEvent(ctx)
-	e.ranker.Upsert(p)
-	q, err := e.shownQuery(ctx, p, e.matchLimit)
-	if err != nil {
-		return p, nil, nil, err
-	}
-	matches := e.ranker.Rank(q)
-	var team *matcher.Team
-	if t, ok := e.ranker.Team(q); ok {
-		team = &t
-	}
-	e.log.Info("profile published", "profile_id", p.ID, "kind", p.Kind, "matches", len(matches), "team", team != nil)
-	if e.data != nil {
-		if err := e.data.CountBy(ctx, store.CountMatchesShown, int64(len(matches)), now); err != nil {
-			e.log.Warn("count matches shown failed", "err", err)
-		}
-	}
-	return p, matches, team, nil
+	return e.profiles.Command(ctx, s, in, out)
 }
 
-// search ranks the counterparts that the words of req describe, as
-// a draft profile of req.Kind would see them.
-func (e *Engine) search(ctx context.Context, req dialog.SearchRequest) ([]matcher.Match, error) {
-	p := matcher.Profile{Kind: req.Kind, Title: req.Query, Description: req.Query, Lang: matcher.DetectLang(req.Query)}
-	q, err := e.shownQuery(ctx, p, e.matchLimit)
-	if err != nil {
-		return nil, err
+// contactReply takes a text as the contact the bot asked for, then
+// performs the action that waited for it. handled is false when the bot
+// was not waiting for a contact.
+func (e *Engine) contactReply(ctx context.Context, s *dialog.Session, in Incoming, out Sender) (handled bool, err error) {
+	handled, then, err := e.intros.ContactReply(ctx, s, in, out)
+	if !handled || err != nil || then.Action == "" {
+		return handled, err
 	}
-	return e.ranker.Rank(q), nil
+	next := in
+	next.Input = dialog.Input{Kind: dialog.InButton, Button: then}
+	_, err = e.action(ctx, s, next, then, out)
+	return true, err
+}
+
+// FinishOwedIntros sends the messages still owed by introduction changes
+// made before the given time, and reports how many it finished.
+func (e *Engine) FinishOwedIntros(ctx context.Context, before time.Time) (int, error) {
+	return e.intros.FinishOwed(ctx, before)
+}
+
+// NotifyCounterparts tells the owners of p's counterparts that p is a new
+// match for their profile. Failures are logged.
+func (e *Engine) NotifyCounterparts(ctx context.Context, p matcher.Profile) {
+	e.notices.NotifyCounterparts(ctx, p)
+}
+
+// SendDigests sends every waiting daily digest.
+func (e *Engine) SendDigests(ctx context.Context) error { return e.notices.SendDigests(ctx) }
+
+// ExpireProfiles asks owners of profiles about to expire whether they are
+// still looking, and expires those past ttl.
+func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
+	return e.notices.ExpireProfiles(ctx, ttl)
 }
 
 // refuseGroup answers in a group chat with one line pointing to a private
@@ -390,31 +368,6 @@ func (e *Engine) refuseGroup(ctx context.Context, in Incoming, out Sender) (Outc
 	}
 	return Outcome{}, out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "group_only")})
 }
-
-// embed gives p an embedding when an Embedder is set; without one, or
-// when it fails, p is published without (the ranking does not need it).
-// The private words are removed from the text first.
-func (e *Engine) embed(ctx context.Context, p *matcher.Profile, private []string) {
-	if e.embedder == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, embedBudget)
-	defer cancel()
-	vs, err := e.embedder.Embed(ctx, []string{matcher.RedactWords(p.EmbeddingText(), private...)})
-	if err != nil || len(vs) != 1 {
-		e.log.Warn("profile embedding failed; published without", "profile_id", p.ID, "err", err)
-		return
-	}
-	p.Embedding, p.EmbeddingModel = vs[0], e.embedder.Model()
-}
-
-// embedBudget bounds the embedding of a profile on publish; a slow
-// server delays the matches by at most this much.
-const embedBudget = 10 * time.Second
-
-// analyzeReserve is kept back from an update's deadline for what follows
-// an analysis: the replies and saving the session.
-const analyzeReserve = 5 * time.Second
 
 // reserve returns a context that ends d before ctx's deadline (if it has
 // one, and that leaves anything).
@@ -480,28 +433,18 @@ func keepTyping(ctx context.Context, out Sender, chatID int64) (stop func()) {
 
 // fail tells the user about err, once, and logs the detail.
 func (e *Engine) fail(ctx context.Context, chatID int64, lang matcher.Lang, out Sender, err error) {
+	fail(ctx, e.log, chatID, lang, out, err)
+}
+
+// fail tells the user about err, once, and logs the detail.
+func fail(ctx context.Context, log *slog.Logger, chatID int64, lang matcher.Lang, out Sender, err error) {
 	text, internal := userText(lang, err)
 	if internal {
-		e.log.Error("handle update failed", "chat_id", chatID, "err", err)
+		log.Error("handle update failed", "chat_id", chatID, "err", err)
 	} else {
-		e.log.Info("input rejected", "chat_id", chatID, "err", err)
+		log.Info("input rejected", "chat_id", chatID, "err", err)
 	}
 	if serr := out.Send(ctx, chatID, dialog.Reply{Text: text}); serr != nil {
-		e.log.Warn("send error notice failed", "chat_id", chatID, "err", serr)
+		log.Warn("send error notice failed", "chat_id", chatID, "err", serr)
 	}
 }
-
-// shownQuery is matcher.ShownQuery on the engine's store: what the owner
-// of p is shown, without the counterparts they declined.
-func (e *Engine) shownQuery(ctx context.Context, p matcher.Profile, limit int) (matcher.Query, error) {
-	var d matcher.Declines = noDeclines{}
-	if e.data != nil {
-		d = e.data
-	}
-	return matcher.ShownQuery(ctx, d, p, limit)
-}
-
-// noDeclines is the Declines of an engine without stored data.
-type noDeclines struct{}
-
-func (noDeclines) Declined(context.Context, string) (map[string]bool, error) { return nil, nil }

@@ -72,14 +72,14 @@ func importFormat(name string) (dataset.Format, bool) {
 
 // document handles a file sent to the bot: an admin's list is imported,
 // anyone else is told to write.
-func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error {
+func (dk *Desk) document(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error {
 	l := langFor(s, in)
 	f := in.Input.File
-	if !e.isAdmin(in.UserID) || f == nil {
-		e.log.Info("upload refused", "chat_id", in.ChatID)
+	if !dk.isAdmin(in.UserID) || f == nil {
+		dk.log.Info("upload refused", "chat_id", in.ChatID)
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "upload_refused")})
 	}
-	o := e.organizers
+	o := dk.o
 	files, ok := out.(Files)
 	if (o.Importer == nil && o.Lists == nil) || !ok {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unavailable")})
@@ -102,9 +102,9 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 		return fmt.Errorf("fetch %s: %w", f.Name, err)
 	}
 	if o.Lists != nil && IsList(f.Name, data) {
-		return e.planList(ctx, l, in, f.Name, data, out)
+		return dk.planList(ctx, l, in, f.Name, data, out)
 	}
-	rows, bad, err := dataset.Read(bytes.NewReader(data), format, e.now())
+	rows, bad, err := dataset.Read(bytes.NewReader(data), format, dk.now())
 	if err != nil {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unreadable", f.Name, err.Error())})
 	}
@@ -115,12 +115,12 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_export_format", f.Name)})
 	}
 	tag := strings.TrimSpace(in.Input.Text)
-	e.log.Info("import started", "chat_id", in.ChatID, "file", f.Name, "rows", len(rows), "rejected", len(bad))
+	dk.log.Info("import started", "chat_id", in.ChatID, "file", f.Name, "rows", len(rows), "rejected", len(bad))
 
 	// An import may take longer than an update may: it gets its own deadline.
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.importTimeout())
 	defer cancel()
-	prog := e.startProgress(ictx, out, in.ChatID, l, f.Name, len(rows))
+	prog := dk.startProgress(ictx, out, in.ChatID, l, f.Name, len(rows))
 	stopTyping = keepTyping(ictx, out, in.ChatID)
 	res, err := o.Importer.Import(ictx, rows, tag, prog.set)
 	stopTyping()
@@ -130,7 +130,7 @@ func (e *Engine) document(ctx context.Context, s *dialog.Session, in Incoming, o
 	}
 	res.Rejected = append(bad, res.Rejected...)
 	sort.SliceStable(res.Rejected, func(i, j int) bool { return res.Rejected[i].Line < res.Rejected[j].Line })
-	e.log.Info("import done", "chat_id", in.ChatID, "file", f.Name, "created", res.Created, "updated", res.Updated, "rejected", len(res.Rejected))
+	dk.log.Info("import done", "chat_id", in.ChatID, "file", f.Name, "created", res.Created, "updated", res.Updated, "rejected", len(res.Rejected))
 	if err := out.Send(ctx, in.ChatID, importSummary(l, f.Name, tag, len(rows)+len(bad), res)); err != nil {
 		return err
 	}
@@ -214,9 +214,9 @@ func (p *importProgress) stop(ok bool) {
 	p.final(ok)
 }
 
-func (e *Engine) startProgress(ctx context.Context, out Sender, chatID int64, l matcher.Lang, name string, total int) *importProgress {
+func (dk *Desk) startProgress(ctx context.Context, out Sender, chatID int64, l matcher.Lang, name string, total int) *importProgress {
 	p := &importProgress{}
-	o := e.organizers
+	o := dk.o
 	from, every := o.ProgressFrom, o.ProgressEvery
 	if from <= 0 {
 		from = DefaultProgressFrom
@@ -233,12 +233,12 @@ func (e *Engine) startProgress(ctx context.Context, out Sender, chatID int64, l 
 	}
 	id, err := ed.SendTracked(ctx, chatID, text(0))
 	if err != nil {
-		e.log.Warn("import progress not shown", "chat_id", chatID, "err", err)
+		dk.log.Warn("import progress not shown", "chat_id", chatID, "err", err)
 		return p
 	}
 	edit := func(r dialog.Reply) {
 		if err := ed.Edit(ctx, chatID, id, r); err != nil {
-			e.log.Warn("import progress not updated", "chat_id", chatID, "err", err)
+			dk.log.Warn("import progress not updated", "chat_id", chatID, "err", err)
 		}
 	}
 	p.quit = make(chan struct{})
@@ -281,18 +281,18 @@ const (
 
 // planList reads an organizer's list and answers with its preview and
 // the Confirm and Cancel buttons; the plan waits in the store.
-func (e *Engine) planList(ctx context.Context, l matcher.Lang, in Incoming, name string, data []byte, out Sender) error {
-	lists := e.organizers.Lists
+func (dk *Desk) planList(ctx context.Context, l matcher.Lang, in Incoming, name string, data []byte, out Sender) error {
+	lists := dk.o.Lists
 	pi, err := lists.Plan(ctx, name, data, in.Input.Text, l)
 	var fe *dataset.FileError
 	if errors.As(err, &fe) {
-		e.log.Info("list unreadable", "chat_id", in.ChatID, "file", name, "err", fe)
+		dk.log.Info("list unreadable", "chat_id", in.ChatID, "file", name, "err", fe)
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "list_unreadable", fe.Message(l), chatLimits(l))})
 	}
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", name, err)
 	}
-	e.log.Info("list planned", "chat_id", in.ChatID, "file", name, "new", pi.Plan.New, "updated", pi.Plan.Updated, "problems", pi.Plan.Problems)
+	dk.log.Info("list planned", "chat_id", in.ChatID, "file", name, "new", pi.Plan.New, "updated", pi.Plan.Updated, "problems", pi.Plan.Problems)
 	r := dialog.Reply{Text: dialog.Esc(pi.Preview(l)) + "\n\n" + chatLimits(l)}
 	if len(pi.Plan.Rows) == 0 {
 		return out.Send(ctx, in.ChatID, r)
@@ -310,13 +310,13 @@ func (e *Engine) planList(ctx context.Context, l matcher.Lang, in Incoming, name
 }
 
 // importAction performs the Confirm, Cancel and Undo buttons of imports.
-func (e *Engine) importAction(ctx context.Context, l matcher.Lang, in Incoming, sub, value string, out Sender) (string, error) {
-	lists := e.organizers.Lists
+func (dk *Desk) importAction(ctx context.Context, l matcher.Lang, in Incoming, sub, value string, out Sender) (string, error) {
+	lists := dk.o.Lists
 	if lists == nil {
 		return dialog.Tr(l, "stale_toast"), nil
 	}
 	if sub == subUndo {
-		return "", e.undoImport(ctx, l, in, out)
+		return "", dk.undoImport(ctx, l, in, out)
 	}
 	pi, err := lists.Take(ctx, value)
 	if errors.Is(err, store.ErrNotFound) {
@@ -328,15 +328,15 @@ func (e *Engine) importAction(ctx context.Context, l matcher.Lang, in Incoming, 
 	if sub == subCancel {
 		return dialog.Tr(l, "import_cancelled_toast"), out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_cancelled", pi.Plan.List)})
 	}
-	e.startImport(ctx, l, in.ChatID, pi, out)
+	dk.startImport(ctx, l, in.ChatID, pi, out)
 	return dialog.Tr(l, "import_started_toast"), nil
 }
 
 // startImport applies a confirmed import as a background job, never in
 // the chat's worker: its progress and result are one message, edited
 // when the Sender can.
-func (e *Engine) startImport(ctx context.Context, l matcher.Lang, chatID int64, pi PlannedImport, out Sender) {
-	o := e.organizers
+func (dk *Desk) startImport(ctx context.Context, l matcher.Lang, chatID int64, pi PlannedImport, out Sender) {
+	o := dk.o
 	name := pi.Plan.List
 	started := dialog.Reply{Text: dialog.Tr(l, "list_importing", name, len(pi.Plan.Rows))}
 	show := func(ctx context.Context, r dialog.Reply) error { return out.Send(ctx, chatID, r) }
@@ -344,7 +344,7 @@ func (e *Engine) startImport(ctx context.Context, l matcher.Lang, chatID int64, 
 		if id, err := ed.SendTracked(ctx, chatID, started); err == nil {
 			show = func(ctx context.Context, r dialog.Reply) error { return ed.Edit(ctx, chatID, id, r) }
 		} else {
-			e.log.Warn("import progress not shown", "chat_id", chatID, "err", err)
+			dk.log.Warn("import progress not shown", "chat_id", chatID, "err", err)
 		}
 	}
 	jctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.importTimeout())
@@ -361,14 +361,14 @@ func (e *Engine) startImport(ctx context.Context, l matcher.Lang, chatID int64, 
 				r.Buttons = [][]dialog.Choice{{{Label: dialog.Tr(l, "btn_import"), Button: dialog.Action(aAdmin, subImport+"."+id)}}}
 			}
 		case err != nil:
-			e.log.Error("import failed", "chat_id", chatID, "file", name, "err", err)
+			dk.log.Error("import failed", "chat_id", chatID, "file", name, "err", err)
 			r = dialog.Reply{Text: dialog.Tr(l, "list_failed", name)}
 		default:
-			e.log.Info("import applied", "chat_id", chatID, "file", name, "import", res.Record.ID, "new", res.Record.New, "updated", res.Record.Updated)
+			dk.log.Info("import applied", "chat_id", chatID, "file", name, "import", res.Record.ID, "new", res.Record.New, "updated", res.Record.Updated)
 			r = listResult(l, name, pi.Tag, res)
 		}
 		if err := show(jctx, r); err != nil {
-			e.log.Warn("import result not shown", "chat_id", chatID, "err", err)
+			dk.log.Warn("import result not shown", "chat_id", chatID, "err", err)
 		}
 	}()
 }
@@ -389,18 +389,18 @@ func listResult(l matcher.Lang, name, tag string, res ListImported) dialog.Reply
 }
 
 // undoImport reverts the last import of an organizer's list: /undo_import.
-func (e *Engine) undoImport(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
-	if e.organizers.Lists == nil {
+func (dk *Desk) undoImport(ctx context.Context, l matcher.Lang, in Incoming, out Sender) error {
+	if dk.o.Lists == nil {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "import_unavailable")})
 	}
-	res, err := e.organizers.Lists.Undo(ctx)
+	res, err := dk.o.Lists.Undo(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "undo_none")})
 	}
 	if err != nil {
 		return err
 	}
-	e.log.Info("import undone", "chat_id", in.ChatID, "import", res.Import.ID, "restored", res.Restored, "removed", res.Removed)
+	dk.log.Info("import undone", "chat_id", in.ChatID, "import", res.Import.ID, "restored", res.Restored, "removed", res.Removed)
 	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "undo_done", res.Import.List, res.Restored, res.Removed, len(res.Kept))})
 }
 

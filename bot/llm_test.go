@@ -32,8 +32,8 @@ func llmEngine(t *testing.T, opt prompts.AnalyzerOptions) (*Engine, *llmfake.Ser
 		opt.Model = "test-model"
 	}
 	opt.Now = func() time.Time { return fixedNow }
-	e.analyzer = prompts.NewAnalyzer(client, guard, matcher.Default(), st, st, opt, log)
-	e.embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
+	e.interview.analyzer = prompts.NewAnalyzer(client, guard, matcher.Default(), st, st, opt, log)
+	e.interview.embedder = prompts.NewEmbeddings(client, guard, "test-embed", 0, log)
 	return e, fake
 }
 
@@ -47,10 +47,10 @@ func TestTranscriptsThroughModel(t *testing.T) {
 			_, sections := readTranscript(t, file)
 			e, fake := llmEngine(t, prompts.AnalyzerOptions{})
 			fake.Chat = llmfake.Mirror
-			e.transcriber = echoTranscriber(t, fake)
+			e.interview.ears = transcribing{t: echoTranscriber(t, fake), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			rec := &recorder{}
-			counted := &countingAnalyzer{Analyzer: e.analyzer}
-			e.analyzer = counted
+			counted := &countingAnalyzer{Analyzer: e.interview.analyzer}
+			e.interview.analyzer = counted
 			publishes := 0
 			play(t, e, rec, sections["input"], clientOf(sections["client"]), func(b dialog.Button) {
 				if b.Action == "pub" { // 📣 Publish
@@ -142,7 +142,7 @@ func TestModelFailuresInTheDialog(t *testing.T) {
 			e, fake := llmEngine(t, tc.opt)
 			if tc.capUsed {
 				fake.Chat = llmfake.Mirror
-				if _, err := e.analyzer.Analyze(context.Background(), matcher.AnalysisRequest{Kind: matcher.KindNeed, Text: "Our motors overheat in summer.", User: "100"}); err != nil {
+				if _, err := e.interview.analyzer.Analyze(context.Background(), matcher.AnalysisRequest{Kind: matcher.KindNeed, Text: "Our motors overheat in summer.", User: "100"}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -202,7 +202,7 @@ func TestClarifyingAnswer(t *testing.T) {
 
 func loadSession(t *testing.T, e *Engine) dialog.Session {
 	t.Helper()
-	s, err := e.load(context.Background(), Incoming{ChatID: 100, UserID: 100})
+	s, err := e.interview.load(context.Background(), Incoming{ChatID: 100, UserID: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,9 +254,7 @@ func TestPublishEmbedding(t *testing.T) {
 		if out := pressOn(t, e, rec, "📣 Publish"); !strings.Contains(out, "Published") {
 			t.Fatalf("fail=%v: not published:\n%s", fail, out)
 		}
-		p, err := e.profiles.(interface {
-			Profile(context.Context, string) (matcher.Profile, error)
-		}).Profile(context.Background(), loadSession(t, e).Published)
+		p, err := e.intros.st.Profile(context.Background(), loadSession(t, e).Published)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -26,7 +27,13 @@ type Notices interface {
 	TakeDigests(ctx context.Context) (map[int64][]string, error)
 	FirstNudge(ctx context.Context, profileID string, updated time.Time, ttl time.Duration) (bool, error)
 	Profiles(ctx context.Context, fn func(matcher.Profile) error) error
+	Declined(ctx context.Context, profileID string) (map[string]bool, error)
+	Settings(ctx context.Context, user int64) (store.Settings, error)
+	MatchTokens(ctx context.Context, mine string, theirs []string) ([]string, error)
+	SaveProfile(ctx context.Context, p matcher.Profile) (bool, error)
 }
+
+var _ Notices = (*store.Store)(nil)
 
 // Limits of new-match notices.
 const (
@@ -131,43 +138,80 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 	}
 }
 
+// MatchNotices tells owners of new matches for their profiles, sends the
+// daily digests, and asks about profiles about to expire.
+type MatchNotices struct {
+	st        Notices
+	matches   *Matches
+	ranker    Ranker
+	tax       *matcher.Taxonomy
+	views     *Views
+	broker    Broker
+	messenger Messenger
+	log       *slog.Logger
+	now       func() time.Time
+}
+
+// newMatchNotices is MatchNotices, or noticesOff without a Notices store.
+type newMatchNotices interface {
+	NotifyCounterparts(ctx context.Context, p matcher.Profile)
+	SendDigests(ctx context.Context) error
+	ExpireProfiles(ctx context.Context, ttl time.Duration) error
+}
+
+var (
+	_ newMatchNotices = (*MatchNotices)(nil)
+	_ newMatchNotices = noticesOff{}
+)
+
+// noticesOff stands for new-match notices when no store keeps their caps
+// and digests: nobody is told, and profiles do not expire.
+type noticesOff struct{}
+
+func (noticesOff) NotifyCounterparts(context.Context, matcher.Profile) {}
+func (noticesOff) SendDigests(context.Context) error                   { return nil }
+func (noticesOff) ExpireProfiles(context.Context, time.Duration) error { return nil }
+
+// NewMatchNotices builds the new-match notices; in broker mode they wait
+// for an organizer's approval (broker).
+func NewMatchNotices(st Notices, matches *Matches, ranker Ranker, tax *matcher.Taxonomy, views *Views, broker Broker, messenger Messenger, log *slog.Logger, now func() time.Time) *MatchNotices {
+	return &MatchNotices{st: st, matches: matches, ranker: ranker, tax: tax, views: views, broker: broker, messenger: messenger, log: log, now: now}
+}
+
 // NotifyCounterparts tells the owners of p's counterparts that p is a new
 // match for their profile. Failures are logged.
-func (e *Engine) NotifyCounterparts(ctx context.Context, p matcher.Profile) {
-	if e.data == nil || e.notices == nil || e.messenger == nil {
-		return
-	}
-	q, err := e.shownQuery(ctx, p, maxFanout)
+func (mn *MatchNotices) NotifyCounterparts(ctx context.Context, p matcher.Profile) {
+	q, err := mn.matches.shownQuery(ctx, p, maxFanout)
 	if err != nil {
-		e.log.Warn("new-match notices failed", "profile_id", p.ID, "err", err)
+		mn.log.Warn("new-match notices failed", "profile_id", p.ID, "err", err)
 		return
 	}
 	q.MinScore = NotifyMinScore
-	ms := e.ranker.Rank(q)
+	ms := mn.ranker.Rank(q)
 	told := 0
 	for _, m := range ms {
 		c := m.Profile
 		if c.OwnerID == 0 || c.OwnerID == p.OwnerID || c.Status != matcher.StatusActive {
 			continue
 		}
-		if declined, err := e.data.Declined(ctx, c.ID); err != nil || declined[p.ID] {
+		if declined, err := mn.st.Declined(ctx, c.ID); err != nil || declined[p.ID] {
 			continue
 		}
-		ok, err := e.noticeMatch(ctx, c, p, m)
+		ok, err := mn.noticeMatch(ctx, c, p, m)
 		if err != nil {
-			e.log.Warn("new-match notice failed", "profile_id", c.ID, "err", err)
+			mn.log.Warn("new-match notice failed", "profile_id", c.ID, "err", err)
 			continue
 		}
 		if ok {
 			told++
 		}
 	}
-	e.log.Info("new-match notices", "profile_id", p.ID, "candidates", len(ms), "told", told)
+	mn.log.Info("new-match notices", "profile_id", p.ID, "candidates", len(ms), "told", told)
 }
 
 // noticeMatch tells the owner of c that p is a new match for c.
-func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matcher.Match) (bool, error) {
-	st, err := e.data.Settings(ctx, c.OwnerID)
+func (mn *MatchNotices) noticeMatch(ctx context.Context, c, p matcher.Profile, m matcher.Match) (bool, error) {
+	st, err := mn.st.Settings(ctx, c.OwnerID)
 	if err != nil {
 		return false, err
 	}
@@ -175,21 +219,21 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 	if l == "" {
 		l = c.Lang
 	}
-	p, m = e.public(ctx, p, l), e.publicMatch(ctx, m, l)
-	text := dialog.Tr(l, "new_match", c.Title) + "\n\n<b>" + dialog.Esc(p.Title) + "</b>\n" + dialog.RenderMatch(e.dialog.Tax, l, c.Kind, m)
+	p, m = mn.views.public(ctx, p, l), mn.views.publicMatch(ctx, m, l)
+	text := dialog.Tr(l, "new_match", c.Title) + "\n\n<b>" + dialog.Esc(p.Title) + "</b>\n" + dialog.RenderMatch(mn.tax, l, c.Kind, m)
 	switch st.Notify {
 	case store.NotifyOff:
 		return false, nil
 	case store.NotifyDigest:
-		if !e.brokered() { // in broker mode each notice waits for approval on its own
-			return true, e.notices.AddToDigest(ctx, c.OwnerID, dialog.Esc(p.Title)+" — "+dialog.Tr(l, "new_match_for", c.Title))
+		if !mn.broker.Brokered() { // in broker mode each notice waits for approval on its own
+			return true, mn.st.AddToDigest(ctx, c.OwnerID, dialog.Esc(p.Title)+" — "+dialog.Tr(l, "new_match_for", c.Title))
 		}
 	}
-	ok, err := e.notices.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, e.now())
+	ok, err := mn.st.TakeDailyNotice(ctx, c.OwnerID, DailyNoticeCap, mn.now())
 	if err != nil || !ok {
 		return false, err
 	}
-	toks, err := e.data.MatchTokens(ctx, c.ID, []string{p.ID})
+	toks, err := mn.st.MatchTokens(ctx, c.ID, []string{p.ID})
 	if err != nil {
 		return false, err
 	}
@@ -197,25 +241,22 @@ func (e *Engine) noticeMatch(ctx context.Context, c, p matcher.Profile, m matche
 		{Label: dialog.Tr(l, "btn_intro_one"), Button: dialog.Action(aRequestIntro, toks[0])},
 		{Label: dialog.Tr(l, "btn_not_relevant_one"), Button: dialog.Action(aNotRelevant, toks[0])},
 	}}}
-	_, err = e.deliver(ctx, Outgoing{Kind: HeldMatch, From: p.OwnerID, To: c.OwnerID, Key: c.ID + ">" + p.ID, Reply: r, Note: e.introNote(ctx, p, c)})
+	_, err = mn.broker.Deliver(ctx, Outgoing{Kind: HeldMatch, From: p.OwnerID, To: c.OwnerID, Key: c.ID + ">" + p.ID, Reply: r, Note: mn.broker.Note(ctx, p, c)})
 	return true, err
 }
 
 // SendDigests sends every waiting daily digest.
-func (e *Engine) SendDigests(ctx context.Context) error {
-	if e.notices == nil || e.messenger == nil {
-		return nil
-	}
-	all, err := e.notices.TakeDigests(ctx)
+func (mn *MatchNotices) SendDigests(ctx context.Context) error {
+	all, err := mn.st.TakeDigests(ctx)
 	if err != nil {
 		return err
 	}
-	day := e.now().UTC().Format("2006-01-02")
+	day := mn.now().UTC().Format("2006-01-02")
 	for user, items := range all {
-		l := e.langOf(ctx, user, matcher.LangEN)
+		l := mn.views.langOf(ctx, user, matcher.LangEN)
 		text := dialog.Tr(l, "digest", len(items)) + "\n\n• " + strings.Join(items, "\n• ") + "\n\n" + dialog.Tr(l, "digest_hint")
-		if err := e.messenger.Notify(ctx, user, "digest:"+day, dialog.Reply{Text: text}); err != nil {
-			e.log.Warn("digest failed", "chat_id", user, "err", err)
+		if err := mn.messenger.Notify(ctx, user, "digest:"+day, dialog.Reply{Text: text}); err != nil {
+			mn.log.Warn("digest failed", "chat_id", user, "err", err)
 		}
 	}
 	return nil
@@ -223,14 +264,11 @@ func (e *Engine) SendDigests(ctx context.Context) error {
 
 // ExpireProfiles asks owners of profiles about to expire whether they are
 // still looking, and expires those past ttl. A [Keep] renews a profile.
-func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
-	if e.notices == nil || e.data == nil || e.messenger == nil {
-		return nil
-	}
-	now := e.now()
+func (mn *MatchNotices) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
+	now := mn.now()
 	nudgeAt := ttl - nudgeBefore
 	var expired []matcher.Profile
-	err := e.notices.Profiles(ctx, func(p matcher.Profile) error {
+	err := mn.st.Profiles(ctx, func(p matcher.Profile) error {
 		if p.Status != matcher.StatusActive || p.OwnerID == 0 {
 			return nil
 		}
@@ -239,17 +277,17 @@ func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
 		case age > ttl:
 			expired = append(expired, p)
 		case age > nudgeAt:
-			first, err := e.notices.FirstNudge(ctx, p.ID, p.UpdatedAt, ttl)
+			first, err := mn.st.FirstNudge(ctx, p.ID, p.UpdatedAt, ttl)
 			if err != nil || !first {
 				return err
 			}
-			l := e.langOf(ctx, p.OwnerID, p.Lang)
+			l := mn.views.langOf(ctx, p.OwnerID, p.Lang)
 			r := dialog.Reply{Text: dialog.Tr(l, "still_looking", p.Title, int(nudgeBefore.Hours()/24)), Buttons: [][]dialog.Choice{{
 				{Label: dialog.Tr(l, "btn_keep"), Button: dialog.Action(aKeep, p.ID)},
 				{Label: dialog.Tr(l, "btn_pause"), Button: dialog.Action(aPause, p.ID)},
 			}}}
-			if err := e.messenger.Notify(ctx, p.OwnerID, "nudge:"+p.ID+":"+p.UpdatedAt.Format(time.RFC3339), r); err != nil {
-				e.log.Warn("still-looking nudge failed", "profile_id", p.ID, "err", err)
+			if err := mn.messenger.Notify(ctx, p.OwnerID, "nudge:"+p.ID+":"+p.UpdatedAt.Format(time.RFC3339), r); err != nil {
+				mn.log.Warn("still-looking nudge failed", "profile_id", p.ID, "err", err)
 			}
 		}
 		return nil
@@ -259,13 +297,13 @@ func (e *Engine) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
 	}
 	for _, p := range expired {
 		p.Status = matcher.StatusExpired
-		if _, err := e.data.SaveProfile(ctx, p); err != nil {
+		if _, err := mn.st.SaveProfile(ctx, p); err != nil {
 			return err
 		}
-		e.ranker.Upsert(p)
+		mn.ranker.Upsert(p)
 	}
 	if len(expired) > 0 {
-		e.log.Info("profiles expired", "count", len(expired))
+		mn.log.Info("profiles expired", "count", len(expired))
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ func TestOneScore(t *testing.T) {
 	ctx := context.Background()
 	e, st := testEngine(t)
 	rec := &recorder{}
-	e.messenger = DirectMessenger{rec}
+	e.SetMessenger(DirectMessenger{rec})
 	need, err := st.Profile(ctx, "demo-n01")
 	if err != nil {
 		t.Fatal(err)
@@ -54,10 +54,10 @@ func TestOneScore(t *testing.T) {
 		if _, err := st.SaveProfile(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		e.ranker.Upsert(p)
+		e.interview.ranker.Upsert(p)
 	}
-	pair, ok := e.ranker.Pair(need, offer.ID)
-	back, _ := e.ranker.Pair(offer, need.ID)
+	pair, ok := e.interview.ranker.Pair(need, offer.ID)
+	back, _ := e.interview.ranker.Pair(offer, need.ID)
 	if !ok || pair.Percent() != back.Percent() {
 		t.Fatalf("the pair scores %d from the need's side and %d from the offer's", pair.Percent(), back.Percent())
 	}
@@ -73,14 +73,14 @@ func TestOneScore(t *testing.T) {
 			t.Errorf("%s shows %s%%, want %s%%:\n%s", what, got, want, rec.b.String())
 		}
 	}
-	show("the need's list", func() error { return e.showMatches(ctx, matcher.LangEN, need, 1, rec) }, offer.Title)
-	show("the offer's list", func() error { return e.showMatches(ctx, matcher.LangEN, offer, 2, rec) }, need.Title)
+	show("the need's list", func() error { return e.interview.matches.show(ctx, matcher.LangEN, need, 1, rec) }, offer.Title)
+	show("the offer's list", func() error { return e.interview.matches.show(ctx, matcher.LangEN, offer, 2, rec) }, need.Title)
 	show("the notice", func() error {
 		e.NotifyCounterparts(ctx, offer)
 		return nil
 	}, offer.Title)
 	show("the introduction card", func() error {
-		_, err := e.sendIntroRequest(ctx, need, offer, store.Intro{ID: "i1"})
+		_, err := e.intros.sendIntroRequest(ctx, need, offer, store.Intro{ID: "i1"})
 		return err
 	}, "") // the card describes the need without naming it
 }

@@ -65,12 +65,15 @@ func NewLists(st ListStore, tax *matcher.Taxonomy, now func() time.Time) *Lists 
 
 // IsList reports whether a file is an organizer's list: a CSV or XLSX
 // file that the export's format (dataset.Read) does not read.
+// A CSV file is told by its header, so data may be its first bytes only.
 func IsList(name string, data []byte) bool {
-	f := dataset.FormatOf(name, data)
-	if f == dataset.JSONL {
+	switch dataset.FormatOf(name, data) {
+	case dataset.JSONL:
 		return false
+	case dataset.CSV:
+		return !dataset.IsExport(data)
 	}
-	_, _, err := dataset.Read(bytes.NewReader(data), f, time.Now())
+	_, _, err := dataset.Read(bytes.NewReader(data), dataset.XLSX, time.Now())
 	return err != nil
 }
 

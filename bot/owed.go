@@ -29,51 +29,55 @@ type IntroLedger interface {
 
 var _ IntroLedger = (*store.Store)(nil)
 
+// noLedger is the IntroLedger of a store that keeps no owed marks: every
+// change is taken as delivered.
+type noLedger struct{}
+
+func (noLedger) IntroDelivered(context.Context, store.Intro) error            { return nil }
+func (noLedger) OwedIntros(context.Context, time.Time) ([]store.Intro, error) { return nil, nil }
+
 // delivered clears what intro owed once its messages are in the outbox.
 // A failure only leaves the mark, and the sweep sends once more, which
 // the outbox's keys absorb.
-func (e *Engine) delivered(ctx context.Context, intro store.Intro) {
-	if e.ledger == nil || intro.Owed == "" {
+func (it *Introductions) delivered(ctx context.Context, intro store.Intro) {
+	if intro.Owed == "" {
 		return
 	}
-	if err := e.ledger.IntroDelivered(ctx, intro); err != nil {
-		e.log.Warn("intro delivered mark failed; the sweep finishes it", "intro_id", intro.ID, "err", err)
+	if err := it.ledger.IntroDelivered(ctx, intro); err != nil {
+		it.log.Warn("intro delivered mark failed; the sweep finishes it", "intro_id", intro.ID, "err", err)
 	}
 }
 
 // tellDeclined tells the requester that their request was declined.
-func (e *Engine) tellDeclined(ctx context.Context, intro store.Intro) error {
-	to, err := e.data.Profile(ctx, intro.To)
+func (it *Introductions) tellDeclined(ctx context.Context, intro store.Intro) error {
+	to, err := it.st.Profile(ctx, intro.To)
 	if errors.Is(err, store.ErrNotFound) {
-		e.delivered(ctx, intro) // the profile is gone: nothing to name
+		it.delivered(ctx, intro) // the profile is gone: nothing to name
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	l := e.langOf(ctx, intro.FromOwner, matcher.LangEN)
-	if err := e.messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(l, "intro_declined_notice", e.public(ctx, to, l).Title)}); err != nil {
+	l := it.views.langOf(ctx, intro.FromOwner, matcher.LangEN)
+	if err := it.messenger.Notify(ctx, intro.FromOwner, "declined:"+intro.ID, dialog.Reply{Text: dialog.Tr(l, "intro_declined_notice", it.views.public(ctx, to, l).Title)}); err != nil {
 		return err
 	}
-	e.delivered(ctx, intro)
+	it.delivered(ctx, intro)
 	return nil
 }
 
-// FinishOwedIntros sends the messages still owed by introduction changes
+// FinishOwed sends the messages still owed by introduction changes
 // made before the given time, and reports how many it finished. An
 // introduction whose profiles are gone owes nothing more.
-func (e *Engine) FinishOwedIntros(ctx context.Context, before time.Time) (int, error) {
-	if e.ledger == nil {
-		return 0, nil
-	}
-	owed, err := e.ledger.OwedIntros(ctx, before)
+func (it *Introductions) FinishOwed(ctx context.Context, before time.Time) (int, error) {
+	owed, err := it.ledger.OwedIntros(ctx, before)
 	if err != nil {
 		return 0, err
 	}
 	done := 0
 	for _, in := range owed {
-		if err := e.finishIntro(ctx, in); err != nil {
-			e.log.Warn("owed intro not finished", "intro_id", in.ID, "owed", in.Owed, "err", err)
+		if err := it.finishIntro(ctx, in); err != nil {
+			it.log.Warn("owed intro not finished", "intro_id", in.ID, "owed", in.Owed, "err", err)
 			continue
 		}
 		done++
@@ -81,28 +85,28 @@ func (e *Engine) FinishOwedIntros(ctx context.Context, before time.Time) (int, e
 	return done, nil
 }
 
-func (e *Engine) finishIntro(ctx context.Context, in store.Intro) error {
-	from, err1 := e.data.Profile(ctx, in.From)
-	to, err2 := e.data.Profile(ctx, in.To)
+func (it *Introductions) finishIntro(ctx context.Context, in store.Intro) error {
+	from, err1 := it.st.Profile(ctx, in.From)
+	to, err2 := it.st.Profile(ctx, in.To)
 	if in.Owed != store.OwedDecline && (err1 != nil || err2 != nil) {
-		e.delivered(ctx, in) // a side is gone: nothing can be told
+		it.delivered(ctx, in) // a side is gone: nothing can be told
 		return nil
 	}
 	switch in.Owed {
 	case store.OwedRequest:
 		if to.OwnerID == 0 {
-			e.delivered(ctx, in)
+			it.delivered(ctx, in)
 			return nil
 		}
-		if _, err := e.sendIntroRequest(ctx, from, to, in); err != nil {
+		if _, err := it.sendIntroRequest(ctx, from, to, in); err != nil {
 			return err
 		}
-		e.delivered(ctx, in)
+		it.delivered(ctx, in)
 		return nil
 	case store.OwedConnect:
-		return e.connect(ctx, in, from, to)
+		return it.connect(ctx, in, from, to)
 	case store.OwedDecline:
-		return e.tellDeclined(ctx, in)
+		return it.tellDeclined(ctx, in)
 	}
 	return fmt.Errorf("intro %s owes %q", in.ID, in.Owed)
 }

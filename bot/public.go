@@ -8,6 +8,7 @@ import (
 	"github.com/duijie/duijie/matcher"
 	"github.com/duijie/duijie/redact"
 	"github.com/duijie/duijie/report"
+	"github.com/duijie/duijie/store"
 )
 
 // What a counterpart or a notice shows of a profile goes through one step,
@@ -17,15 +18,48 @@ import (
 // text a link, so no URL may remain. The owner's own views (/my, the
 // review card) show the profile as written.
 
+// Views is what every service shows of other people: profiles and
+// matches redacted for their reader (redact.Profile), in the language the
+// reader chose. Its methods read the store and never fail: what cannot
+// be read is shown with less.
+type Views struct {
+	st ViewStore
+}
+
+// ViewStore is what Views read: a profile in full, its owner's names
+// and a reader's settings.
+type ViewStore interface {
+	Profile(ctx context.Context, id string) (matcher.Profile, error)
+	GetUser(ctx context.Context, id int64) (store.User, error)
+	Settings(ctx context.Context, user int64) (store.Settings, error)
+}
+
+var _ ViewStore = (*store.Store)(nil)
+
+// NewViews builds the views on st.
+func NewViews(st ViewStore) *Views { return &Views{st: st} }
+
+// langOf is the language a user chose, else fallback (English when
+// empty).
+func (v *Views) langOf(ctx context.Context, user int64, fallback matcher.Lang) matcher.Lang {
+	if st, err := v.st.Settings(ctx, user); err == nil && st.Lang != "" {
+		return st.Lang
+	}
+	if fallback == "" {
+		return matcher.LangEN
+	}
+	return fallback
+}
+
 // publicOptions are the redaction options for a profile of owner shown to
 // a reader of language l: the owner's username and, when distinctive,
 // name, as far as the store knows them, count as names.
-func (e *Engine) publicOptions(ctx context.Context, owner int64, l matcher.Lang) redact.Options {
+func (v *Views) publicOptions(ctx context.Context, owner int64, l matcher.Lang) redact.Options {
 	opt := redact.Options{Lang: l}
-	if owner == 0 || e.data == nil {
+	if owner == 0 {
 		return opt
 	}
-	if u, err := e.data.GetUser(ctx, owner); err == nil {
+	if u, err := v.st.GetUser(ctx, owner); err == nil {
 		opt.Names = append(opt.Names, u.Username)
 		if distinctive(u.Name) {
 			opt.Names = append(opt.Names, u.Name)
@@ -52,40 +86,38 @@ func distinctive(name string) bool {
 }
 
 // public is p as a reader of language l sees it when p is not theirs.
-func (e *Engine) public(ctx context.Context, p matcher.Profile, l matcher.Lang) matcher.Profile {
-	return redact.Profile(p, e.publicOptions(ctx, p.OwnerID, l))
+func (v *Views) public(ctx context.Context, p matcher.Profile, l matcher.Lang) matcher.Profile {
+	return redact.Profile(p, v.publicOptions(ctx, p.OwnerID, l))
 }
 
 // publicMatch is m as its reader, of language l, sees it. The ranker
 // holds profiles without their descriptions: the stored profile, when
 // there is one, tells which shared terms came from hidden text.
-func (e *Engine) publicMatch(ctx context.Context, m matcher.Match, l matcher.Lang) matcher.Match {
-	if e.data != nil {
-		if full, err := e.data.Profile(ctx, m.Profile.ID); err == nil {
-			m.Profile = full
-		}
+func (v *Views) publicMatch(ctx context.Context, m matcher.Match, l matcher.Lang) matcher.Match {
+	if full, err := v.st.Profile(ctx, m.Profile.ID); err == nil {
+		m.Profile = full
 	}
-	return redact.Match(m, e.publicOptions(ctx, m.Profile.OwnerID, l))
+	return redact.Match(m, v.publicOptions(ctx, m.Profile.OwnerID, l))
 }
 
 // publicMatches is ms as their reader, of language l, sees them.
-func (e *Engine) publicMatches(ctx context.Context, ms []matcher.Match, l matcher.Lang) []matcher.Match {
+func (v *Views) publicMatches(ctx context.Context, ms []matcher.Match, l matcher.Lang) []matcher.Match {
 	out := make([]matcher.Match, len(ms))
 	for i, m := range ms {
-		out[i] = e.publicMatch(ctx, m, l)
+		out[i] = v.publicMatch(ctx, m, l)
 	}
 	return out
 }
 
 // publicTeam is t as its reader, of language l, sees it; nil stays nil.
-func (e *Engine) publicTeam(ctx context.Context, t *matcher.Team, l matcher.Lang) *matcher.Team {
+func (v *Views) publicTeam(ctx context.Context, t *matcher.Team, l matcher.Lang) *matcher.Team {
 	if t == nil {
 		return nil
 	}
 	c := *t
 	c.Members = make([]matcher.TeamMember, len(t.Members))
 	for i, m := range t.Members {
-		m.Profile = e.public(ctx, m.Profile, l)
+		m.Profile = v.public(ctx, m.Profile, l)
 		c.Members[i] = m
 	}
 	return &c

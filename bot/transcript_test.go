@@ -104,15 +104,19 @@ func (r *recorder) press(label string) (dialog.Button, bool) {
 	return dialog.Button{}, false
 }
 
-// testEngine returns an engine on a test store (see storetest) holding the demo set.
-func testEngine(t *testing.T) (*Engine, *store.Store) {
+// testEngine returns an engine on a test store (see storetest) holding
+// the demo set; opts change its options before it is built.
+func testEngine(t *testing.T, opts ...func(*Options)) (*Engine, *store.Store) {
 	t.Helper()
 	st, _ := storetest.New(t)
-	return testEngineOn(t, st), st
+	return testEngineOn(t, st, opts...), st
 }
 
+// withOrganizers gives the engine organizers without admins.
+func withOrganizers(o *Options) { o.Organizers = &Organizers{Store: o.Data.(*store.Store)} }
+
 // testEngineOn returns an engine on st, which it fills with the demo set.
-func testEngineOn(t testing.TB, st *store.Store) *Engine {
+func testEngineOn(t testing.TB, st *store.Store, opts ...func(*Options)) *Engine {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tax := matcher.Default()
@@ -127,7 +131,11 @@ func testEngineOn(t testing.TB, st *store.Store) *Engine {
 	for _, p := range ps {
 		ix.Upsert(p)
 	}
-	return NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, Options{Now: func() time.Time { return fixedNow }, Data: st, Notices: st})
+	opt := Options{Now: func() time.Time { return fixedNow }, Data: st, Notices: st}
+	for _, f := range opts {
+		f(&opt)
+	}
+	return NewEngine(tax, st, st, matcher.Offline{Tax: tax}, ix, log, opt)
 }
 
 var fixedNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
@@ -147,11 +155,10 @@ func TestTranscripts(t *testing.T) {
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ar, sections := readTranscript(t, file)
-			e, st := testEngine(t)
-			e.organizers = &Organizers{Store: st}
-			e.transcriber = echoTranscriber(t, llmfake.New(t))
+			fake := llmfake.New(t)
+			e, _ := testEngine(t, withOrganizers, func(o *Options) { o.Transcriber = echoTranscriber(t, fake) })
 			rec := &recorder{}
-			e.messenger = DirectMessenger{rec}
+			e.SetMessenger(DirectMessenger{rec})
 			play(t, e, rec, sections["input"], clientOf(sections["client"]), nil)
 			got := rec.b.String()
 			for _, want := range strings.Split(strings.TrimSpace(sections["expect"]), "\n") {

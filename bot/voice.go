@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 
 	"github.com/duijie/duijie/bot/dialog"
@@ -35,13 +36,33 @@ const MaxVoiceBytes = 5 << 20
 // message kept in the session.
 const aHeard = "vh"
 
-// voice transcribes a voice message and asks the user to confirm it.
-func (e *Engine) voice(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error {
+// ears hear a voice message: transcribed and shown back for the user to
+// confirm, or, without a model, answered with a request to type.
+type ears interface {
+	hear(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error
+}
+
+// typeInstead are the ears without a model: the user is asked to type.
+type typeInstead struct{}
+
+func (typeInstead) hear(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error {
+	return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(langFor(s, in), "voice_no_model")})
+}
+
+// transcribing are the ears with a model that transcribes speech.
+type transcribing struct {
+	t   Transcriber
+	log *slog.Logger
+}
+
+// hear transcribes a voice message and asks the user to confirm it. A
+// chat that carries no files is asked to type.
+func (tr transcribing) hear(ctx context.Context, s *dialog.Session, in Incoming, out Sender) error {
 	l := langFor(s, in)
 	files, ok := out.(Files)
 	f := in.Input.File
-	if e.transcriber == nil || !ok || f == nil {
-		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "voice_no_model")})
+	if !ok || f == nil {
+		return typeInstead{}.hear(ctx, s, in, out)
 	}
 	if f.Size > MaxVoiceBytes {
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "voice_too_long")})
@@ -60,10 +81,10 @@ func (e *Engine) voice(ctx context.Context, s *dialog.Session, in Incoming, out 
 		name = "voice.ogg"
 	}
 	actx, cancel := reserve(ctx, analyzeReserve)
-	text, err := e.transcriber.Transcribe(actx, name, audio, string(s.Lang))
+	text, err := tr.t.Transcribe(actx, name, audio, string(s.Lang))
 	cancel()
 	if err != nil {
-		e.log.Warn("transcription failed", "chat_id", in.ChatID, "err", err)
+		tr.log.Warn("transcription failed", "chat_id", in.ChatID, "err", err)
 		return out.Send(ctx, in.ChatID, dialog.Reply{Text: dialog.Tr(l, "voice_failed")})
 	}
 	text = strings.TrimSpace(text)
@@ -82,7 +103,7 @@ func (e *Engine) voice(ctx context.Context, s *dialog.Session, in Incoming, out 
 
 // confirmHeard turns the press that confirms a transcript into the
 // transcript as typed text; it reports false for every other input.
-func (e *Engine) confirmHeard(s *dialog.Session, in Incoming) (dialog.Input, bool) {
+func confirmHeard(s *dialog.Session, in Incoming) (dialog.Input, bool) {
 	b := in.Input.Button
 	if in.Input.Kind != dialog.InButton || !b.IsAction() || b.Action != aHeard || b.Value != "use" || s.Heard == "" {
 		return dialog.Input{}, false

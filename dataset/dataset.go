@@ -109,7 +109,7 @@ const (
 func FormatOf(name string, head []byte) Format {
 	lower := strings.ToLower(name)
 	switch {
-	case strings.HasSuffix(lower, ".csv"):
+	case strings.HasSuffix(lower, ".csv"), strings.HasSuffix(lower, ".tsv"):
 		return CSV
 	case strings.HasSuffix(lower, ".xlsx"):
 		return XLSX
@@ -125,50 +125,107 @@ func FormatOf(name string, head []byte) Format {
 	return CSV
 }
 
-// MaxFileBytes bounds what Read accepts.
+// MaxFileBytes bounds what Read accepts: a file read whole, as a list
+// sent in chat is. Stream has no such bound.
 const MaxFileBytes = 64 << 20
 
 // Read parses an import file. It returns the valid rows and one RowError
 // per bad row; err is set only when the file as a whole cannot be read.
-// now stamps created and updated times.
+// now stamps created and updated times. Of rows with the same id the
+// last wins.
 func Read(r io.Reader, f Format, now time.Time) (rows []Row, bad []RowError, err error) {
-	r = io.LimitReader(r, MaxFileBytes+1)
-	var recs []lineRecord
-	switch f {
-	case JSONL:
-		recs, bad, err = readJSONL(r)
-	case CSV:
-		recs, bad, err = readCSV(r)
-	case XLSX:
-		recs, bad, err = readXLSX(r)
-	default:
-		return nil, nil, fmt.Errorf("unknown format %q", f)
-	}
+	seen := map[string]int{}
+	err = Stream(&capReader{r: r, left: MaxFileBytes}, f, now, 1000, func(rs []Row, bs []RowError) error {
+		bad = append(bad, bs...)
+		for _, row := range rs {
+			if prev, dup := seen[row.Profile.ID]; dup {
+				rows[prev] = row // the last row with an id wins, as a re-import would
+				continue
+			}
+			seen[row.Profile.ID] = len(rows)
+			rows = append(rows, row)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, bad, err
 	}
-	seen := map[string]int{}
-	for _, lr := range recs {
-		p, perr := lr.rec.Profile(now)
-		if perr == nil {
-			perr = p.Validate()
-		}
-		if perr == nil && IsChatID(p.ID) {
-			perr = fmt.Errorf("id %q has the form of the ids the bot gives profiles published in chat (p1, p2, …), which an import may not write; give the row another id", p.ID)
-		}
-		if perr != nil {
-			bad = append(bad, RowError{Line: lr.line, ID: lr.rec.ID, Err: perr})
-			continue
-		}
-		if prev, dup := seen[p.ID]; dup {
-			// The last row with an id wins, as a re-import would.
-			rows[prev] = Row{Line: lr.line, Profile: p}
-			continue
-		}
-		seen[p.ID] = len(rows)
-		rows = append(rows, Row{Line: lr.line, Profile: p})
-	}
 	return rows, bad, nil
+}
+
+// errTooBig is a file longer than MaxFileBytes given to Read.
+var errTooBig = fmt.Errorf("file is larger than %d MB", MaxFileBytes>>20)
+
+// capReader reads at most left bytes and fails with errTooBig when there
+// are more.
+type capReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	if c.left -= int64(n); c.left < 0 {
+		return 0, errTooBig
+	}
+	return n, err
+}
+
+// Stream reads an import file as it comes, without holding it: yield is
+// called with each batch of up to n valid rows, in the order of the
+// file, and with the bad rows met meanwhile (a batch may hold bad rows
+// only). Rows are not merged by id: a later row with an id updates what
+// an earlier one stored, as a re-import would. The error of yield stops
+// the reading and is returned; err is also set when the file cannot be
+// read any further, after the rows before were yielded. An XLSX
+// workbook is read whole before its first sheet is streamed (a zip
+// archive lists its contents at its end).
+func Stream(r io.Reader, f Format, now time.Time, n int, yield func(rows []Row, bad []RowError) error) error {
+	next, err := records(r, f)
+	if err != nil {
+		return err
+	}
+	var rows []Row
+	var bad []RowError
+	flush := func() error {
+		if len(rows) == 0 && len(bad) == 0 {
+			return nil
+		}
+		err := yield(rows, bad)
+		rows, bad = make([]Row, 0, n), nil
+		return err
+	}
+	for {
+		lr, rerr, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if ferr := flush(); ferr != nil {
+				return ferr
+			}
+			return err
+		}
+		if rerr == nil {
+			var row Row
+			row, rerr = lr.row(now)
+			if rerr == nil {
+				rows = append(rows, row)
+			}
+		}
+		if rerr != nil {
+			bad = append(bad, *rerr)
+		}
+		if len(rows) >= n || len(bad) >= n {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 type lineRecord struct {
@@ -176,51 +233,90 @@ type lineRecord struct {
 	rec  Record
 }
 
-func readJSONL(r io.Reader) ([]lineRecord, []RowError, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
-	var out []lineRecord
-	var bad []RowError
-	total := 0
-	for n := 1; sc.Scan(); n++ {
-		total += len(sc.Bytes()) + 1
-		if total > MaxFileBytes {
-			return nil, bad, fmt.Errorf("file is larger than %d MB", MaxFileBytes>>20)
-		}
-		line := bytes.TrimSpace(sc.Bytes())
-		if n == 1 {
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
-		}
-		if len(line) == 0 {
-			continue
-		}
-		var rec Record
-		dec := json.NewDecoder(bytes.NewReader(line))
-		if err := dec.Decode(&rec); err != nil {
-			bad = append(bad, RowError{Line: n, Err: fmt.Errorf("not a JSON object: %v", err)})
-			continue
-		}
-		out = append(out, lineRecord{n, rec})
+// row makes the record a valid row, or says why it is not one.
+func (lr lineRecord) row(now time.Time) (Row, *RowError) {
+	p, err := lr.rec.Profile(now)
+	if err == nil {
+		err = p.Validate()
 	}
-	if err := sc.Err(); err != nil {
-		return nil, bad, fmt.Errorf("read: %w", err)
+	if err == nil && IsChatID(p.ID) {
+		err = fmt.Errorf("id %q has the form of the ids the bot gives profiles published in chat (p1, p2, …), which an import may not write; give the row another id", p.ID)
 	}
-	return out, bad, nil
+	if err != nil {
+		return Row{}, &RowError{Line: lr.line, ID: lr.rec.ID, Err: err}
+	}
+	return Row{Line: lr.line, Profile: p}, nil
 }
 
-func readCSV(r io.Reader) ([]lineRecord, []RowError, error) {
+// nextRecord returns the next record of a file, or a bad row, or io.EOF
+// at its end, or the error that stops the reading.
+type nextRecord func() (lineRecord, *RowError, error)
+
+// records reads the records of a file one at a time.
+func records(r io.Reader, f Format) (nextRecord, error) {
+	switch f {
+	case JSONL:
+		return jsonlRecords(r), nil
+	case CSV:
+		return csvRecords(r)
+	case XLSX:
+		return xlsxRecords(r)
+	}
+	return nil, fmt.Errorf("unknown format %q", f)
+}
+
+func jsonlRecords(r io.Reader) nextRecord {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	n := 0
+	return func() (lineRecord, *RowError, error) {
+		for sc.Scan() {
+			n++
+			line := bytes.TrimSpace(sc.Bytes())
+			if n == 1 {
+				line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+			}
+			if len(line) == 0 {
+				continue
+			}
+			var rec Record
+			if err := json.NewDecoder(bytes.NewReader(line)).Decode(&rec); err != nil {
+				return lineRecord{}, &RowError{Line: n, Err: fmt.Errorf("not a JSON object: %v", err)}, nil
+			}
+			return lineRecord{n, rec}, nil, nil
+		}
+		if err := sc.Err(); err != nil {
+			return lineRecord{}, nil, fmt.Errorf("read: %w", err)
+		}
+		return lineRecord{}, nil, io.EOF
+	}
+}
+
+// csvReader reads comma- or tab-separated text, the separator being the
+// one the first line holds more of.
+func csvReader(r io.Reader) *csv.Reader {
 	br := bufio.NewReader(r)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
+	head, _ := br.Peek(br.Size())
+	first, _, _ := bytes.Cut(head, []byte("\n"))
 	cr := csv.NewReader(br)
+	if bytes.Count(first, []byte("\t")) > bytes.Count(first, []byte(",")) {
+		cr.Comma = '\t'
+	}
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
+	return cr
+}
+
+func csvRecords(r io.Reader) (nextRecord, error) {
+	cr := csvReader(r)
 	header, err := cr.Read()
 	if err != nil {
-		return nil, nil, fmt.Errorf("read CSV header: %w", err)
+		return nil, fmt.Errorf("read CSV header: %w", err)
 	}
-	return readTable(header, func() ([]string, int, error) {
+	return tableRecords(header, func() ([]string, int, error) {
 		fields, err := cr.Read()
 		line, _ := cr.FieldPos(0)
 		var perr *csv.ParseError
@@ -231,31 +327,55 @@ func readCSV(r io.Reader) ([]lineRecord, []RowError, error) {
 	})
 }
 
-// readXLSX reads the first sheet of an Excel workbook like a CSV file:
-// the first row names the columns. It unpacks no more than an
+// IsExport reports whether a CSV file, given by its first bytes (its
+// header line at least), has the export's columns and so reads with
+// Read and Stream.
+func IsExport(head []byte) bool {
+	header, err := csvReader(bytes.NewReader(head)).Read()
+	if err != nil {
+		return false
+	}
+	_, err = tableColumns(header)
+	return err == nil
+}
+
+// xlsxRecords reads the first sheet of an Excel workbook like a CSV
+// file: the first row names the columns. It unpacks no more than an
 // organizer's list may (MaxUnzipBytes), so a zip bomb is refused.
-func readXLSX(r io.Reader) ([]lineRecord, []RowError, error) {
+func xlsxRecords(r io.Reader) (nextRecord, error) {
 	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: MaxUnzipBytes, UnzipXMLSizeLimit: MaxUnzipXMLBytes})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read Excel workbook: %w", err)
+		return nil, fmt.Errorf("read Excel workbook: %w", err)
 	}
-	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, nil, errors.New("the workbook has no sheet")
+		f.Close()
+		return nil, errors.New("the workbook has no sheet")
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, nil, fmt.Errorf("read sheet %q: %w", sheets[0], err)
+		f.Close()
+		return nil, fmt.Errorf("read sheet %q: %w", sheets[0], err)
 	}
-	defer rows.Close()
 	line := 0
+	closed := false
+	end := func(err error) ([]string, int, error) {
+		if !closed {
+			closed = true
+			rows.Close()
+			f.Close()
+		}
+		return nil, line, err
+	}
 	next := func() ([]string, int, error) {
+		if closed {
+			return nil, line, io.EOF
+		}
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
-				return nil, line, err
+				return end(err)
 			}
-			return nil, line, io.EOF
+			return end(io.EOF)
 		}
 		line++
 		cols, err := rows.Columns()
@@ -263,9 +383,14 @@ func readXLSX(r io.Reader) ([]lineRecord, []RowError, error) {
 	}
 	header, _, err := next()
 	if err != nil {
-		return nil, nil, fmt.Errorf("read sheet %q header: %w", sheets[0], err)
+		end(nil)
+		return nil, fmt.Errorf("read sheet %q header: %w", sheets[0], err)
 	}
-	return readTable(header, next)
+	recs, err := tableRecords(header, next)
+	if err != nil {
+		end(nil)
+	}
+	return recs, err
 }
 
 // rowError marks a row that could not be read, as opposed to a file that
@@ -274,57 +399,64 @@ type rowError struct{ err error }
 
 func (e rowError) Error() string { return e.err.Error() }
 
-// readTable turns rows under a header into records. next returns the
-// next row and its line, io.EOF at the end, or a rowError for one bad row.
-func readTable(header []string, next func() ([]string, int, error)) ([]lineRecord, []RowError, error) {
+// tableColumns maps the lower-cased column names of a header to their
+// positions; the export's four required columns must be there.
+func tableColumns(header []string) (map[string]int, error) {
 	col := map[string]int{}
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
 	}
 	for _, req := range []string{"id", "kind", "title", "description"} {
 		if _, ok := col[req]; !ok {
-			return nil, nil, fmt.Errorf("the header lacks the %q column (have %s)", req, strings.Join(header, ","))
+			return nil, fmt.Errorf("the header lacks the %q column (have %s)", req, strings.Join(header, ","))
 		}
 	}
-	var out []lineRecord
-	var bad []RowError
-	for {
-		fields, line, err := next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var rerr rowError
-		if errors.As(err, &rerr) {
-			bad = append(bad, RowError{Line: line, Err: rerr.err})
-			continue
-		}
-		if err != nil {
-			return nil, bad, fmt.Errorf("read line %d: %w", line, err)
-		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(fields) {
-				return strings.TrimSpace(unescapeCell(fields[i]))
+	return col, nil
+}
+
+// tableRecords turns rows under a header into records. next returns the
+// next row and its line, io.EOF at the end, or a rowError for one bad row.
+func tableRecords(header []string, next func() ([]string, int, error)) (nextRecord, error) {
+	col, err := tableColumns(header)
+	if err != nil {
+		return nil, err
+	}
+	return func() (lineRecord, *RowError, error) {
+		for {
+			fields, line, err := next()
+			var rerr rowError
+			if errors.As(err, &rerr) {
+				return lineRecord{}, &RowError{Line: line, Err: rerr.err}, nil
 			}
-			return ""
-		}
-		if strings.TrimSpace(strings.Join(fields, "")) == "" {
-			continue
-		}
-		rec := Record{ID: get("id"), Kind: get("kind"), Title: get("title"), Description: get("description"),
-			Org: get("org"), Region: get("region"), Lang: get("lang"), Domains: splitCell(get("domains")),
-			Keywords: splitCell(get("keywords")), IP: get("ip"), Modes: splitCell(get("modes")),
-			Budget: get("budget"), Deadline: get("deadline"), Tags: splitCell(get("tags")), DoNotMatch: splitCell(get("do_not_match"))}
-		if t := get("trl"); t != "" {
-			n, err := strconv.Atoi(t)
+			if errors.Is(err, io.EOF) {
+				return lineRecord{}, nil, io.EOF
+			}
 			if err != nil {
-				bad = append(bad, RowError{Line: line, ID: rec.ID, Err: fmt.Errorf("trl %q is not a number", t)})
+				return lineRecord{}, nil, fmt.Errorf("read line %d: %w", line, err)
+			}
+			get := func(name string) string {
+				if i, ok := col[name]; ok && i < len(fields) {
+					return strings.TrimSpace(unescapeCell(fields[i]))
+				}
+				return ""
+			}
+			if strings.TrimSpace(strings.Join(fields, "")) == "" {
 				continue
 			}
-			rec.TRL = n
+			rec := Record{ID: get("id"), Kind: get("kind"), Title: get("title"), Description: get("description"),
+				Org: get("org"), Region: get("region"), Lang: get("lang"), Domains: splitCell(get("domains")),
+				Keywords: splitCell(get("keywords")), IP: get("ip"), Modes: splitCell(get("modes")),
+				Budget: get("budget"), Deadline: get("deadline"), Tags: splitCell(get("tags")), DoNotMatch: splitCell(get("do_not_match"))}
+			if t := get("trl"); t != "" {
+				n, err := strconv.Atoi(t)
+				if err != nil {
+					return lineRecord{}, &RowError{Line: line, ID: rec.ID, Err: fmt.Errorf("trl %q is not a number", t)}, nil
+				}
+				rec.TRL = n
+			}
+			return lineRecord{line, rec}, nil, nil
 		}
-		out = append(out, lineRecord{line, rec})
-	}
-	return out, bad, nil
+	}, nil
 }
 
 func splitCell(s string) []string {

@@ -90,7 +90,7 @@ func FindMoney(text string) (Money, [2]int, bool) { return findMoney(text, false
 // is yuan.
 func findMoney(text string, answer bool) (Money, [2]int, bool) {
 	lower := asciiLower(text)
-	for _, m := range moneyRe.FindAllStringSubmatchIndex(lower, 8) {
+	for _, m := range moneyMatches(lower, 8) {
 		if m[1] <= m[0] {
 			continue
 		}
@@ -141,6 +141,40 @@ func findMoney(text string, answer bool) (Money, [2]int, bool) {
 		return money, trimSpan(text, m[0], m[1]), true
 	}
 	return Money{}, [2]int{}, false
+}
+
+// moneyReach is how far before its number a match of moneyRe may start:
+// a currency mark ("us$", "￥", "rmb", with "ſ" for s) and a space.
+const moneyReach = 8
+
+// moneyMatches returns the first n matches of moneyRe in lower, as
+// moneyRe.FindAllStringSubmatchIndex does, but runs the expression only
+// next to numbers: every match holds one, and the number of a match
+// starting at a position always makes one, so each search ends there.
+func moneyMatches(lower string, n int) [][]int {
+	var out [][]int
+	for pos := 0; len(out) < n && pos < len(lower); {
+		q := strings.IndexFunc(lower[pos:], isNumeral)
+		if q < 0 {
+			break
+		}
+		from := max(pos, pos+q-moneyReach)
+		for from > pos && !utf8.RuneStart(lower[from]) {
+			from--
+		}
+		m := submatchFrom(moneyRe, lower, from)
+		if m == nil {
+			break
+		}
+		out = append(out, m)
+		pos = max(m[1], pos+1)
+	}
+	return out
+}
+
+// isNumeral is a character numberPattern starts with.
+func isNumeral(r rune) bool {
+	return r >= '0' && r <= '9' || strings.ContainsRune("零〇一二两三四五六七八九十百千", r)
 }
 
 func currencyOf(marks ...string) string {

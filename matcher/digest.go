@@ -31,6 +31,11 @@ type digest struct {
 	domains  uint32
 	modes    uint8
 	province int8
+
+	// card and embed are the profile's fields, when the digest was
+	// decoded from an encoding that holds them.
+	card  *card
+	embed []float32
 }
 
 // analysisVersion names the reading of text. Raise it whenever a change to
@@ -50,6 +55,15 @@ func (t *Taxonomy) Digest(p *Profile) Digest {
 
 // Valid reports whether d holds an analysis.
 func (d Digest) Valid() bool { return d.d != nil }
+
+// Profile returns the fields of the profile an index keeps (those Get
+// returns), when d was decoded from an encoding that holds them.
+func (d Digest) Profile() (Profile, bool) {
+	if d.d == nil || d.d.card == nil {
+		return Profile{}, false
+	}
+	return d.d.card.profile(), true
+}
 
 // Fingerprint identifies the analysis: the taxonomy's domains and
 // concepts, the lexicon and analysisVersion.
@@ -109,17 +123,47 @@ func sortPostings(ps []posting) {
 	slices.SortFunc(ps, func(a, b posting) int { return int(a.id()) - int(b.id()) })
 }
 
-// digestMagic starts an encoded digest; the fingerprint follows it.
-const digestMagic = 'D'
+// An encoded digest starts with cardMagic, or with digestMagic when
+// written before the profile's fields were kept with it; the fingerprint
+// follows.
+const (
+	digestMagic = 'D'
+	cardMagic   = 'C'
+)
 
-// Encode returns d in a compact binary form: the fingerprint of t, then
-// varints, terms sharing a prefix with the one before them written as
-// what differs.
-func (t *Taxonomy) Encode(d Digest) []byte {
+// Encode returns the fields of p an index keeps (those Get returns, and
+// the embedding) and d, the digest of p, in a compact binary form: the
+// fingerprint of t, then strings with their lengths and varints, terms
+// sharing a prefix with the one before them written as what differs. An
+// index is built from it (Decode, then UpsertDigest or Batch.Add) without
+// reading the profile itself.
+func (t *Taxonomy) Encode(p *Profile, d Digest) []byte {
 	x := d.d
-	b := make([]byte, 0, 16+len(x.terms)*8+len(x.concepts)*3+len(x.soft)*3)
-	b = append(b, digestMagic)
+	c := cardOf(p)
+	embed := unit(p.Embedding)
+	b := make([]byte, 0, 64+len(p.Title)+len(p.Org)+len(p.Region)+4*len(embed)+len(x.terms)*8+len(x.concepts)*3+len(x.soft)*3)
+	b = append(b, cardMagic)
 	b = binary.LittleEndian.AppendUint64(b, t.Fingerprint())
+	b = appendCard(b, &c, embed)
+	return appendDigest(b, x)
+}
+
+// HoldsProfile reports whether b, the start of an encoded digest (its
+// first 9 bytes at least), is of this analysis and holds the profile's
+// fields.
+func (t *Taxonomy) HoldsProfile(b []byte) bool {
+	return len(b) >= 9 && b[0] == cardMagic && binary.LittleEndian.Uint64(b[1:9]) == t.Fingerprint()
+}
+
+// encodeBare is Encode without the profile's fields, as digests were
+// written before they were kept with them.
+func (t *Taxonomy) encodeBare(d Digest) []byte {
+	b := binary.LittleEndian.AppendUint64([]byte{digestMagic}, t.Fingerprint())
+	return appendDigest(b, d.d)
+}
+
+// appendDigest writes x after b.
+func appendDigest(b []byte, x *digest) []byte {
 	b = binary.AppendUvarint(b, uint64(x.length))
 	b = binary.AppendUvarint(b, uint64(len(x.terms)))
 	prev := ""
@@ -153,14 +197,21 @@ func commonPrefix(a, b string) int {
 	return i
 }
 
-// Decode reads a digest Encode wrote with this taxonomy. It returns
-// ErrStaleDigest for one of another analysis or one that does not decode.
+// Decode reads a digest Encode wrote with this taxonomy, with the
+// profile's fields (Digest.Profile), or one written without them. It
+// returns ErrStaleDigest for one of another analysis or one that does not
+// decode.
 func (t *Taxonomy) Decode(b []byte) (Digest, error) {
-	if len(b) < 9 || b[0] != digestMagic || binary.LittleEndian.Uint64(b[1:9]) != t.Fingerprint() {
+	if len(b) < 9 || b[0] != digestMagic && b[0] != cardMagic || binary.LittleEndian.Uint64(b[1:9]) != t.Fingerprint() {
 		return Digest{}, ErrStaleDigest
 	}
 	r := digestReader{b: b[9:]}
-	d := &digest{length: int32(r.uvarint())}
+	d := &digest{}
+	if b[0] == cardMagic {
+		c, embed := r.card()
+		d.card, d.embed = &c, embed
+	}
+	d.length = int32(r.uvarint())
 	n := r.count()
 	d.ends, d.counts = make([]int32, n), make([]int32, n)
 	d.arena = make([]byte, 0, len(r.b))

@@ -1,8 +1,10 @@
 package matcher
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
+	"sync"
 )
 
 // Soft concepts. Exact terms find a concept only when a profile uses one
@@ -27,10 +29,14 @@ type conceptWeight struct {
 type softVocab struct {
 	postings map[string][]conceptWeight
 	idf      map[string]float64
+	scratch  sync.Pool // of *softScratch
 }
 
 func newSoftVocab(concepts []*Concept) *softVocab {
 	v := &softVocab{postings: map[string][]conceptWeight{}, idf: map[string]float64{}}
+	v.scratch.New = func() any {
+		return &softScratch{w: make([]float64, len(concepts)), seen: make([]bool, len(concepts))}
+	}
 	for i, c := range concepts {
 		counts := map[string]int{}
 		for _, term := range c.EN {
@@ -62,7 +68,8 @@ func newSoftVocab(concepts []*Concept) *softVocab {
 // project returns the soft-concept vector of a bag of terms: the
 // strongest concepts, L2-normalized, sorted by concept index.
 func (v *softVocab) project(tokens map[string]int, keys []string) []conceptWeight {
-	acc := map[int32]float64{}
+	acc := v.scratch.Get().(*softScratch)
+	defer v.scratch.Put(acc)
 	for _, tok := range keys {
 		ps := v.postings[tok]
 		if len(ps) == 0 {
@@ -70,22 +77,34 @@ func (v *softVocab) project(tokens map[string]int, keys []string) []conceptWeigh
 		}
 		tw := (1 + math.Log(float64(tokens[tok]))) * v.idf[tok]
 		for _, p := range ps {
-			acc[p.c] += tw * float64(p.w)
+			if !acc.seen[p.c] {
+				acc.seen[p.c] = true
+				acc.touched = append(acc.touched, p.c)
+			}
+			acc.w[p.c] += tw * float64(p.w)
 		}
 	}
-	vec := make([]conceptWeight, 0, len(acc))
-	for c, w := range acc {
-		vec = append(vec, conceptWeight{c, float32(w)})
-	}
-	sort.Slice(vec, func(i, j int) bool {
-		if vec[i].w != vec[j].w {
-			return vec[i].w > vec[j].w
+	// The strongest concepts, strongest first, kept in order as the votes
+	// are read: most concepts fall below the last kept one at once.
+	vec := make([]conceptWeight, 0, min(len(acc.touched), softConceptsPerDoc))
+	for _, c := range acc.touched {
+		x := conceptWeight{c, float32(acc.w[c])}
+		acc.w[c], acc.seen[c] = 0, false
+		if len(vec) == softConceptsPerDoc && !stronger(x, vec[len(vec)-1]) {
+			continue
 		}
-		return vec[i].c < vec[j].c
-	})
-	if len(vec) > softConceptsPerDoc {
-		vec = vec[:softConceptsPerDoc]
+		i, _ := slices.BinarySearchFunc(vec, x, func(a, b conceptWeight) int {
+			if stronger(a, b) {
+				return -1
+			}
+			return 1
+		})
+		if len(vec) == softConceptsPerDoc {
+			vec = vec[:len(vec)-1]
+		}
+		vec = slices.Insert(vec, i, x)
 	}
+	acc.touched = acc.touched[:0]
 	var norm float64
 	for _, x := range vec {
 		norm += float64(x.w) * float64(x.w)
@@ -94,8 +113,24 @@ func (v *softVocab) project(tokens map[string]int, keys []string) []conceptWeigh
 	for i := range vec {
 		vec[i].w = float32(float64(vec[i].w) / norm)
 	}
-	sort.Slice(vec, func(i, j int) bool { return vec[i].c < vec[j].c })
+	slices.SortFunc(vec, func(a, b conceptWeight) int { return cmp.Compare(a.c, b.c) })
 	return vec
+}
+
+// stronger orders soft concepts by weight, then by index.
+func stronger(a, b conceptWeight) bool {
+	if a.w != b.w {
+		return a.w > b.w
+	}
+	return a.c < b.c
+}
+
+// softScratch is where project adds up the votes of a text, by concept
+// index; it is left zeroed after use.
+type softScratch struct {
+	w       []float64
+	seen    []bool
+	touched []int32
 }
 
 // cosine of two normalized sparse vectors sorted by concept index.

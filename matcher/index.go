@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,9 +33,12 @@ type Index struct {
 
 // loc is where a profile sits in the index.
 type loc struct {
-	kind Kind
 	slot int32
+	kind uint8 // kindIndex
 }
+
+// is reports whether the profile at l is of kind k.
+func (l loc) is(k Kind) bool { return int(l.kind) == kindIndex(k) }
 
 // posting packs a slot (or a term or concept id) in its low 24 bits and a
 // small value (a count, or a weight in 1/255) in its high 8 bits.
@@ -103,9 +107,10 @@ type meta struct {
 	active   bool  // indexed, and its status is active
 }
 
-// doc is an indexed profile.
+// doc is an indexed profile. Its postings share one array: tokens, then
+// concepts, then soft.
 type doc struct {
-	p        Profile   // the fields ranking and display need
+	p        card      // the fields ranking and display need
 	length   int32     // lexical terms, title counted twice
 	tokens   []posting // term id and frequency, by term id
 	concepts []posting // concept index and occurrences, by concept
@@ -164,7 +169,7 @@ func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
 	// counts twice.
 	dense := strings.Join(append([]string{p.Title}, p.Keywords...), "\n")
 	for _, part := range []string{text, dense} {
-		own, bridged := lexicon.terms(part, t.terms)
+		own, bridged, tokens := lexicon.read(part, t.terms, true)
 		for _, tok := range own {
 			a.tokens[tok]++
 			a.length++
@@ -176,7 +181,7 @@ func (t *Taxonomy) analyzeFound(p *Profile, found map[*Concept]int) *analysis {
 				a.source[b.term] = b.word
 			}
 		}
-		for _, tok := range Tokens(part) {
+		for _, tok := range tokens {
 			bigrams[tok]++
 		}
 		for _, tok := range own {
@@ -235,74 +240,244 @@ func modeBit(m Mode) uint8 {
 	return 0
 }
 
-// light keeps the fields of p that ranking and display use.
-func light(p *Profile) Profile {
-	return Profile{ID: p.ID, Kind: p.Kind, OwnerID: p.OwnerID, Status: p.Status, Demo: p.Demo,
-		Title: p.Title, Lang: p.Lang, Org: p.Org, Region: p.Region, Domains: p.Domains, TRL: p.TRL,
-		IP: p.IP, Modes: p.Modes, Budget: p.Budget, Deadline: p.Deadline, Tags: p.Tags,
-		DoNotMatch: p.DoNotMatch, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
-}
-
 // Upsert adds p or replaces the profile with the same id.
 func (ix *Index) Upsert(p Profile) {
 	if !p.Kind.Valid() {
 		return
 	}
-	ix.insert(&p, ix.analyze(&p).digest())
+	ix.insert(ix.prepare(&p, ix.analyze(&p).digest()))
 }
 
 // UpsertDigest adds p, or replaces the profile with the same id, as read
-// in d (the Digest of p) rather than from its text.
+// in d (the Digest of p) rather than from its text. When d was decoded
+// with the profile's fields (see Taxonomy.Encode), those stand for p's.
 func (ix *Index) UpsertDigest(p Profile, d Digest) {
-	if !p.Kind.Valid() {
-		return
+	if e, ok := ix.prepareDigest(&p, d); ok {
+		ix.insert(e)
 	}
-	if !d.Valid() {
-		ix.Upsert(p)
-		return
-	}
-	ix.insert(&p, d.d)
 }
 
-// insert puts p as read in a into the index. The terms get their ids
-// before mu is taken, so that inserts from several goroutines overlap.
-func (ix *Index) insert(p *Profile, a *digest) {
-	d := &doc{p: light(p), length: a.length, embed: unit(p.Embedding), concepts: a.concepts, soft: a.soft}
-	ids := ix.digestTermIDs(a)
-	d.tokens = make([]posting, len(ids))
-	for i, id := range ids {
-		d.tokens[i] = pack(id, int(a.counts[i]))
+// prepareDigest is prepare for UpsertDigest: false for a profile of no kind.
+func (ix *Index) prepareDigest(p *Profile, d Digest) (entry, bool) {
+	if d.Valid() && d.d.card != nil {
+		return ix.prepare(nil, d.d), true
 	}
-	sortPostings(d.tokens)
-	last := int32(-1)
-	if len(d.tokens) > 0 {
-		last = d.tokens[len(d.tokens)-1].id()
+	if !p.Kind.Valid() {
+		return entry{}, false
 	}
+	if !d.Valid() {
+		return ix.prepare(p, ix.analyze(p).digest()), true
+	}
+	return ix.prepare(p, d.d), true
+}
 
+// A Batch gathers profiles to put into an index at once, as a replica
+// does when it starts: Add reads each profile (its terms get their ids,
+// its postings are laid out) without the index's lock, from any number of
+// goroutines, and Commit inserts them all under one lock, growing each
+// inverted list once to its final length.
+type Batch struct {
+	ix *Index
+	mu sync.Mutex
+	es []entry
+}
+
+// NewBatch returns an empty batch for ix.
+func (ix *Index) NewBatch() *Batch { return &Batch{ix: ix} }
+
+// Add readies p, read as UpsertDigest reads it, for Commit. Safe for
+// concurrent use.
+func (b *Batch) Add(p Profile, d Digest) {
+	e, ok := b.ix.prepareDigest(&p, d)
+	if !ok {
+		return
+	}
+	b.mu.Lock()
+	b.es = append(b.es, e)
+	b.mu.Unlock()
+}
+
+// Len returns the number of profiles added.
+func (b *Batch) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.es)
+}
+
+// Commit puts the added profiles into the index, each replacing the
+// profile with its id, and empties the batch.
+func (b *Batch) Commit() {
+	b.mu.Lock()
+	es := b.es
+	b.es = nil
+	b.mu.Unlock()
+	b.ix.insert(es...)
+}
+
+// entry is a profile ready for the index: its doc and meta.
+type entry struct {
+	d *doc
+	m meta
+}
+
+// prepare lays out a profile as read in a for insert, with its terms'
+// ids; it takes no lock but termMu's. The fields kept are a's card when
+// it has one, else p's.
+func (ix *Index) prepare(p *Profile, a *digest) entry {
+	d := &doc{length: a.length}
+	if a.card != nil {
+		d.p, d.embed = *a.card, a.embed
+	} else {
+		d.p, d.embed = cardOf(p), unit(p.Embedding)
+	}
+	ids := ix.digestTermIDs(a)
+	nt, nc := len(ids), len(a.concepts)
+	all := make([]posting, nt+nc+len(a.soft))
+	d.tokens, d.concepts, d.soft = all[:nt:nt], all[nt:nt+nc:nt+nc], all[nt+nc:]
+	// Sorted by id: held as id<<8 | count, they sort as plain numbers.
+	for i, id := range ids {
+		d.tokens[i] = posting(uint32(id)<<8 | uint32(pack(0, int(a.counts[i])).val()))
+	}
+	slices.Sort(d.tokens)
+	for i, t := range d.tokens {
+		d.tokens[i] = pack(int32(t>>8), int(t&0xFF))
+	}
+	copy(d.concepts, a.concepts)
+	copy(d.soft, a.soft)
+	return entry{d, meta{owner: d.p.OwnerID, domains: a.domains, trl: d.p.TRL, province: a.province,
+		modes: a.modes, active: valueOf(statuses, d.p.status) == StatusActive}}
+}
+
+// insert puts es into the index, each replacing the profile with its id.
+// The inverted lists grow once per call: to their exact length when es
+// are many (a load), as append grows them when few.
+func (ix *Index) insert(es ...entry) {
+	if len(es) == 0 {
+		return
+	}
+	if len(es) > 1 {
+		es = lastOfEach(es)
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.removeLocked(p.ID)
-	s := ix.shards[kindIndex(p.Kind)]
-	if need := int(last) + 1; need > len(s.tokPost) {
+	if len(ix.byID) == 0 && len(es) > 1 {
+		ix.byID = make(map[string]loc, len(es)) // a load: no growing
+	}
+	var kinds [2]int
+	for _, e := range es {
+		kinds[e.d.p.kind]++
+	}
+	var added [2][]int32 // slots, by shard
+	for k, n := range kinds {
+		s := ix.shards[k]
+		s.docs, s.meta, s.lens = slices.Grow(s.docs, n), slices.Grow(s.meta, n), slices.Grow(s.lens, n)
+		added[k] = make([]int32, 0, n)
+	}
+	for _, e := range es {
+		ix.removeLocked(e.d.p.ID)
+		k := int(e.d.p.kind)
+		s := ix.shards[k]
+		slot := s.alloc(e.d, e.m)
+		ix.byID[e.d.p.ID] = loc{slot, e.d.p.kind}
+		s.n++
+		s.totalLen += int(e.d.length)
+		added[k] = append(added[k], slot)
+	}
+	exact := len(es) > 1
+	if len(added[0]) > 0 && len(added[1]) > 0 && len(es) >= 1000 {
+		var wg sync.WaitGroup
+		wg.Go(func() { ix.shards[1].post(added[1], exact) })
+		ix.shards[0].post(added[0], exact)
+		wg.Wait()
+		return
+	}
+	for k, slots := range added {
+		ix.shards[k].post(slots, exact)
+	}
+}
+
+// lastOfEach returns es with only the last entry of each profile id.
+func lastOfEach(es []entry) []entry {
+	last := make(map[string]int, len(es))
+	for i, e := range es {
+		last[e.d.p.ID] = i
+	}
+	if len(last) == len(es) {
+		return es
+	}
+	out := make([]entry, 0, len(last))
+	for i, e := range es {
+		if last[e.d.p.ID] == i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// post adds the slots' postings to the shard's inverted lists: grown to
+// their exact length first when exact, else as append grows them.
+func (s *shard) post(slots []int32, exact bool) {
+	if len(slots) == 0 {
+		return
+	}
+	need := len(s.tokPost)
+	for _, slot := range slots {
+		if ts := s.docs[slot].tokens; len(ts) > 0 {
+			need = max(need, int(ts[len(ts)-1].id())+1)
+		}
+	}
+	if need > len(s.tokPost) {
 		s.tokPost = append(s.tokPost, make([][]posting, need-len(s.tokPost))...)
 		s.tokenDF = append(s.tokenDF, make([]int32, need-len(s.tokenDF))...)
 	}
-	slot := s.alloc(d, meta{owner: p.OwnerID, domains: a.domains, trl: int8(p.TRL), province: a.province,
-		modes: a.modes, active: p.Status == StatusActive})
-	ix.byID[p.ID] = loc{p.Kind, slot}
-	s.n++
-	s.totalLen += int(d.length)
-	for _, t := range d.tokens {
-		s.tokenDF[t.id()]++
-		s.tokPost[t.id()] = append(s.tokPost[t.id()], pack(slot, t.val()))
+	if exact {
+		s.reserve(slots)
 	}
-	for _, c := range d.concepts {
-		s.conceptDF[c.id()]++
-		s.conPost[c.id()] = append(s.conPost[c.id()], pack(slot, c.val()))
+	for _, slot := range slots {
+		d := s.docs[slot]
+		for _, t := range d.tokens {
+			s.tokenDF[t.id()]++
+			s.tokPost[t.id()] = append(s.tokPost[t.id()], pack(slot, t.val()))
+		}
+		for _, c := range d.concepts {
+			s.conceptDF[c.id()]++
+			s.conPost[c.id()] = append(s.conPost[c.id()], pack(slot, c.val()))
+		}
+		for _, c := range d.soft {
+			s.softPost[c.id()] = append(s.softPost[c.id()], pack(slot, c.val()))
+		}
 	}
-	for _, c := range d.soft {
-		s.softPost[c.id()] = append(s.softPost[c.id()], pack(slot, c.val()))
+}
+
+// reserve grows each inverted list the slots' postings go to, once, to
+// the exact length it will have.
+func (s *shard) reserve(slots []int32) {
+	tokInc := make([]int32, len(s.tokPost))
+	conInc := make([]int32, s.conceptN)
+	softInc := make([]int32, s.conceptN)
+	for _, slot := range slots {
+		d := s.docs[slot]
+		for _, t := range d.tokens {
+			tokInc[t.id()]++
+		}
+		for _, c := range d.concepts {
+			conInc[c.id()]++
+		}
+		for _, c := range d.soft {
+			softInc[c.id()]++
+		}
 	}
+	grow := func(lists [][]posting, inc []int32) {
+		for i, n := range inc {
+			if l := lists[i]; n > 0 && cap(l)-len(l) < int(n) {
+				lists[i] = make([]posting, len(l), len(l)+int(n))
+				copy(lists[i], l)
+			}
+		}
+	}
+	grow(s.tokPost, tokInc)
+	grow(s.conPost, conInc)
+	grow(s.softPost, softInc)
 }
 
 // termIDs returns the ids of terms, -1 for one the index does not know.
@@ -353,7 +528,7 @@ func (ix *Index) digestTermIDs(a *digest) []int32 {
 		}
 		t := ""
 		if a.terms != nil {
-			t = a.terms[i]
+			t = strings.Clone(a.terms[i]) // a term read from a text is cut from it: keep no more than the term
 		} else {
 			t = string(a.term(i))
 		}
@@ -396,7 +571,7 @@ func (ix *Index) removeLocked(id string) {
 		return
 	}
 	delete(ix.byID, id)
-	s := ix.shards[kindIndex(l.kind)]
+	s := ix.shards[int(l.kind)]
 	d := s.docs[l.slot]
 	s.docs[l.slot] = nil
 	s.meta[l.slot] = meta{}
@@ -452,7 +627,7 @@ func (ix *Index) Get(id string) (Profile, bool) {
 	if !ok {
 		return Profile{}, false
 	}
-	return ix.shards[kindIndex(l.kind)].docs[l.slot].p, true
+	return ix.shards[int(l.kind)].docs[l.slot].p.profile(), true
 }
 
 // Len returns the number of indexed profiles.
@@ -492,10 +667,11 @@ func idf(n, df int) float64 {
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// avoids reports whether a's do-not-match list names b's organisation or id.
-func avoids(a, b *Profile) bool {
-	for _, x := range a.DoNotMatch {
-		if x == b.ID || b.Org != "" && strings.EqualFold(x, b.Org) {
+// avoids reports whether the do-not-match list dnm names the
+// organisation org or the profile id.
+func avoids(dnm []string, id, org string) bool {
+	for _, x := range dnm {
+		if x == id || org != "" && strings.EqualFold(x, org) {
 			return true
 		}
 	}

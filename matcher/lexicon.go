@@ -26,6 +26,7 @@ var cedictGz []byte
 type lexicon struct {
 	gloss  map[string][]string // Chinese word → the lexical terms of its first meaning
 	maxLen int                 // longest word in runes
+	lens   runeLens            // the lengths of the words starting with each character
 }
 
 // maxGlossTerms is how many English terms one Chinese word adds at most.
@@ -55,7 +56,7 @@ func readLexicon(gz []byte) (*lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lexicon{gloss: map[string][]string{}}
+	l := &lexicon{gloss: map[string][]string{}, lens: runeLens{}}
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
 		line := sc.Text()
@@ -70,6 +71,7 @@ func readLexicon(gz []byte) (*lexicon, error) {
 		}
 		l.gloss[zh] = terms
 		l.maxLen = max(l.maxLen, utf8.RuneCountInString(zh))
+		l.lens.add(zh)
 	}
 	return l, sc.Err()
 }
@@ -78,19 +80,25 @@ func readLexicon(gz []byte) (*lexicon, error) {
 // from the left, by the dictionary and the taxonomy's Chinese terms; a
 // character no word starts with is a word of its own.
 func (l *lexicon) words(run string, terms *termMatcher) []string {
-	runes := []rune(run)
+	at := runeStarts(run)
+	runes := len(at) - 1
 	longest := max(l.maxLen, terms.zhMaxLen)
 	var out []string
-	for i := 0; i < len(runes); {
+	for i := 0; i < runes; {
 		n := 1
-		for k := min(longest, len(runes)-i); k >= 2; k-- {
-			w := string(runes[i : i+k])
+		r, _ := utf8.DecodeRuneInString(run[at[i]:])
+		lens := l.lens[r] | terms.zhLens[r]
+		for k := min(longest, runes-i); k >= 2 && lens != 0; k-- {
+			if !has(lens, k) {
+				continue
+			}
+			w := run[at[i]:at[i+k]]
 			if _, ok := l.gloss[w]; ok || len(terms.zh[w]) > 0 {
 				n = k
 				break
 			}
 		}
-		out = append(out, string(runes[i:i+n]))
+		out = append(out, run[at[i]:at[i+n]])
 		i += n
 	}
 	return out
@@ -99,15 +107,23 @@ func (l *lexicon) words(run string, terms *termMatcher) []string {
 // bridgedTerm is an English term a Chinese word of a text stands for.
 type bridgedTerm struct{ term, word string }
 
-// terms returns the lexical terms of text like Tokens, except that Han
+// read returns the lexical terms of text like Tokens, except that Han
 // runs are cut into dictionary words (of two characters or more, common
-// ones left out) instead of character bigrams; and the English terms its
-// Chinese words stand for.
-func (l *lexicon) terms(text string, tm *termMatcher) (own []string, bridged []bridgedTerm) {
+// ones left out) instead of character bigrams; the English terms its
+// Chinese words stand for; and, when asked, Tokens of text, so that the
+// text is cut into segments once.
+func (l *lexicon) read(text string, tm *termMatcher, withTokens bool) (own []string, bridged []bridgedTerm, tokens []string) {
 	for _, s := range segments(text) {
 		if !s.han {
+			n := len(own)
 			own = appendWords(own, s.words)
+			if withTokens {
+				tokens = append(tokens, own[n:]...)
+			}
 			continue
+		}
+		if withTokens {
+			tokens = appendBigrams(tokens, s.text)
 		}
 		for _, w := range l.words(s.text, tm) {
 			if zhStop[w] {
@@ -121,5 +137,5 @@ func (l *lexicon) terms(text string, tm *termMatcher) (own []string, bridged []b
 			}
 		}
 	}
-	return own, bridged
+	return own, bridged, tokens
 }

@@ -10,7 +10,7 @@ func TestLexiconSegmentsChineseIntoWords(t *testing.T) {
 	if !slices.Contains(got, "猫砂") {
 		t.Errorf("words = %q, want 猫砂 among them", got)
 	}
-	own, bridged := defaultLexicon().terms("我们的猫砂除臭效果差", Default().terms)
+	own, bridged, _ := defaultLexicon().read("我们的猫砂除臭效果差", Default().terms, false)
 	if !slices.Contains(own, "猫砂") || slices.Contains(own, "我们") {
 		t.Errorf("own terms = %q, want 猫砂 and no stopword", own)
 	}

@@ -44,8 +44,8 @@ func (ix *Index) side(x *doc, xm *meta) *side {
 	for _, c := range x.soft {
 		a.soft = append(a.soft, conceptWeight{c.id(), float32(c.weight())})
 	}
-	s := ix.shards[kindIndex(x.p.Kind.Counterpart())]
-	q := Query{Profile: x.p}
+	s := ix.shards[kindIndex(x.p.Kind().Counterpart())]
+	q := Query{Profile: x.p.profile()}
 	r := &ranker{ix: ix, s: s, q: &q, a: a, qConcepts: map[int32]float64{}, soft: a.soft,
 		domains: a.domains, modes: a.modes, self: -1, avgLen: 1,
 		sc: &scratch{qCov: make([]float32, 1), dCov: make([]float32, 1), soft: make([]float32, 1), lex: make([]float32, 1)}}
@@ -100,7 +100,7 @@ func (sd *side) directed(y *doc, ym *meta) float64 {
 // index's, which no indexed profile holds.
 func (r *ranker) queryDoc() (*doc, *meta) {
 	a, p := r.a, &r.q.Profile
-	d := &doc{p: light(p), length: int32(a.length), embed: a.embed}
+	d := &doc{p: cardOf(p), length: int32(a.length), embed: a.embed}
 	r.ix.termMu.RLock() // profiles being inserted add terms under termMu alone
 	next := int32(len(r.ix.terms))
 	for _, tok := range a.keys {

@@ -342,14 +342,51 @@ func findModes(lower, text string) []Mode {
 	return out
 }
 
+// A deadline in English starts with a word, at a word boundary; one in
+// Chinese with a digit, 年 or 明.
+const (
+	deadlineEN = `\b(?:by|before|within|in)\s+(?:the\s+)?(?:end of\s+)?(?:\d+\s+(?:months?|weeks?|years?)|20\d\d(?:[-/]\d{1,2})?|q[1-4](?:\s+20\d\d)?|next year|this year)`
+	deadlineZH = `20\d\d\s?年(?:\s?\d{1,2}\s?月)?(?:底|前|之前|以前)?|\d+\s?个?月内|年底前|年内|明年`
+)
+
 var (
 	// Every deadline holds a digit or one of the words of a year.
 	deadlinePattern = cued{[]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "next year", "this year", "年底前", "年内", "明年"},
-		regexp.MustCompile(`(?i)\b(?:by|before|within|in)\s+(?:the\s+)?(?:end of\s+)?(?:\d+\s+(?:months?|weeks?|years?)|20\d\d(?:[-/]\d{1,2})?|q[1-4](?:\s+20\d\d)?|next year|this year)|20\d\d\s?年(?:\s?\d{1,2}\s?月)?(?:底|前|之前|以前)?|\d+\s?个?月内|年底前|年内|明年`)}
+		regexp.MustCompile(`(?i)` + deadlineEN + `|` + deadlineZH)}
+	// The pattern at the start of its input only: after a word boundary,
+	// and elsewhere (where its English part cannot match).
+	deadlineAtWord = regexp.MustCompile(`^(?i:` + deadlineEN + `|` + deadlineZH + `)`)
+	deadlineInWord = regexp.MustCompile(`^(?:` + deadlineZH + `)`)
+	deadlineWords  = []string{"by", "before", "within", "in"}
 )
 
+// findDeadline is deadlinePattern.find, trimmed: the first deadline in
+// text. The pattern is tried only where a deadline may start (a digit,
+// 年, 明, or one of deadlineWords at a word boundary) instead of at every
+// byte.
 func findDeadline(lower, text string) string {
-	return strings.TrimSpace(deadlinePattern.find(lower, text))
+	if !holdsCue(lower, deadlinePattern.cues) {
+		return ""
+	}
+	folded := asciiLower(text)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		atWord := i == 0 || !isWordByte(text[i-1])
+		switch {
+		case isDigit(c), strings.HasPrefix(text[i:], "年"), strings.HasPrefix(text[i:], "明"):
+		case atWord && hasAnyPrefix(folded[i:], deadlineWords):
+		default:
+			continue
+		}
+		re := deadlineInWord
+		if atWord {
+			re = deadlineAtWord
+		}
+		if m := re.FindString(text[i:]); m != "" {
+			return strings.TrimSpace(m)
+		}
+	}
+	return ""
 }
 
 var quantRe = regexp.MustCompile(`\d`)

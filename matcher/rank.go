@@ -155,7 +155,7 @@ func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
 	s := ix.shards[kindIndex(q.Profile.Kind.Counterpart())]
 	r := &ranker{ix: ix, s: s, q: q, a: a, qConcepts: map[int32]float64{}, qTokens: map[int32]float64{},
 		soft: a.soft, domains: a.domains, modes: a.modes, self: -1}
-	if l, ok := ix.byID[q.Profile.ID]; ok && l.kind == q.Profile.Kind.Counterpart() {
+	if l, ok := ix.byID[q.Profile.ID]; ok && l.is(q.Profile.Kind.Counterpart()) {
 		r.self = l.slot
 	}
 	r.avgLen = 1
@@ -424,7 +424,7 @@ func (r *ranker) offer(h []candidate, k int, slot int32, d *doc, m *meta, c floa
 	if cand.score < r.q.MinScore || len(h) == k && !cand.better(h[0]) {
 		return h
 	}
-	if r.q.Exclude[d.p.ID] || avoids(&r.q.Profile, &d.p) || avoids(&d.p, &r.q.Profile) {
+	if r.q.Exclude[d.p.ID] || avoids(r.q.Profile.DoNotMatch, d.p.ID, d.p.Org) || avoids(d.p.doNotMatch(), r.q.Profile.ID, r.q.Profile.Org) {
 		return h
 	}
 	if len(h) < k {
@@ -603,8 +603,8 @@ func dedupe(xs []weighted) []weighted {
 // profiles share and the field-by-field fit.
 func (r *ranker) match(c candidate) Match {
 	d := c.d
-	m := Match{Profile: d.p, Score: c.score}
-	need, offer := &r.q.Profile, &d.p
+	m := Match{Profile: d.p.profile(), Score: c.score}
+	need, offer := &r.q.Profile, &m.Profile
 	if need.Kind == KindOffer {
 		need, offer = offer, need
 	}
@@ -682,7 +682,7 @@ func (ix *Index) Pair(q Profile, otherID string) (Match, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	l, ok := ix.byID[otherID]
-	if !ok || l.kind != q.Kind.Counterpart() {
+	if !ok || !l.is(q.Kind.Counterpart()) {
 		return Match{}, false
 	}
 	query := Query{Profile: q}

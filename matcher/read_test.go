@@ -34,9 +34,9 @@ func TestReadIsAnalyzeApplyDigest(t *testing.T) {
 		want := p
 		an := tax.Analyze(want.Kind, want.Text())
 		an.Apply(&want)
-		wd := tax.Encode(tax.Digest(&want))
+		wd := tax.encodeBare(tax.Digest(&want))
 		got := p
-		gd := tax.Encode(tax.Read(&got))
+		gd := tax.encodeBare(tax.Read(&got))
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: Read normalized\n%+v\nwant\n%+v", p.ID, got, want)
 		}
@@ -79,6 +79,46 @@ func TestScopeCuesKeepEveryMatch(t *testing.T) {
 		for i, re := range res {
 			if re.MatchString(text) && !holdsCue(strings.ToLower(text), scopeLiterals[i]) {
 				t.Errorf("%q matches %s without its literals", text, re)
+			}
+		}
+	}
+}
+
+// TestNearCuesAsEverywhere checks that the patterns tried only where a
+// match may start (money next to numbers, the English negation scope at
+// its words, deadlines at digits and their words) find what running them
+// at every byte finds.
+func TestNearCuesAsEverywhere(t *testing.T) {
+	var labelled []string
+	for _, p := range readTexts(t) {
+		labelled = append(labelled, p.Text(), p.Title)
+	}
+	for _, c := range []struct {
+		name  string
+		texts []string
+		same  func(text string) (got, want any)
+	}{
+		{"money", []string{"预算20-30万元", "between 1 and 2 million RMB", "US$ 50k–80k", "uſ$ 5000 per unit", "十来万块，三五万吧",
+			"￥ 300 each", "rmb  12", "no money here", "年产5万台，投入两千万", "$5000 and 3 people", "1,200.5 usd to 2,000 usd"},
+			func(text string) (any, any) {
+				lower := asciiLower(text)
+				return moneyMatches(lower, 8), moneyRe.FindAllStringSubmatchIndex(lower, 8)
+			}},
+		{"scope", []string{"We moved from steel to plastic", "DON'T want solvents", "Not only fast", "ſtill without glue",
+			"without,without glue", "xnot a thing", "Doesn't use lead; did not need tin, NO LONGER coal", "unli\u212ae that",
+			"not not not cheap", "instead of\tsteel, rather than copper and other than zinc"},
+			func(text string) (any, any) {
+				return englishScopes(text), scopeCues[0].FindAllStringSubmatchIndex(text, -1)
+			}},
+		{"deadline", []string{"Delivery BY the end of 2027", "cabin 2027 within 3 months", "需要2027年底前完成", "6个月内，明年", "xin 2028, in q3 2027",
+			"WITHIN 12 weeks", "before next year", "year2027年", "İstanbul by 2027-06", "no date at all", "in  the end of 20261"},
+			func(text string) (any, any) {
+				return findDeadline(strings.ToLower(text), text), strings.TrimSpace(deadlinePattern.re.FindString(text))
+			}},
+	} {
+		for _, text := range append(c.texts, labelled...) {
+			if got, want := c.same(text); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s in %q: near cues %v, everywhere %v", c.name, text, got, want)
 			}
 		}
 	}

@@ -68,7 +68,11 @@ func outOfScope(text string) string {
 		if !holdsCue(lower, scopeLiterals[i]) {
 			continue
 		}
-		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+		matches := englishScopes(text)
+		if i > 0 {
+			matches = re.FindAllStringSubmatchIndex(text, -1)
+		}
+		for _, m := range matches {
 			if notOnly.MatchString(text[m[0]:m[1]]) {
 				continue
 			}
@@ -85,4 +89,64 @@ func outOfScope(text string) string {
 		}
 	}
 	return string(b)
+}
+
+// scopeWords are, lower case, the first words of the English scope cues
+// (scopeCues[0]) or their beginnings: a match starts only where one does.
+var scopeWords = []string{"without", "instead", "rather", "unlike", "besides", "apart", "other", "no", "moved", "switched", "changed", "shifted", "converted", "do", "did"}
+
+// scopeInitial holds the first letters of scopeWords.
+var scopeInitial = func() (first [256]bool) {
+	for _, w := range scopeWords {
+		first[w[0]] = true
+	}
+	return first
+}()
+
+// anchoredScope is scopeCues[0] matching at the start of its input only.
+var anchoredScope = regexp.MustCompile(`^(?:` + scopeCues[0].String() + `)`)
+
+// englishScopes returns the matches of scopeCues[0] in text, as
+// FindAllStringSubmatchIndex does, trying the expression only where a
+// word of scopeWords starts instead of at every byte.
+func englishScopes(text string) [][]int {
+	if strings.ContainsAny(text, "ſ\u212a") {
+		// Letters that match "s" and "k" of a case-insensitive pattern.
+		return scopeCues[0].FindAllStringSubmatchIndex(text, -1)
+	}
+	lower := asciiLower(text)
+	var out [][]int
+	for i := 0; i < len(lower); i++ {
+		if !scopeInitial[lower[i]] || i > 0 && isWordByte(lower[i-1]) || !hasAnyPrefix(lower[i:], scopeWords) {
+			continue
+		}
+		m := submatchFrom(anchoredScope, text, i)
+		if m == nil {
+			continue
+		}
+		out = append(out, m)
+		i = m[1] - 1
+	}
+	return out
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// submatchFrom is the submatch indexes of the first match of re in
+// text[from:], as positions in text; nil for none.
+func submatchFrom(re *regexp.Regexp, text string, from int) []int {
+	m := re.FindStringSubmatchIndex(text[from:])
+	for j := range m {
+		if m[j] >= 0 {
+			m[j] += from
+		}
+	}
+	return m
 }

@@ -90,7 +90,7 @@ func (ix *Index) Team(q Query) (Team, bool) {
 			break
 		}
 		used[pick] = true
-		m := TeamMember{Profile: pool[pick].d.p}
+		m := TeamMember{Profile: pool[pick].d.p.profile()}
 		for _, f := range covers[pick] {
 			if !done[f] {
 				done[f] = true

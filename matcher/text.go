@@ -20,57 +20,115 @@ type segment struct {
 
 // segments splits text into Han runs and word runs. Punctuation and
 // spaces end a word; a change between Han and other scripts ends a run.
+// Runs and words are cut from text where they are as it says them (a
+// word in lower-case ASCII), so that reading a text makes few strings.
 func segments(text string) []segment {
 	var segs []segment
-	var han strings.Builder
 	var words []string
-	var word strings.Builder
-	flushWord := func() {
-		if word.Len() > 0 {
-			words = append(words, stem(word.String()))
-			word.Reset()
+	hanStart, wordStart := -1, -1
+	plain := true // the word is lower-case ASCII as text has it
+	flushWord := func(end int) {
+		if wordStart >= 0 {
+			w := text[wordStart:end]
+			if !plain {
+				w = foldLower(w)
+			}
+			words = append(words, stem(w))
+			wordStart, plain = -1, true
 		}
 	}
-	flushWords := func() {
-		flushWord()
+	flushWords := func(end int) {
+		flushWord(end)
 		if len(words) > 0 {
 			segs = append(segs, segment{words: words})
 			words = nil
 		}
 	}
-	flushHan := func() {
-		if han.Len() > 0 {
-			segs = append(segs, segment{han: true, text: han.String()})
-			han.Reset()
+	flushHan := func(end int) {
+		if hanStart >= 0 {
+			segs = append(segs, segment{han: true, text: text[hanStart:end]})
+			hanStart = -1
 		}
 	}
-	for _, r := range text {
-		r = fold(r)
-		switch {
-		case unicode.Is(unicode.Han, r):
-			flushWords()
-			han.WriteRune(r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushHan()
-			word.WriteRune(unicode.ToLower(r))
-		case r == '-' || r == '\'' || r == '.' || r == '+':
+	for i, r := range text {
+		switch c := classOf(r); c {
+		case runeHan:
+			flushWords(i)
+			if hanStart < 0 {
+				hanStart = i
+			}
+		case runeWord, runeWordToFold:
+			flushHan(i)
+			if wordStart < 0 {
+				wordStart = i
+			}
+			plain = plain && c == runeWord
+		case runeJoiner, runeSpace:
 			// Joiners inside words: "anti-corrosion", "li-ion", "5.5", "c++".
 			// They split words here; the phrase matcher sees the parts in order.
-			flushHan()
-			flushWord()
+			flushHan(i)
+			flushWord(i)
 		default:
-			flushHan()
-			if unicode.IsSpace(r) {
-				flushWord()
-			} else {
-				// Sentence punctuation ends a phrase as well as a word.
-				flushWords()
-			}
+			// Sentence punctuation ends a phrase as well as a word.
+			flushHan(i)
+			flushWords(i)
 		}
 	}
-	flushHan()
-	flushWords()
+	flushHan(len(text))
+	flushWords(len(text))
 	return segs
+}
+
+// runeClass is what a character is to segments.
+type runeClass uint8
+
+const (
+	runePunct      runeClass = iota
+	runeHan                  // a Han character
+	runeWord                 // a lower-case ASCII letter or a digit
+	runeWordToFold           // another letter or digit: folded and lower-cased in words
+	runeJoiner               // - ' . +
+	runeSpace
+)
+
+// classOf classes r after folding full-width forms; ASCII, most of a
+// text, needs no table look-up.
+func classOf(r rune) runeClass {
+	if r < utf8.RuneSelf {
+		switch {
+		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+			return runeWord
+		case 'A' <= r && r <= 'Z':
+			return runeWordToFold
+		case r == '-' || r == '\'' || r == '.' || r == '+':
+			return runeJoiner
+		case r == ' ' || '\t' <= r && r <= '\r':
+			return runeSpace
+		}
+		return runePunct
+	}
+	switch r = fold(r); {
+	case unicode.Is(unicode.Han, r):
+		return runeHan
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return runeWordToFold
+	case r == '-' || r == '\'' || r == '.' || r == '+':
+		return runeJoiner
+	case unicode.IsSpace(r):
+		return runeSpace
+	}
+	return runePunct
+}
+
+// foldLower is a word of letters and digits folded to ASCII where it has
+// full-width forms, in lower case.
+func foldLower(w string) string {
+	var b strings.Builder
+	b.Grow(len(w))
+	for _, r := range w {
+		b.WriteRune(unicode.ToLower(fold(r)))
+	}
+	return b.String()
 }
 
 // fold maps full-width ASCII forms (common in Chinese text) to ASCII.
@@ -137,22 +195,37 @@ func Tokens(text string) []string {
 	var out []string
 	for _, s := range segments(text) {
 		if s.han {
-			runes := []rune(s.text)
-			if len(runes) == 1 {
-				out = append(out, s.text)
-				continue
-			}
-			for i := 0; i+1 < len(runes); i++ {
-				bg := string(runes[i : i+2])
-				if !zhStop[bg] {
-					out = append(out, bg)
-				}
-			}
+			out = appendBigrams(out, s.text)
 			continue
 		}
 		out = appendWords(out, s.words)
 	}
 	return out
+}
+
+// appendBigrams appends the terms of a Han run: its character bigrams
+// that are not stopwords, or the run itself when it is one character.
+func appendBigrams(out []string, run string) []string {
+	at := runeStarts(run)
+	if len(at) == 2 {
+		return append(out, run)
+	}
+	for i := 0; i+2 < len(at); i++ {
+		if bg := run[at[i]:at[i+2]]; !zhStop[bg] {
+			out = append(out, bg)
+		}
+	}
+	return out
+}
+
+// runeStarts returns the byte offsets at which the runes of s start, and
+// len(s) last: rune i of s is s[at[i]:at[i+1]].
+func runeStarts(s string) []int {
+	at := make([]int, 0, len(s)/3+1)
+	for i := range s {
+		at = append(at, i)
+	}
+	return append(at, len(s))
 }
 
 // appendWords appends the stemmed words that are terms: not stopwords,
@@ -172,7 +245,26 @@ type termMatcher struct {
 	en       map[string][]enTerm // first stemmed word → terms starting with it
 	zh       map[string][]*Concept
 	zhMaxLen int // longest Chinese term in runes
+	// zhLens has, for each first character of a Chinese term, bit n set
+	// when a term of n runes starts with it: at a position only those
+	// lengths are looked up.
+	zhLens runeLens
 }
+
+// runeLens maps a character to the lengths, in runes, of the words that
+// start with it: bit n for n runes, lengths of 64 and more in bit 63.
+type runeLens map[rune]uint64
+
+func (l runeLens) add(word string) {
+	r, _ := utf8.DecodeRuneInString(word)
+	l[r] |= lenBit(utf8.RuneCountInString(word))
+}
+
+func lenBit(n int) uint64 { return 1 << min(n, 63) }
+
+// has reports whether a word of n runes may start with r, given the
+// lengths of words starting with r.
+func has(lens uint64, n int) bool { return lens&lenBit(n) != 0 }
 
 type enTerm struct {
 	words   []string
@@ -180,7 +272,7 @@ type enTerm struct {
 }
 
 func newTermMatcher(concepts []*Concept) *termMatcher {
-	m := &termMatcher{en: map[string][]enTerm{}, zh: map[string][]*Concept{}}
+	m := &termMatcher{en: map[string][]enTerm{}, zh: map[string][]*Concept{}, zhLens: runeLens{}}
 	for _, c := range concepts {
 		for _, t := range c.EN {
 			var words []string
@@ -204,6 +296,7 @@ func newTermMatcher(concepts []*Concept) *termMatcher {
 			}
 			if n := utf8.RuneCountInString(t); n >= 2 {
 				m.zh[t] = appendUnique(m.zh[t], c)
+				m.zhLens.add(t)
 				if n > m.zhMaxLen {
 					m.zhMaxLen = n
 				}
@@ -246,10 +339,19 @@ func (m *termMatcher) find(text string) map[*Concept]int {
 	var hits []hit
 	for si, s := range segments(outOfScope(text)) {
 		if s.han {
-			runes := []rune(s.text)
+			at := runeStarts(s.text)
+			runes := len(at) - 1
 			for i := range runes {
-				for n := 2; n <= m.zhMaxLen && i+n <= len(runes); n++ {
-					for _, c := range m.zh[string(runes[i:i+n])] {
+				r, _ := utf8.DecodeRuneInString(s.text[at[i]:])
+				lens := m.zhLens[r]
+				if lens == 0 {
+					continue
+				}
+				for n := 2; n <= m.zhMaxLen && i+n <= runes; n++ {
+					if !has(lens, n) {
+						continue
+					}
+					for _, c := range m.zh[s.text[at[i]:at[i+n]]] {
 						hits = append(hits, hit{si, i, i + n, c})
 					}
 				}

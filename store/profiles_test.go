@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,17 +35,23 @@ func TestLoadProfiles(t *testing.T) {
 			if _, err := s.SaveProfiles(ctx, ps); err != nil {
 				t.Fatal(err)
 			}
+			// Longer than what is read first: read whole.
+			ps[1].Embedding = make([]float32, loadPrefix/2)
+			ps[1].Embedding[0] = 1
 			old := profile("old", matcher.KindNeed, 9)
+			old.Description = strings.Repeat("Kiln control. ", loadPrefix/10)
 			if _, err := plain.SaveProfile(ctx, old); err != nil {
 				t.Fatal(err)
 			}
 			var mu sync.Mutex
 			digested := map[string]bool{}
+			descriptions := map[string]string{}
 			last := 0
 			err := s.LoadProfiles(ctx, func(p matcher.Profile, d matcher.Digest) {
 				mu.Lock()
 				defer mu.Unlock()
 				digested[p.ID] = d.Valid()
+				descriptions[p.ID] = p.Description
 			}, func(done, total int) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -61,12 +71,67 @@ func TestLoadProfiles(t *testing.T) {
 					t.Fatalf("%s loaded without its digest", p.ID)
 				}
 			}
-			if digested["old"] {
-				t.Error("a profile stored without a digest came with one")
+			if digested["old"] || descriptions["old"] != old.Description {
+				t.Error("a profile stored without a digest came with one, or without its text")
 			}
 			got, err := s.Profile(ctx, ps[0].ID)
 			if err != nil || got.Description != ps[0].Description {
 				t.Errorf("Profile = %+v, %v", got, err)
+			}
+		})
+	}
+}
+
+// TestLoadProfilesLayouts: a profile is stored with its digest first, and
+// the index built from it holds the same as from a profile stored as
+// before: digest after the fields (read from the JSON), or none (read
+// from the text).
+func TestLoadProfilesLayouts(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			tax := matcher.Default()
+			p := profile("p1", matcher.KindNeed, 42)
+			p.Description = "Ceramic kiln temperature control for daily tableware"
+			p.Org, p.Region, p.Tags, p.Modes = "Jingdezhen Porcelain Co.", "Jingdezhen, Jiangxi", []string{"expo"}, []matcher.Mode{matcher.ModeTransfer, matcher.ModeLicense}
+			p.Embedding = []float32{3, 4}
+			d := tax.Digest(&p)
+			before, err := json.Marshal(struct {
+				matcher.Profile
+				Digest []byte `json:"digest"`
+			}{p, tax.Encode(&p, d)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := json.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := New(b.rdb, testPrefix(t, b.rdb))
+			now.AnalyseWith(tax)
+			current, err := now.encodeProfile(&p, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(current, []byte(digestPrefix)) {
+				t.Fatalf("stored profile starts %.20q, want %q", current, digestPrefix)
+			}
+			var kept []matcher.Profile
+			for _, v := range [][]byte{current, before, plain} {
+				var buf loadBuffers
+				got, d, err := now.decodeLoaded(string(v), &buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.Valid() == bytes.Equal(v, plain) {
+					t.Fatalf("%.30q: read with a digest %v", v, d.Valid())
+				}
+				ix := matcher.NewIndex(tax)
+				ix.UpsertDigest(got, d)
+				k, _ := ix.Get(p.ID)
+				kept = append(kept, k)
+			}
+			if !reflect.DeepEqual(kept[0], kept[1]) || !reflect.DeepEqual(kept[0], kept[2]) {
+				t.Fatalf("indexes keep\n%+v\n%+v\n%+v", kept[0], kept[1], kept[2])
 			}
 		})
 	}

@@ -1,39 +1,15 @@
 package telegram
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/duijie/duijie/store"
 	"github.com/duijie/duijie/store/storetest"
 )
-
-// roundTrips counts the requests a Redis client makes: a command or a
-// whole pipeline is one round trip.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
 
 // BenchmarkLoad drives many chats through the fake Bot API server into
 // the real bot client (long polling, per-chat queues, the engine, the
@@ -46,8 +22,7 @@ func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 func BenchmarkLoad(b *testing.B) {
 	const chats, perChat = 200, 20
 	st, rdb := storetest.New(b)
-	rt := &roundTrips{}
-	rdb.AddHook(rt)
+	rt := storetest.CountRoundTrips(rdb)
 	h := startTelegramOn(b, testEngineOn(b, st), st)
 	bringToDescribe(b, h, st, chats)
 	for b.Loop() {
@@ -62,8 +37,7 @@ func BenchmarkLoad(b *testing.B) {
 func BenchmarkLoadLatency(b *testing.B) {
 	const chats, perChat, rate = 200, 10, 400 // updates per second offered
 	st, rdb := storetest.New(b)
-	rt := &roundTrips{}
-	rdb.AddHook(rt)
+	rt := storetest.CountRoundTrips(rdb)
 	h := startTelegramOn(b, testEngineOn(b, st), st)
 	bringToDescribe(b, h, st, chats)
 	for b.Loop() {
@@ -101,9 +75,9 @@ func (r loadResult) report(b *testing.B) {
 // loadRun sends perChat description messages in each chat — all at once
 // when rate is 0, else at rate updates per second — and waits for every
 // answer.
-func loadRun(b *testing.B, h *tgHarness, rt *roundTrips, chats, perChat, rate int) loadResult {
+func loadRun(b *testing.B, h *tgHarness, rt *storetest.RoundTrips, chats, perChat, rate int) loadResult {
 	before := len(h.fake.CallsTo("sendMessage"))
-	trips := rt.n.Load()
+	trips := rt.Count()
 	sent := map[string]time.Time{}
 	start := time.Now()
 	n := 0
@@ -122,7 +96,7 @@ func loadRun(b *testing.B, h *tgHarness, rt *roundTrips, chats, perChat, rate in
 	}
 	total := chats * perChat
 	h.fake.WaitCount(b, 2*time.Minute, "sendMessage", before+total)
-	r := loadResult{updates: total, elapsed: time.Since(start), trips: rt.n.Load() - trips}
+	r := loadResult{updates: total, elapsed: time.Since(start), trips: rt.Count() - trips}
 	// The k-th answer in a chat answers its k-th update.
 	seen := map[string]int{}
 	for _, c := range h.fake.CallsTo("sendMessage")[before:] {

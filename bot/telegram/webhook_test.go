@@ -14,13 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/go-telegram/bot/models"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/duijie/duijie/bot"
 	"github.com/duijie/duijie/internal/tgfake"
 	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/store/storetest"
 )
 
 const testSecret = "s3cret-token_1"
@@ -239,7 +238,7 @@ func TestWebhookSlowUpdateHandledOnce(t *testing.T) {
 func TestWebhookAnswers503WhenStoreIsDown(t *testing.T) {
 	fake := tgfake.New(t)
 	e, _ := testEngine(t)
-	down := store.New(brokenRedis(t), "")
+	down := storetest.Down(t)
 	tele, err := New(context.Background(), Options{Token: fake.Token(), APIURL: fake.URL(),
 		WebhookSecret: testSecret, Inbox: down, Leases: down}, e, down, down, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -274,14 +273,4 @@ func TestSecondPollerRefused(t *testing.T) {
 	if n := len(fake.CallsTo("getUpdates")); n != 0 {
 		t.Errorf("the refused poller polled %d times", n)
 	}
-}
-
-// brokenRedis is a client for a Redis that has gone away.
-func brokenRedis(t *testing.T) redis.UniversalClient {
-	mr := miniredis.RunT(t)
-	addr := mr.Addr()
-	mr.Close()
-	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
-	t.Cleanup(func() { c.Close() })
-	return c
 }

@@ -143,11 +143,12 @@ func (a *App) LoadIndex(ctx context.Context) error {
 	var stale atomic.Int64
 	var logMu sync.Mutex
 	lastLog := start
+	batch := a.Index.NewBatch()
 	err := a.Store.LoadProfiles(ctx, func(p matcher.Profile, d matcher.Digest) {
 		if !d.Valid() {
 			stale.Add(1)
 		}
-		a.Index.UpsertDigest(p, d)
+		batch.Add(p, d)
 	}, func(done, total int) {
 		a.loaded.Store(int64(done))
 		a.toLoad.Store(int64(total))
@@ -161,6 +162,7 @@ func (a *App) LoadIndex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
+	batch.Commit()
 	a.log.Info("index built", "profiles", a.Index.Len(), "read_from_text", stale.Load(),
 		"seconds", time.Since(start).Round(time.Millisecond).Seconds())
 	close(a.ready)
@@ -201,9 +203,10 @@ func (a *App) openLLM(c LLMConfig) {
 }
 
 // readWithModel normalizes rows with the model, imports.concurrency at a
-// time, into ps, calling done after each row. Rows the model cannot read
-// are read offline by the analyzer itself.
-func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matcher.Profile, ds []matcher.Digest, done func()) {
+// time, into ps, calling done after each row, and returns how many the
+// model read. Rows the model cannot read are read offline by the
+// analyzer itself.
+func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matcher.Profile, ds []matcher.Digest, done func()) int {
 	prog := newProgress(a.imports.progress, "normalizing", len(rows))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -235,9 +238,7 @@ func (a *App) readWithModel(ctx context.Context, rows []dataset.Row, ps []matche
 	close(jobs)
 	wg.Wait()
 	a.log.Info("import normalized", "rows", len(rows), "by_model", byModel.Load())
-	if a.imports.progress != nil {
-		fmt.Fprintf(a.imports.progress, "%d of %d rows read by the model, the rest offline\n", byModel.Load(), len(rows))
-	}
+	return int(byModel.Load())
 }
 
 // embed computes the embeddings of ps in batches; profiles whose batch
@@ -315,9 +316,6 @@ type importResult struct {
 // status: an import refreshes what the list says, not who holds the
 // profile. progress, when not nil, hears how many rows are read.
 func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(done, total int)) (importResult, error) {
-	var res importResult
-	ps := make([]matcher.Profile, len(rows))
-	ds := make([]matcher.Digest, len(rows)) // what the index reads of each, stored with it
 	// What is stored already (creation time, owner) is read while the rows
 	// are being read: Redis and the CPU work side by side.
 	type stampsResult struct {
@@ -334,23 +332,41 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 		stampsc <- stampsResult{st, err}
 	}()
 	var read atomic.Int64
-	done := func() {
+	ps, ds, byModel := a.readRows(ctx, rows, func() {
 		n := read.Add(1)
 		if progress != nil {
 			progress(int(n), len(rows))
 		}
+	})
+	if byModel >= 0 && a.imports.progress != nil {
+		fmt.Fprintf(a.imports.progress, "%d of %d rows read by the model, the rest offline\n", byModel, len(rows))
 	}
+	sr := <-stampsc
+	if sr.err != nil {
+		return importResult{}, sr.err
+	}
+	return a.storeRows(ctx, ps, ds, sr.stamps)
+}
+
+// readRows normalizes rows and makes the digest of each, calling done
+// after each row: with the model when one is configured and the import
+// asks for it, else offline on every core. byModel is how many rows the
+// model read, -1 without a model.
+func (a *App) readRows(ctx context.Context, rows []dataset.Row, done func()) (ps []matcher.Profile, ds []matcher.Digest, byModel int) {
+	ps = make([]matcher.Profile, len(rows))
+	ds = make([]matcher.Digest, len(rows)) // what the index reads of each, stored with it
+	byModel = -1
 	if a.imports.useModel && a.llm != nil {
-		a.readWithModel(ctx, rows, ps, ds, done)
+		byModel = a.readWithModel(ctx, rows, ps, ds, done)
 	} else {
 		// The offline reading is pure and CPU-bound: one worker per core.
 		var wg sync.WaitGroup
-		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
+		var next atomic.Int64
+		for range min(runtime.GOMAXPROCS(0), len(rows)) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := range next {
+				for i := int(next.Add(1)) - 1; i < len(rows); i = int(next.Add(1)) - 1 {
 					p := rows[i].Profile
 					ds[i] = a.Tax.Read(&p)
 					ps[i] = p
@@ -358,20 +374,20 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 				}
 			}()
 		}
-		for i := range rows {
-			next <- i
-		}
-		close(next)
 		wg.Wait()
 	}
 	if a.imports.useModel && a.embeddings != nil {
 		a.embed(ctx, ps)
 	}
-	sr := <-stampsc
-	stored, err := sr.stamps, sr.err
-	if err != nil {
-		return res, err
-	}
+	return ps, ds, byModel
+}
+
+// storeRows stores normalized rows with their digests, each keeping the
+// creation time, owner and status stored says it has, adds them to the
+// index when there is one, and gives each profile without an owner a
+// claim code.
+func (a *App) storeRows(ctx context.Context, ps []matcher.Profile, ds []matcher.Digest, stored map[string]store.Stamp) (importResult, error) {
+	var res importResult
 	var free []string
 	for i := range ps {
 		if old, ok := stored[ps[i].ID]; ok {
@@ -384,6 +400,7 @@ func (a *App) importRows(ctx context.Context, rows []dataset.Row, progress func(
 			free = append(free, ps[i].ID)
 		}
 	}
+	var err error
 	res.created, err = a.Store.SaveDigested(ctx, ps, ds)
 	if err != nil {
 		return res, err

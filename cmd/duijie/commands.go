@@ -314,56 +314,34 @@ func cmdImport(ctx context.Context, cfg Config, args []string, stdout, stderr io
 		fmt.Fprintln(stderr, "usage: duijie import [--dry-run] [--concurrency N] [--tag EVENT] [--claims FILE.csv [--bot-username NAME]] FILE.jsonl|FILE.csv|FILE.xlsx")
 		return errUsage
 	}
-	name := fs.Arg(0)
-	rows, bad, err := readProfilesFile(name, stderr)
-	if err != nil {
-		return err
-	}
-	rows, bad = tagRows(rows, bad, *tag, name, stderr)
-	if *dry {
-		fmt.Fprintf(stdout, "%s: %d valid rows, %d rejected (dry run, nothing stored)\n", name, len(rows), len(bad))
-		return nil
-	}
-	cfg.NoDemo, cfg.noIndex = true, true
-	log := newLogger(max(cfg.LogLevel, slog.LevelWarn))
-	app, err := Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer app.Close()
-	app.imports = importOptions{useModel: true, concurrency: *concurrency, progress: stderr}
-	res, err := app.importRows(ctx, rows, nil)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %d imported (%d new, %d updated), %d rejected\n", name, len(rows), res.created, len(rows)-res.created, len(bad))
-	if err := writeClaims(*claims, claimRows(rows, res.codes), cfg.BotUsername, stdout, stderr); err != nil {
-		return err
-	}
-	if cfg.RedisURL == "" {
-		fmt.Fprintln(stderr, "note: REDIS_URL is not set, so this import went into a temporary embedded store and is gone now")
-	}
-	return nil
+	return importFile(ctx, cfg, fs.Arg(0), fileImport{dry: *dry, tag: *tag, claims: *claims, concurrency: *concurrency}, stdout, stderr)
 }
 
 // writeClaims writes the claim list of an import to file (none when
 // file is empty), in the order of the rows.
 func writeClaims(file string, list []bot.ClaimRow, username string, stdout, stderr io.Writer) error {
-	if len(list) == 0 {
-		return nil
+	if len(list) > 0 && file != "" {
+		if err := writeFile(file, func(w io.Writer) error { return bot.WriteClaims(w, list, username) }); err != nil {
+			return err
+		}
 	}
-	if file == "" {
-		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", len(list))
-		return nil
-	}
-	if err := writeFile(file, func(w io.Writer) error { return bot.WriteClaims(w, list, username) }); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "claim codes of %d profiles written to %s\n", len(list), file)
-	if username == "" {
-		fmt.Fprintln(stderr, "note: without BOT_USERNAME (or --bot-username) the list has codes but no links; owners send /claim CODE to the bot")
-	}
+	claimsWritten(file, len(list), username, stdout, stderr)
 	return nil
+}
+
+// claimsWritten says where the claim codes of the n profiles without an
+// owner an import gave are: in file, or to be asked for.
+func claimsWritten(file string, n int, username string, stdout, stderr io.Writer) {
+	switch {
+	case n == 0:
+	case file == "":
+		fmt.Fprintf(stderr, "%d profiles have no owner yet; --claims FILE writes their claim codes (or send /claims to the bot)\n", n)
+	default:
+		fmt.Fprintf(stdout, "claim codes of %d profiles written to %s\n", n, file)
+		if username == "" {
+			fmt.Fprintln(stderr, "note: without BOT_USERNAME (or --bot-username) the list has codes but no links; owners send /claim CODE to the bot")
+		}
+	}
 }
 
 // claimRows pairs the rows that have a claim code with it.

@@ -91,6 +91,15 @@ type listImport struct {
 func importOrganizerList(ctx context.Context, cfg Config, name string, lo listImport, stdout, stderr io.Writer) (done bool, err error) {
 	var data []byte
 	if !lo.undo {
+		// A text file is told by its header: a large export is not read
+		// whole here, but streamed by importFile.
+		head, err := readHead(name)
+		if err != nil {
+			return true, err
+		}
+		if dataset.FormatOf(name, head) != dataset.XLSX && !bot.IsList(name, head) {
+			return false, nil
+		}
 		if data, err = readLimited(name); err != nil {
 			return true, err
 		}
@@ -113,6 +122,20 @@ func importOrganizerList(ctx context.Context, cfg Config, name string, lo listIm
 		return true, undoImport(ctx, app, stdout)
 	}
 	return true, importList(ctx, app, name, data, lo, stdout, stderr)
+}
+
+// readHead reads the first 64 KB of a file.
+func readHead(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return b, nil
 }
 
 // readLimited reads a file of at most dataset.MaxFileBytes.

@@ -8,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
 
-	"github.com/duijie/duijie/store"
+	"github.com/duijie/duijie/store/storetest"
 )
 
 // TestImportOrganizerList: the template, filled in as it comes, is
@@ -61,9 +60,7 @@ func TestReportFilesAndUnknownTag(t *testing.T) {
 		t.Errorf("unknown tag: %q %q %v", out, errOut, err)
 	}
 	// A user arrives by the event's link.
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
-	defer rdb.Close()
-	if err := store.New(rdb, "").ArriveByEvent(context.Background(), "qxwq2026", 42); err != nil {
+	if err := storetest.OnAddr(t, mr.Addr(), storetest.ClientOptions{}).ArriveByEvent(context.Background(), "qxwq2026", 42); err != nil {
 		t.Fatal(err)
 	}
 	out, errOut, err = runCLI(t, url, "report", "--tag", "qxwq2026", "--lang", "zh", "--out", dir)

@@ -104,7 +104,7 @@ func liveHeap() uint64 {
 // indexBytesPerProfile is what the match index holds per profile, measured
 // at 100k synthetic profiles (BenchmarkLoadIndex, heap-B/profile, less the
 // taxonomy and dictionary), rounded up.
-const indexBytesPerProfile = 1800
+const indexBytesPerProfile = 1100
 
 // holdHeapWhileLoading sets a soft memory limit sized for an index of n
 // profiles over the heap in use now, so that the collector keeps the heap

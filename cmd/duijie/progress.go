@@ -15,6 +15,7 @@ type progress struct {
 	label string
 	total int
 	tty   bool
+	bytes bool // done and total count bytes, shown in MB
 
 	mu   sync.Mutex
 	done int
@@ -24,8 +25,16 @@ type progress struct {
 const barWidth = 30
 
 func newProgress(w io.Writer, label string, total int) *progress {
-	p := &progress{w: w, label: label, total: total, last: -1}
-	if f, ok := w.(*os.File); ok {
+	return startProgress(&progress{w: w, label: label, total: total, last: -1})
+}
+
+// newBytesProgress counts bytes, shown in MB.
+func newBytesProgress(w io.Writer, label string, total int64) *progress {
+	return startProgress(&progress{w: w, label: label, total: int(total), last: -1, bytes: true})
+}
+
+func startProgress(p *progress) *progress {
+	if f, ok := p.w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
 		}
@@ -49,7 +58,7 @@ func (p *progress) add(n int) {
 		}
 		p.last = pct
 		filled := p.done * barWidth / p.total
-		fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d %3d%%", p.label, strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), p.done, p.total, pct)
+		fmt.Fprintf(p.w, "\r%s [%s%s] %s %3d%%", p.label, strings.Repeat("#", filled), strings.Repeat(".", barWidth-filled), p.amount(), pct)
 		if p.done == p.total {
 			fmt.Fprintln(p.w)
 		}
@@ -58,7 +67,18 @@ func (p *progress) add(n int) {
 	if tenth := pct / 10; tenth != p.last && (tenth > p.last || p.done == p.total) {
 		p.last = tenth
 		if p.done > 0 {
-			fmt.Fprintf(p.w, "%s: %d/%d (%d%%)\n", p.label, p.done, p.total, pct)
+			fmt.Fprintf(p.w, "%s: %s (%d%%)\n", p.label, p.amount(), pct)
 		}
 	}
+}
+
+// amount is how much of the total is done.
+func (p *progress) amount() string {
+	if p.bytes && p.total >= 1<<20 {
+		return fmt.Sprintf("%.1f/%.1f MB", float64(p.done)/(1<<20), float64(p.total)/(1<<20))
+	}
+	if p.bytes {
+		return fmt.Sprintf("%d/%d KB", (p.done+1023)>>10, (p.total+1023)>>10)
+	}
+	return fmt.Sprintf("%d/%d", p.done, p.total)
 }

@@ -2,6 +2,12 @@
 // DUIJIE_TEST_REDIS_URL when it is set (one server or a Cluster), else on
 // an embedded server. Each store has its own key prefix, and its keys are
 // removed when the test ends.
+//
+// It also holds what tests outside store need to inject Redis faults, so
+// that no package but store and storetest imports go-redis: a store on a
+// client with given retries (OnAddr), a store whose Redis has gone away
+// (Down), a redis-server that can be killed and restarted (StartServer),
+// and a count of a client's round trips (CountRoundTrips).
 package storetest
 
 import (
