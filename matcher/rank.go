@@ -82,8 +82,8 @@ func (a candidate) better(b candidate) bool {
 
 // scratch holds the per-profile accumulators of one query. Between
 // queries every accumulator and bit is zero: a query clears what it
-// wrote when it is released, all of it after a walk over every list, the
-// slots it touched after a pruned one.
+// wrote when it is released, all of it once it walked past the seed's
+// lists (see prune.go), else only the slots those lists touched.
 type scratch struct {
 	qCov, dCov, soft, lex []float32 // by slot
 	seen                  []uint64  // bit per slot: touched by the seed's lists (pruned walk)
