@@ -1,6 +1,9 @@
 package matcher_test
 
 import (
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/duijie/duijie/internal/synth"
@@ -45,5 +48,44 @@ func TestPrunedRanksLikeScan(t *testing.T) {
 	t.Logf("%d of %d queries answered by the pruned walk", answered, tried)
 	if answered*2 < tried {
 		t.Errorf("the pruned walk answered %d of %d queries", answered, tried)
+	}
+}
+
+// TestRankConcurrent ranks the same queries from several goroutines at
+// once, each query's scratch taken from the index's pool and cleared on
+// release, and expects the answers of one goroutine alone.
+func TestRankConcurrent(t *testing.T) {
+	ix := matcher.NewIndex(matcher.Default())
+	for _, p := range synth.Profiles(1, 2_000) {
+		ix.Upsert(p)
+	}
+	queries := synth.Profiles(3, 16)
+	want := make([][]string, len(queries))
+	ids := func(ms []matcher.Match) []string {
+		out := make([]string, len(ms))
+		for i, m := range ms {
+			out[i] = m.Profile.ID
+		}
+		return out
+	}
+	for i, q := range queries {
+		want[i] = ids(ix.Rank(matcher.Query{Profile: q, Limit: 10}))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(queries))
+	for g := range 4 {
+		wg.Go(func() {
+			for j := range queries {
+				i := (j + g*5) % len(queries)
+				if got := ids(ix.Rank(matcher.Query{Profile: queries[i], Limit: 10})); !slices.Equal(got, want[i]) {
+					errs <- fmt.Sprintf("query %d: %v, alone %v", i, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
