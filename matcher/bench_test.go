@@ -1,7 +1,11 @@
 package matcher_test
 
 import (
+	"flag"
+	"fmt"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,9 +14,11 @@ import (
 	"github.com/duijie/duijie/matcher"
 )
 
-// Benchmarks on synthetic corpora of 10k and 100k profiles. The corpora
-// are built once per process, on first use; `-short` skips the 100k one.
-// Figures are reported, never asserted.
+// Benchmarks on synthetic corpora of 10k and 100k profiles, and of the
+// sizes -corpus-sizes adds (300k and a million take minutes to build and
+// several GB; CI never asks for them). The corpora are built once per
+// process, on first use; `-short` skips all but 10k. Figures are
+// reported, never asserted.
 
 // The fan-out of a new profile, as the bot does it on publish: every
 // counterpart scoring at least bot.NotifyMinScore, at most bot's
@@ -38,13 +44,44 @@ type corpus struct {
 	textBytes int    // bytes of the profiles' title, description, org and region
 }
 
-var sizes = []struct {
+var corpusSizes = flag.String("corpus-sizes", "", "more corpus sizes for the matching benchmarks, comma-separated (300000,1000000)")
+
+// size is one corpus of the benchmarks, built on first use.
+type size struct {
 	name string
 	get  func() *corpus
-}{
-	{"10k", sync.OnceValue(func() *corpus { return buildCorpus(10_000) })},
-	{"100k", sync.OnceValue(func() *corpus { return buildCorpus(100_000) })},
 }
+
+func newSize(n int) size {
+	return size{sizeName(n), sync.OnceValue(func() *corpus { return buildCorpus(n) })}
+}
+
+// sizeName writes n as the benchmarks name it: 10k, 1m.
+func sizeName(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprintf("%dm", n/1_000_000)
+	case n >= 1000 && n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+// sizes returns the corpora to run: 10k, 100k and those of -corpus-sizes.
+var sizes = sync.OnceValue(func() []size {
+	out := []size{newSize(10_000), newSize(100_000)}
+	for _, f := range strings.Split(*corpusSizes, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			panic(fmt.Sprintf("-corpus-sizes: %q is not a number of profiles", f))
+		}
+		out = append(out, newSize(n))
+	}
+	return out
+})
 
 // buildCorpus indexes n profiles and measures the heap the index keeps
 // once the generated slice is gone, as when profiles come from the store.
@@ -80,7 +117,7 @@ func heapInUse() uint64 {
 
 // eachSize runs bench as a sub-benchmark per corpus size.
 func eachSize(b *testing.B, bench func(b *testing.B, c *corpus)) {
-	for _, s := range sizes {
+	for _, s := range sizes() {
 		b.Run(s.name, func(b *testing.B) {
 			if testing.Short() && s.name != "10k" {
 				b.Skip("large corpus skipped in -short mode")

@@ -62,6 +62,7 @@ func (p posting) weight() float64 { return float64(p.val()) / maxPacked }
 type shard struct {
 	docs  []*doc  // by slot; nil when free or removed
 	meta  []meta  // by slot: what the final pass of a query reads for every profile
+	lens  []int32 // by slot: the doc's length, which a query's walk over term postings reads
 	free  []int32 // slots no inverted list refers to any more
 	stale int     // removed slots still named by inverted lists
 
@@ -363,7 +364,7 @@ func (ix *Index) insert(es ...entry) {
 	var added [2][]int32 // slots, by shard
 	for k, n := range kinds {
 		s := ix.shards[k]
-		s.docs, s.meta = slices.Grow(s.docs, n), slices.Grow(s.meta, n)
+		s.docs, s.meta, s.lens = slices.Grow(s.docs, n), slices.Grow(s.meta, n), slices.Grow(s.lens, n)
 		added[k] = make([]int32, 0, n)
 	}
 	for _, e := range es {
@@ -539,7 +540,7 @@ func (s *shard) alloc(d *doc, m meta) int32 {
 	if n := len(s.free); n > 0 {
 		slot := s.free[n-1]
 		s.free = s.free[:n-1]
-		s.docs[slot], s.meta[slot] = d, m
+		s.docs[slot], s.meta[slot], s.lens[slot] = d, m, d.length
 		return slot
 	}
 	if len(s.docs) >= maxSlots {
@@ -547,6 +548,7 @@ func (s *shard) alloc(d *doc, m meta) int32 {
 	}
 	s.docs = append(s.docs, d)
 	s.meta = append(s.meta, m)
+	s.lens = append(s.lens, d.length)
 	return int32(len(s.docs) - 1)
 }
 

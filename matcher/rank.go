@@ -80,10 +80,39 @@ func (a candidate) better(b candidate) bool {
 	return a.d.p.ID < b.d.p.ID
 }
 
-// scratch holds the per-profile accumulators of one query.
+// scratch holds the per-profile accumulators of one query. Between
+// queries every accumulator and bit is zero: a query clears what it
+// wrote when it is released, all of it once it walked past the seed's
+// lists (see prune.go), else only the slots those lists touched.
 type scratch struct {
 	qCov, dCov, soft, lex []float32 // by slot
+	seen                  []uint64  // bit per slot: touched by the seed's lists (pruned walk)
+	touched               []int32   // slots in seen, in the order they were first touched
+	full                  bool      // the accumulators of any slot may be set, not only of touched
 	heap                  []candidate
+}
+
+// ensure makes the scratch hold n slots.
+func (sc *scratch) ensure(n int) {
+	sc.qCov, sc.dCov, sc.soft, sc.lex = extend(sc.qCov, n), extend(sc.dCov, n), extend(sc.soft, n), extend(sc.lex, n)
+	if words := (n + 63) / 64; len(sc.seen) < words {
+		sc.seen = append(sc.seen, make([]uint64, words-len(sc.seen))...)
+	}
+}
+
+// reset zeroes what the last query wrote.
+func (sc *scratch) reset() {
+	if sc.full {
+		clear(sc.qCov)
+		clear(sc.dCov)
+		clear(sc.soft)
+		clear(sc.lex)
+	}
+	for _, slot := range sc.touched {
+		sc.qCov[slot], sc.dCov[slot], sc.soft[slot], sc.lex[slot] = 0, 0, 0, 0
+		sc.seen[slot>>6] = 0
+	}
+	sc.touched, sc.full, sc.heap = sc.touched[:0], false, sc.heap[:0]
 }
 
 // ranker scores every profile of one shard against one query.
@@ -104,6 +133,22 @@ type ranker struct {
 	modes     uint8
 	self      int32     // the query's own slot in this shard, or -1
 	weights   []float64 // of signals, for this query
+
+	// The inverted lists the query reads, in the order their shares are
+	// added up (see accumulate).
+	own, near []int32           // its concepts and the related ones, by index
+	related   map[int32]float64 // weights of near
+	terms     []queryTerm       // known terms some profile of the shard holds, by text
+
+	one    *ranker   // the same query with a scratch of one slot (see exact)
+	byID   []int32   // positions in terms, by term id (see termOrder)
+	shares []float32 // a share per term of terms, for exact
+}
+
+// queryTerm is a term of the query with its idf among the shard's profiles.
+type queryTerm struct {
+	id  int32
+	idf float64
 }
 
 func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
@@ -121,25 +166,24 @@ func (ix *Index) newRanker(q *Query, a *analysis) *ranker {
 	if sc == nil {
 		sc = &scratch{}
 	}
-	n := len(s.docs)
-	sc.qCov, sc.dCov, sc.soft, sc.lex = grow(sc.qCov, n), grow(sc.dCov, n), grow(sc.soft, n), grow(sc.lex, n)
-	sc.heap = sc.heap[:0]
+	sc.ensure(len(s.docs))
 	r.sc = sc
-	r.accumulate()
+	r.prepare()
 	r.weights = signalWeights(len(r.qConcepts))
 	return r
 }
 
-func (r *ranker) release() { r.ix.pool.Put(r.sc) }
+func (r *ranker) release() {
+	r.sc.reset()
+	r.ix.pool.Put(r.sc)
+}
 
-// grow returns buf with n zeroed entries.
-func grow(buf []float32, n int) []float32 {
-	if cap(buf) < n {
-		return make([]float32, n)
+// extend returns buf with n entries, keeping the zeroes it holds.
+func extend(buf []float32, n int) []float32 {
+	if len(buf) >= n {
+		return buf
 	}
-	buf = buf[:n]
-	clear(buf)
-	return buf
+	return append(buf, make([]float32, n-len(buf))...)
 }
 
 // conceptWeight is the weight of a concept seen n times: sublinear in n,
@@ -191,46 +235,54 @@ func (r *ranker) addConcept(slot int32, c int32, n int, qw, credit float64) {
 	r.sc.dCov[slot] += float32(r.conceptWeight(c, n) * credit)
 }
 
-// accumulate walks the inverted lists of the query's concepts, related
-// concepts, soft concepts and terms, adding each list's share to the
-// profiles on it.
+// prepare weighs the query's concepts and terms and lists the inverted
+// lists it reads.
+func (r *ranker) prepare() {
+	s, a := r.s, r.a
+	r.own, r.near, r.related = r.weighConcepts()
+	for i, id := range r.ix.termIDs(a.keys) {
+		tf := float64(a.tokens[a.keys[i]])
+		df := s.df(id)
+		w := idf(s.n, df)
+		r.qSelf += w * bm25TF(tf, float64(a.length), r.avgLen)
+		if id < 0 || df == 0 {
+			continue
+		}
+		r.qTokens[id] = w
+		r.terms = append(r.terms, queryTerm{id, w})
+	}
+}
+
+// accumulate walks every inverted list of the query — concepts, related
+// concepts, soft concepts, terms — adding each list's share to the
+// profiles on it. The shares of one profile are added in this order,
+// which exact repeats.
 func (r *ranker) accumulate() {
-	s, sc, a := r.s, r.sc, r.a
-	own, near, related := r.weighConcepts()
-	for _, c := range own {
+	s, sc := r.s, r.sc
+	sc.full = true
+	for _, c := range r.own {
 		for _, p := range s.conPost[c] {
 			if s.docs[p.id()] != nil {
 				r.addConcept(p.id(), c, p.val(), r.qConcepts[c], 1)
 			}
 		}
 	}
-	for _, c := range near {
+	for _, c := range r.near {
 		for _, p := range s.conPost[c] {
 			if s.docs[p.id()] != nil {
-				r.addConcept(p.id(), c, p.val(), related[c], relatedCredit)
+				r.addConcept(p.id(), c, p.val(), r.related[c], relatedCredit)
 			}
 		}
 	}
-	for _, cw := range a.soft {
+	for _, cw := range r.soft {
 		for _, p := range s.softPost[cw.c] {
 			sc.soft[p.id()] += cw.w * float32(p.weight())
 		}
 	}
-	for i, id := range r.ix.termIDs(a.keys) {
-		tok := a.keys[i]
-		tf := float64(a.tokens[tok])
-		known := id >= 0
-		df := s.df(id)
-		w := idf(s.n, df)
-		r.qSelf += w * bm25TF(tf, float64(a.length), r.avgLen)
-		if !known || df == 0 {
-			continue
-		}
-		r.qTokens[id] = w
-		for _, p := range s.postings(id) {
-			if d := s.docs[p.id()]; d != nil {
-				sc.lex[p.id()] += float32(w * bm25TF(float64(p.val()), float64(d.length), r.avgLen))
-			}
+	for _, t := range r.terms {
+		for _, p := range s.postings(t.id) {
+			// A removed profile is gated: what it gathers here is never read.
+			sc.lex[p.id()] += float32(t.idf * bm25TF(float64(p.val()), float64(s.lens[p.id()]), r.avgLen))
 		}
 	}
 }
@@ -302,11 +354,42 @@ func (r *ranker) fit(m *meta) (factor, bonus float64) {
 	return factor, bonus
 }
 
-// top returns the k best candidates, best first. It reads every
-// profile's meta and accumulators, and looks further only at those whose
-// upper bound could still enter the top k; the gates that need strings
-// (exclusions, do-not-match lists) run only for contenders.
+// top returns the k best candidates, best first. Most queries take the
+// pruned walk (see prune.go), which leaves out the lists and profiles
+// that cannot reach the top k; a query with an embedding, or one whose
+// k-th best the first lists do not bound, walks every list and looks at
+// every profile (scan).
 func (r *ranker) top(k int) []candidate {
+	h, _ := r.candidates(k)
+	return sortedCopy(h)
+}
+
+// candidates returns the k best candidates as a heap, and whether the
+// pruned walk found them.
+func (r *ranker) candidates(k int) ([]candidate, bool) {
+	h, ok := r.pruned(k)
+	if !ok {
+		r.sc.reset()
+		r.accumulate()
+		h = r.scan(k)
+	}
+	r.sc.heap = h
+	return h, ok
+}
+
+// sortedCopy returns the candidates of h, best first.
+func sortedCopy(h []candidate) []candidate {
+	out := append([]candidate(nil), h...)
+	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j]) })
+	return out
+}
+
+// scan returns the k best candidates as a heap, from the accumulators of
+// every list. It reads every profile's meta and accumulators, and looks
+// further only at those whose upper bound could still enter the top k;
+// the gates that need strings (exclusions, do-not-match lists) run only
+// for contenders.
+func (r *ranker) scan(k int) []candidate {
 	h := r.sc.heap[:0]
 	withEmbedding := len(r.a.embed) > 0
 	for i := range r.s.meta {
@@ -325,30 +408,33 @@ func (r *ranker) top(k int) []candidate {
 			}
 		}
 		d := r.s.docs[slot]
-		c := r.content(slot, d, m)
-		if c <= 0 {
-			continue
-		}
-		factor, bonus := r.fit(m)
-		cand := candidate{slot, d, math.Min(1, c*(factor+bonus))}
-		if cand.score < r.q.MinScore || len(h) == k && !cand.better(h[0]) {
-			continue
-		}
-		if r.q.Exclude[d.p.ID] || avoids(r.q.Profile.DoNotMatch, d.p.ID, d.p.Org) || avoids(d.p.doNotMatch(), r.q.Profile.ID, r.q.Profile.Org) {
-			continue
-		}
-		if len(h) < k {
-			h = append(h, cand)
-			siftUp(h, len(h)-1)
-		} else {
-			h[0] = cand
-			siftDown(h, 0)
-		}
+		h = r.offer(h, k, slot, d, m, r.content(slot, d, m))
 	}
-	r.sc.heap = h
-	out := append([]candidate(nil), h...)
-	sort.Slice(out, func(i, j int) bool { return out[i].better(out[j]) })
-	return out
+	return h
+}
+
+// offer puts the profile in slot, whose content score is c, into the
+// heap h of the k best if it belongs there.
+func (r *ranker) offer(h []candidate, k int, slot int32, d *doc, m *meta, c float64) []candidate {
+	if c <= 0 {
+		return h
+	}
+	factor, bonus := r.fit(m)
+	cand := candidate{slot, d, math.Min(1, c*(factor+bonus))}
+	if cand.score < r.q.MinScore || len(h) == k && !cand.better(h[0]) {
+		return h
+	}
+	if r.q.Exclude[d.p.ID] || avoids(r.q.Profile.DoNotMatch, d.p.ID, d.p.Org) || avoids(d.p.doNotMatch(), r.q.Profile.ID, r.q.Profile.Org) {
+		return h
+	}
+	if len(h) < k {
+		h = append(h, cand)
+		siftUp(h, len(h)-1)
+	} else {
+		h[0] = cand
+		siftDown(h, 0)
+	}
+	return h
 }
 
 // The heap keeps the worst kept candidate at the root.

@@ -71,6 +71,22 @@ func domainValue(r *ranker, _ int32, m *meta) float64 {
 	return float64(bits.OnesCount32(both)) / float64(bits.OnesCount32(r.domains|m.domains))
 }
 
+// reach is an upper bound of the weighted sum of the concept, soft and
+// lexical signals of a profile whose accumulators are at most acc (qCov,
+// soft, lex by sigConcept, sigSoft, sigLexical): each signal's bound
+// above grows with its accumulator, and reach applies it to acc.
+func (r *ranker) reach(acc [3]float64) float64 {
+	var ub float64
+	if r.qTotal > 0 {
+		ub += r.weights[sigConcept] * math.Min(1, 2*acc[sigConcept]/r.qTotal)
+	}
+	ub += r.weights[sigSoft] * math.Min(1, acc[sigSoft])
+	if r.qSelf > 0 {
+		ub += r.weights[sigLexical] * math.Min(1, acc[sigLexical]/r.qSelf)
+	}
+	return ub
+}
+
 // signalWeights returns the weights of signals for a query with n
 // concepts of its own. Concepts are the precise evidence when a text has
 // several; a text the taxonomy barely covers is matched mostly by its

@@ -49,6 +49,7 @@ func TestSignalBoundsHold(t *testing.T) {
 		a := ix.analyze(&q.Profile)
 		ix.mu.RLock()
 		r := ix.newRanker(&q, a)
+		r.accumulate()
 		for slot, d := range r.s.docs {
 			m := &r.s.meta[slot]
 			for _, sg := range signals {
