@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/duijie/duijie/bot"
@@ -52,8 +53,23 @@ type importTotals struct {
 	claimsFile          *os.File
 }
 
+// lockedWriter lets goroutines share a writer, one Write at a time, so
+// that each line they print stays whole.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 // importFile streams name into the store (or only checks it when dry).
 func importFile(ctx context.Context, cfg Config, name string, fi fileImport, stdout, stderr io.Writer) error {
+	// The reader, the normalizers and the writer all report on stderr.
+	stderr = &lockedWriter{w: stderr}
 	f, err := os.Open(name)
 	if err != nil {
 		return err
