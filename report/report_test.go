@@ -176,6 +176,38 @@ Last 3 days (UTC):
 	}
 }
 
+// TestStatsNotRelevant counts the pairs declined with 👎 and the reasons
+// given, in both languages, and leaves the line out when there are none.
+func TestStatsNotRelevant(t *testing.T) {
+	ctx := context.Background()
+	st, _ := storetest.New(t)
+	if s, err := CollectStats(ctx, st, now, 1); err != nil || strings.Contains(s.Text(matcher.Default(), matcher.LangEN), "not relevant") {
+		t.Errorf("no feedback yet: %v\n%s", err, s.Text(matcher.Default(), matcher.LangEN))
+	}
+	for _, d := range []struct{ mine, theirs, reason string }{
+		{"n1", "o1", ""}, {"n1", "o1", "field"}, {"n1", "o2", ""}, {"n2", "o1", ""}, {"n2", "o1", "field"}, {"o3", "n1", "costly"},
+	} {
+		if err := st.DeclineMatch(ctx, d.mine, d.theirs, d.reason, day2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := CollectStats(ctx, st, now, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.NotRelevant != 4 || !cmp.Equal(s.Reasons, []ReasonCount{{"costly", 1}, {"field", 2}}) {
+		t.Errorf("not relevant %d, reasons %v; want 4, costly 1, field 2", s.NotRelevant, s.Reasons)
+	}
+	for lang, line := range map[matcher.Lang]string{
+		matcher.LangEN: "Matches marked not relevant (👎), never shown again to that profile: 4; reasons given: too costly 1 · wrong field 2\n",
+		matcher.LangZH: "被标为不相关（👎）、不再向该档案推荐的匹配：4；所选原因：成本太高 1 · 领域不对 2\n",
+	} {
+		if text := s.Text(matcher.Default(), lang); !strings.Contains(text, line) {
+			t.Errorf("%s text lacks %q:\n%s", lang, line, text)
+		}
+	}
+}
+
 // fakeMatcher answers with fixed matches and teams per need id and
 // records the queries it was asked.
 type fakeMatcher struct {

@@ -48,6 +48,11 @@ type Stats struct {
 	Domains  []DomainCount // active profiles per domain, most first; a profile counts in each of its domains
 	NoDomain KindCounts    // active profiles with no domain
 	Total    Events        // events since the start
+	// NotRelevant counts the pairs declined with 👎 since the start, and
+	// Reasons the first reason given for them, in the order of
+	// store.FeedbackReasons (those never given left out).
+	NotRelevant int64
+	Reasons     []ReasonCount
 	Days     []Day         // the last days (UTC), today first
 }
 
@@ -79,6 +84,12 @@ type Events struct {
 	Connections       int64 // store.CountConnections: introductions accepted
 	IntrosDeclined    int64 // store.CountIntrosDeclined
 	NotificationsSent int64 // store.CountNotificationsSent
+}
+
+// ReasonCount counts one of store.FeedbackReasons.
+type ReasonCount struct {
+	Reason string
+	N      int64
 }
 
 // Day is one UTC day of Stats.
@@ -146,6 +157,18 @@ func CollectStats(ctx context.Context, src StatsSource, now time.Time, days int)
 	if err := readEvents(ctx, src, time.Time{}, &s.Total); err != nil {
 		return nil, err
 	}
+	if s.NotRelevant, err = src.Counter(ctx, store.CountNotRelevant, time.Time{}); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	for _, r := range store.FeedbackReasons {
+		n, err := src.Counter(ctx, store.FeedbackCounter(r), time.Time{})
+		if err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+		if n > 0 {
+			s.Reasons = append(s.Reasons, ReasonCount{r, n})
+		}
+	}
 	for i := range s.Days {
 		if err := readEvents(ctx, src, s.Days[i].Date, &s.Days[i].Events); err != nil {
 			return nil, err
@@ -200,6 +223,18 @@ func (s *Stats) Text(tax *matcher.Taxonomy, lang matcher.Lang) string {
 	}
 	t := s.Total
 	fmt.Fprintf(&b, "\n"+w.statsTotal+"\n", t.MatchesShown, t.IntrosRequested, t.Connections, t.IntrosDeclined, t.NotificationsSent)
+	if s.NotRelevant > 0 || len(s.Reasons) > 0 {
+		fmt.Fprintf(&b, w.notRelevant, s.NotRelevant)
+		for i, r := range s.Reasons {
+			if i == 0 {
+				b.WriteString(w.reasonsGiven)
+			} else {
+				b.WriteString(" · ")
+			}
+			fmt.Fprintf(&b, "%s %d", w.reasons[r.Reason], r.N)
+		}
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(&b, "\n"+w.statsDays+"\n", len(s.Days))
 	for _, d := range s.Days {
 		fmt.Fprintf(&b, "  %s  "+w.statsDay+"\n", d.Date.Format("01-02"),

@@ -14,9 +14,12 @@ type words struct {
 	statsProfiles string // %d stored, %d active, %d offers, %d needs
 	statsByDomain string
 	noDomain      string
-	statsTotal    string // %d shown, %d requested, %d accepted, %d declined, %d notifications
-	statsDays     string // %d days
-	statsDay      string // %d new users, %d new profiles, %d shown, %d requested, %d accepted, %d declined, %d notifications
+	statsTotal    string            // %d shown, %d requested, %d accepted, %d declined, %d notifications
+	statsDays     string            // %d days
+	statsDay      string            // %d new users, %d new profiles, %d shown, %d requested, %d accepted, %d declined, %d notifications
+	notRelevant   string            // %d pairs marked not relevant
+	reasonsGiven  string            // the reasons given, after notRelevant
+	reasons       map[string]string // store.FeedbackReasons in words
 
 	// Report
 	reportTitle   string
@@ -80,6 +83,9 @@ var wordsEN = words{
 	statsTotal:    "In total: %d matches shown · %d intros requested · %d accepted (connections) · %d declined · %d notifications sent",
 	statsDays:     "Last %d days (UTC):",
 	statsDay:      "new users %d · new profiles %d · matches shown %d · intros %d · accepted %d · declined %d · notifications %d",
+	notRelevant:   "Matches marked not relevant (👎), never shown again to that profile: %d",
+	reasonsGiven:  "; reasons given: ",
+	reasons:       map[string]string{"early": "too early", "costly": "too costly", "field": "wrong field", "competitor": "competitor", "other": "other"},
 
 	reportTitle:   "Docking report",
 	caption:       "needs %d · with a good match %d · coverage gaps %d · with a linkage team %d · introductions requested %d, accepted %d",
@@ -142,6 +148,9 @@ var wordsZH = words{
 	statsTotal:    "累计：展示匹配 %d · 申请对接 %d · 已接受（对接成功）%d · 已谢绝 %d · 发送通知 %d",
 	statsDays:     "近 %d 天（UTC）：",
 	statsDay:      "新用户 %d · 新档案 %d · 展示匹配 %d · 申请 %d · 接受 %d · 谢绝 %d · 通知 %d",
+	notRelevant:   "被标为不相关（👎）、不再向该档案推荐的匹配：%d",
+	reasonsGiven:  "；所选原因：",
+	reasons:       map[string]string{"early": "技术太早期", "costly": "成本太高", "field": "领域不对", "competitor": "竞争对手", "other": "其他原因"},
 
 	reportTitle:   "对接报告",
 	caption:       "需求 %d 项 · 有良好匹配 %d · 覆盖缺口 %d · 有联合攻关团队 %d · 申请对接 %d，接受 %d",

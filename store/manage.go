@@ -58,25 +58,40 @@ func (s *Store) MatchToken(ctx context.Context, tok string) (mine, theirs string
 // Feedback reasons a user gives for "not relevant".
 var FeedbackReasons = []string{"early", "costly", "field", "competitor", "other"}
 
+// Counter names of "not relevant" feedback: CountNotRelevant counts the
+// pairs declined with 👎, FeedbackCounter(reason) the first reason given
+// for a pair.
+const CountNotRelevant = "not_relevant"
+
+// FeedbackCounter names the counter of one of FeedbackReasons.
+func FeedbackCounter(reason string) string { return "feedback_" + reason }
+
 // DeclineMatch records that the owner of mine finds theirs not relevant,
 // and why: the pair never comes back to mine, and a reason is counted.
 // An empty reason declines without one (the 👎 press itself); a reason
-// given afterwards replaces it.
+// given afterwards replaces it. Each pair is counted once, and so is its
+// first reason.
 func (s *Store) DeclineMatch(ctx context.Context, mine, theirs, reason string, now time.Time) error {
+	var pair, first *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.SAdd(ctx, s.k.declined(mine), theirs)
+		pair = p.SAdd(ctx, s.k.declined(mine), theirs)
 		if reason != "" {
-			p.HSet(ctx, s.k.feedback(), mine+"|"+theirs, reason)
+			first = p.HSet(ctx, s.k.feedback(), mine+"|"+theirs, reason)
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("decline %s for %s: %w", theirs, mine, err)
 	}
-	if reason == "" {
-		return nil
+	if pair.Val() > 0 {
+		if err := s.Count(ctx, CountNotRelevant, now); err != nil {
+			return err
+		}
 	}
-	return s.Count(ctx, "feedback_"+reason, now)
+	if first != nil && first.Val() > 0 {
+		return s.Count(ctx, FeedbackCounter(reason), now)
+	}
+	return nil
 }
 
 // Declined returns the counterparts the owner of a profile declined.

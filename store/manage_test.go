@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/duijie/duijie/matcher"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestManage(t *testing.T) {
@@ -34,8 +35,20 @@ func TestManage(t *testing.T) {
 			if d, _ := s.Declined(ctx, "n1"); !d["o2"] || len(d) != 1 {
 				t.Errorf("Declined = %v", d)
 			}
-			if n, _ := s.Counter(ctx, "feedback_costly", time.Time{}); n != 1 {
-				t.Errorf("feedback counted %d", n)
+			// The press, then its reason, then a second thought and a
+			// stale press: one pair declined, its first reason counted.
+			for _, reason := range []string{"", "field", "costly", ""} {
+				if err := s.DeclineMatch(ctx, "n1", "o1", reason, now); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := map[string]int64{}
+			for _, name := range []string{CountNotRelevant, FeedbackCounter("costly"), FeedbackCounter("field"), FeedbackCounter("early")} {
+				got[name], _ = s.Counter(ctx, name, time.Time{})
+			}
+			want := map[string]int64{CountNotRelevant: 2, FeedbackCounter("costly"): 1, FeedbackCounter("field"): 1, FeedbackCounter("early"): 0}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("feedback counters (-want +got):\n%s", diff)
 			}
 
 			if st, _ := s.Settings(ctx, 7); st.Notify != NotifyInstant {
