@@ -127,7 +127,6 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	follow, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
-	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// A stable consumer name lets a restarted replica take back at once what
 	// it had in hand when it stopped.
 	notifier := notify.NewNotifier(app.Store, bc, notify.NotifierOptions{Consumer: cfg.Replica, Leases: app.Store, Metrics: m}, log)
@@ -204,6 +203,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	go app.FollowChanges(follow)
 	go app.WatchNewMatches(follow, cfg.Replica)
+	// The jobs start once the index is loaded: the expiry sweep reads every
+	// stored profile, which would double the reading of the start-up.
+	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// Both channels run side by side; serve returns when both are done.
 	wxDone := make(chan struct{})
 	go func() {

@@ -20,8 +20,8 @@ import (
 // instead: a headroom over it, recomputed as the index grows.
 const (
 	// memHeadroomFactor and memHeadroom size the limit: live × factor + headroom.
-	memHeadroomFactor = 1.25
-	memHeadroom       = 96 << 20
+	memHeadroomFactor = 1.1
+	memHeadroom       = 64 << 20
 	// memFloor is the smallest limit set from the live heap.
 	memFloor = 192 << 20
 	// memResizeEvery is how often the limit follows the live heap.
