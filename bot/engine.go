@@ -75,6 +75,9 @@ type Ranker interface {
 	Rank(q matcher.Query) []matcher.Match
 	Team(q matcher.Query) (matcher.Team, bool)
 	Pair(q matcher.Profile, otherID string) (matcher.Match, bool)
+	// UpdatedBefore lists the active profiles with an owner last
+	// updated before t.
+	UpdatedBefore(t time.Time) []string
 }
 
 // Sender delivers replies to a chat.

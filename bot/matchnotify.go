@@ -26,7 +26,7 @@ type Notices interface {
 	AddToDigest(ctx context.Context, user int64, text string) error
 	TakeDigests(ctx context.Context) (map[int64][]string, error)
 	FirstNudge(ctx context.Context, profileID string, updated time.Time, ttl time.Duration) (bool, error)
-	Profiles(ctx context.Context, fn func(matcher.Profile) error) error
+	ProfilesByID(ctx context.Context, ids []string, fn func(matcher.Profile) error) error
 	Declined(ctx context.Context, profileID string) (map[string]bool, error)
 	Settings(ctx context.Context, user int64) (store.Settings, error)
 	MatchTokens(ctx context.Context, mine string, theirs []string) ([]string, error)
@@ -264,11 +264,15 @@ func (mn *MatchNotices) SendDigests(ctx context.Context) error {
 
 // ExpireProfiles asks owners of profiles about to expire whether they are
 // still looking, and expires those past ttl. A [Keep] renews a profile.
+// Only the profiles the index names as old enough are read from the store
+// (profiles an import stored without an owner never are).
 func (mn *MatchNotices) ExpireProfiles(ctx context.Context, ttl time.Duration) error {
 	now := mn.now()
 	nudgeAt := ttl - nudgeBefore
 	var expired []matcher.Profile
-	err := mn.st.Profiles(ctx, func(p matcher.Profile) error {
+	// The index names the candidates; each is read again, as stored now.
+	candidates := mn.ranker.UpdatedBefore(now.Add(-nudgeAt))
+	err := mn.st.ProfilesByID(ctx, candidates, func(p matcher.Profile) error {
 		if p.Status != matcher.StatusActive || p.OwnerID == 0 {
 			return nil
 		}

@@ -1,6 +1,9 @@
 package matcher
 
-import "sort"
+import (
+	"sort"
+	"time"
+)
 
 // IDs returns the ids of the indexed profiles, sorted: what a reader that
 // rebuilds the index compares with what is stored.
@@ -10,6 +13,24 @@ func (ix *Index) IDs() []string {
 	ids := make([]string, 0, len(ix.byID))
 	for id := range ix.byID {
 		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// UpdatedBefore returns the ids of the active profiles with an owner that
+// were last updated before t, sorted: all the expiry sweep has to read.
+func (ix *Index) UpdatedBefore(t time.Time) []string {
+	before := t.UnixNano()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var ids []string
+	for _, s := range ix.shards {
+		for _, d := range s.docs {
+			if d != nil && d.p.OwnerID != 0 && d.p.updated < before && valueOf(statuses, d.p.status) == StatusActive {
+				ids = append(ids, d.p.ID)
+			}
+		}
 	}
 	sort.Strings(ids)
 	return ids

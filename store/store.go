@@ -281,6 +281,12 @@ func (s *Store) Profiles(ctx context.Context, fn func(matcher.Profile) error) er
 	return s.eachProfile(ctx, ids, fn)
 }
 
+// ProfilesByID calls fn for the stored profiles of ids, in order, read
+// in pipelined batches; an id no longer stored is left out.
+func (s *Store) ProfilesByID(ctx context.Context, ids []string, fn func(matcher.Profile) error) error {
+	return s.eachProfile(ctx, ids, fn)
+}
+
 // ProfilesOf returns the profiles a user owns: those of the user's set
 // whose owner is the user now (a profile given to someone else stays in
 // the set of its former owner, who neither reads nor deletes it).

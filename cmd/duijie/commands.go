@@ -203,8 +203,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stderr io.Writer) 
 	}
 	go app.FollowChanges(follow)
 	go app.WatchNewMatches(follow, cfg.Replica)
-	// The jobs start once the index is loaded: the expiry sweep reads every
-	// stored profile, which would double the reading of the start-up.
+	// The jobs start once the index is loaded: the expiry sweep takes its
+	// candidates from it.
 	go runJobs(follow, app.Engine, app.Store, cfg.Replica, cfg.ProfileTTL, log)
 	// Both channels run side by side; serve returns when both are done.
 	wxDone := make(chan struct{})

@@ -19,9 +19,13 @@ import (
 // 180 MiB sits at 400 MiB. serve sets a soft limit from the live heap
 // instead: a headroom over it, recomputed as the index grows.
 const (
-	// memHeadroomFactor and memHeadroom size the limit: live × factor + headroom.
-	memHeadroomFactor = 1.1
-	memHeadroom       = 64 << 20
+	// memHeadroomFactor and memHeadroom size the limit: live × factor +
+	// headroom. At a million profiles (1.2 GiB live) that leaves about
+	// 120 MiB of garbage between collections, at 100k about 57 MiB; an
+	// index that grows faster than the limit follows it makes the
+	// collector run more often (at most half the CPU) until the next resize.
+	memHeadroomFactor = 1.0625
+	memHeadroom       = 48 << 20
 	// memFloor is the smallest limit set from the live heap.
 	memFloor = 192 << 20
 	// memResizeEvery is how often the limit follows the live heap.
