@@ -160,12 +160,14 @@ type Check func(ctx context.Context) error
 
 // Health answers /healthz: 200 when every check passes, 503 otherwise,
 // with each check's name and "ok" or "failing" as JSON. What failed, which
-// may name addresses, goes to Log only.
+// may name addresses, goes to Log only, once when a check starts failing
+// and once when it passes again, however often it is probed meanwhile.
 type Health struct {
 	Log *slog.Logger // default slog.Default()
 
-	mu     sync.Mutex
-	checks map[string]Check
+	mu      sync.Mutex
+	checks  map[string]Check
+	failing map[string]bool // checks whose last run failed
 }
 
 // Add registers a named check.
@@ -188,15 +190,20 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		checks[k] = v
 	}
 	h.mu.Unlock()
+	log := h.Log
+	if log == nil {
+		log = slog.Default()
+	}
 	res := map[string]string{}
 	code := http.StatusOK
 	for name, c := range checks {
-		if err := c(ctx); err != nil {
-			log := h.Log
-			if log == nil {
-				log = slog.Default()
-			}
+		err := c(ctx)
+		if changed := h.record(name, err != nil); changed && err != nil {
 			log.Warn("health check failed", "check", name, "err", err)
+		} else if changed {
+			log.Info("health check passes again", "check", name)
+		}
+		if err != nil {
 			res[name] = "failing"
 			var shown Shown
 			if errors.As(err, &shown) {
@@ -210,6 +217,19 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(res)
+}
+
+// record notes whether the check name failed and reports whether that
+// differs from its last run (a first run that fails counts as a change).
+func (h *Health) record(name string, failed bool) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.failing == nil {
+		h.failing = map[string]bool{}
+	}
+	was, seen := h.failing[name]
+	h.failing[name] = failed
+	return was != failed && (seen || failed)
 }
 
 // Shown is a check's failure that /healthz shows as it is, such as

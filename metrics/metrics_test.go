@@ -54,9 +54,10 @@ func TestMetricsExposed(t *testing.T) {
 	nilM.Update("text", false) // no panic on nil
 }
 
-// TestFinding7HealthWithoutDetails: /healthz names failing checks, never
-// their errors (which hold addresses); the log has them.
-func TestFinding7HealthWithoutDetails(t *testing.T) {
+// TestHealthWithoutDetails: /healthz names failing checks, never their
+// errors (which hold addresses); the log has them, once per failure
+// however often the check is probed, and says when it passes again.
+func TestHealthWithoutDetails(t *testing.T) {
 	var logged strings.Builder
 	h := Health{Log: slog.New(slog.NewTextHandler(&logged, nil))}
 	var hb Heartbeat
@@ -80,5 +81,14 @@ func TestFinding7HealthWithoutDetails(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "10.0.0.7") {
 		t.Errorf("the failure's detail is not logged: %s", logged.String())
+	}
+	get()
+	get()
+	if n := strings.Count(logged.String(), "check=redis"); n != 1 {
+		t.Errorf("redis failing for three probes logged %d times, want once:\n%s", n, logged.String())
+	}
+	h.Add("redis", func(context.Context) error { return nil })
+	if code, _ := get(); code != http.StatusOK || !strings.Contains(logged.String(), `msg="health check passes again" check=redis`) {
+		t.Errorf("recovery: %d, log:\n%s", code, logged.String())
 	}
 }
