@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestFinding1ModelTextRedacted: the forms the review saw reach the model
+// TestModelTextRedacted: the forms the review saw reach the model
 // are removed from the text the analyzer sends.
-func TestFinding1ModelTextRedacted(t *testing.T) {
+func TestModelTextRedacted(t *testing.T) {
 	for _, tc := range []struct{ in, gone string }{
 		{"需要激光熔覆 QQ号：123456789", "123456789"},
 		{"wx: zwlab2024 激光", "zwlab2024"},

@@ -9,11 +9,11 @@ import (
 	"github.com/duijie/duijie/matcher"
 )
 
-// TestFinding1ContactsRedacted lists the forms of contact details the
+// TestContactsRedacted lists the forms of contact details the
 // review saw reach a counterpart or a model, and text that must stay as
 // written. A row with gone is a positive: each of those pieces must be
 // replaced. A row without is a negative: the text comes back unchanged.
-func TestFinding1ContactsRedacted(t *testing.T) {
+func TestContactsRedacted(t *testing.T) {
 	rows := []struct {
 		in    string
 		gone  []string
@@ -203,9 +203,9 @@ func TestMarksAndFound(t *testing.T) {
 	}
 }
 
-// TestFinding7BlankText: text of zero-width characters and controls only
+// TestBlankText: text of zero-width characters and controls only
 // is no description.
-func TestFinding7BlankText(t *testing.T) {
+func TestBlankText(t *testing.T) {
 	for in, want := range map[string]bool{
 		"":                           true,
 		" \t\n":                      true,

@@ -229,10 +229,10 @@ func TestRejectIntro(t *testing.T) {
 	}
 }
 
-// TestFinding5ClaimRace: twelve holders of one code press Confirm at
+// TestClaimRace: twelve holders of one code press Confirm at
 // once; exactly one is told the profile is theirs, and only they read,
 // export or delete it.
-func TestFinding5ClaimRace(t *testing.T) {
+func TestClaimRace(t *testing.T) {
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
@@ -291,9 +291,9 @@ func TestFinding5ClaimRace(t *testing.T) {
 	}
 }
 
-// TestFinding5ReadsCheckOwner: a profile left in a former owner's set
+// TestReadsCheckOwner: a profile left in a former owner's set
 // (what the old race saved) is not theirs to export or delete.
-func TestFinding5ReadsCheckOwner(t *testing.T) {
+func TestReadsCheckOwner(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

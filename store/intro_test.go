@@ -120,7 +120,7 @@ func TestIntros(t *testing.T) {
 	}
 }
 
-func TestFinding4BrokerHoldEnforced(t *testing.T) {
+func TestBrokerHoldEnforced(t *testing.T) {
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
@@ -149,7 +149,7 @@ func TestFinding4BrokerHoldEnforced(t *testing.T) {
 	}
 }
 
-func TestFinding4IntroIDsNotGuessable(t *testing.T) {
+func TestIntroIDsNotGuessable(t *testing.T) {
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
@@ -233,12 +233,12 @@ func failingClient(t *testing.T, rdb redis.UniversalClient) redis.UniversalClien
 	return c
 }
 
-// TestFinding2NoHalfConnection fails every write after the script of a
+// TestNoHalfConnection fails every write after the script of a
 // request, an accept, a mutual request and a decline: a retry gets an outcome
 // that Resume turns into the outcome of the change (the introduction
 // says what it owes), OwedIntros lists it for a sweep, and once delivered
 // it is done.
-func TestFinding2NoHalfConnection(t *testing.T) {
+func TestNoHalfConnection(t *testing.T) {
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {

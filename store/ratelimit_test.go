@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// TestFinding3RateLimit: a flooding user gets the burst, then one message
+// TestRateLimit: a flooding user gets the burst, then one message
 // a second; another user is not touched; concurrent callers (replicas)
 // share one bucket.
-func TestFinding3RateLimit(t *testing.T) {
+func TestRateLimit(t *testing.T) {
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {

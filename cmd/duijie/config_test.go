@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestFinding7WebhookSecretLength: a secret shorter than
+// TestWebhookSecretLength: a secret shorter than
 // MinWebhookSecretLen is refused; one of that length is taken.
-func TestFinding7WebhookSecretLength(t *testing.T) {
+func TestWebhookSecretLength(t *testing.T) {
 	for secret, refused := range map[string]bool{
 		"x":                      true,
 		"abc_123":                true,
@@ -27,9 +27,9 @@ func TestFinding7WebhookSecretLength(t *testing.T) {
 	}
 }
 
-// TestFinding7MetricsAddr: /metrics and /healthz have their own address,
+// TestMetricsAddr: /metrics and /healthz have their own address,
 // loopback unless told otherwise.
-func TestFinding7MetricsAddr(t *testing.T) {
+func TestMetricsAddr(t *testing.T) {
 	for _, tc := range []struct {
 		env, want string
 		bad       bool

@@ -97,12 +97,12 @@ func (p *cutProxy) serve(c net.Conn) {
 	}
 }
 
-// TestFinding2IntroSurvivesSIGKILL kills `duijie serve` with SIGKILL at
+// TestIntroSurvivesSIGKILL kills `duijie serve` with SIGKILL at
 // each step of an introduction, right after the store recorded the
 // change and before its messages were queued, and starts it again: the
 // messages the change owed arrive (the sweep sends them), to both sides
 // or neither, never one.
-func TestFinding2IntroSurvivesSIGKILL(t *testing.T) {
+func TestIntroSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the program several times and waits for the sweep")
 	}

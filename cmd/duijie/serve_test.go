@@ -101,7 +101,7 @@ func (w *webhookServe) stop(t *testing.T) {
 // TestServeWebhook starts `duijie serve` in webhook mode against a fake
 // Bot API server and a Redis, and talks to it over HTTP as Telegram and
 // an operator would: the webhook on HTTP_ADDR, /metrics and /healthz on
-// METRICS_ADDR only (finding 7).
+// METRICS_ADDR only, never on the public listener.
 func TestServeWebhook(t *testing.T) {
 	w := startWebhookServe(t)
 	fake := w.fake

@@ -50,9 +50,9 @@ func client(waits *[]time.Duration) *http.Client {
 	})}
 }
 
-// TestFinding6TransientErrorsRetried: a 5xx or a dropped connection from
+// TestTransientErrorsRetried: a 5xx or a dropped connection from
 // the Bot API is tried again with the same body; 4xx (429 included) is not.
-func TestFinding6TransientErrorsRetried(t *testing.T) {
+func TestTransientErrorsRetried(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		statuses []int

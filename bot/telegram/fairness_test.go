@@ -54,12 +54,12 @@ func userText(fake *tgfake.Server, chatID int64, lang, text string) {
 		From: &models.User{ID: chatID, FirstName: "F", LanguageCode: lang}, Chat: models.Chat{ID: chatID, Type: models.ChatTypePrivate}}})
 }
 
-// TestFinding3FloodDoesNotStallOthers: one chat floods the bot while
+// TestFloodDoesNotStallOthers: one chat floods the bot while
 // Telegram answers it slowly. Its user is held to the per-user limit and
 // told so once, in their language; its queue holds only a few updates and
 // the rest are dropped; and every other chat is answered while the
 // flooder's accepted messages are still being answered.
-func TestFinding3FloodDoesNotStallOthers(t *testing.T) {
+func TestFloodDoesNotStallOthers(t *testing.T) {
 	e, st := testEngine(t)
 	const flooder = 7000
 	lim := &countingLimiter{Limiter: st, key: limitKey(flooder)}
@@ -138,11 +138,11 @@ func (f *failingInbox) PushUpdate(ctx context.Context, chatID, updateID int64, u
 	return f.Inbox.PushUpdate(ctx, chatID, updateID, update)
 }
 
-// TestFinding3PolledUpdatesStoredFirst: in long polling, an update is
+// TestPolledUpdatesStoredFirst: in long polling, an update is
 // confirmed to Telegram (by the next getUpdates' offset) only after it is
 // stored in the inbox: while the store refuses it, the offset stays and
 // Telegram sends it again, so nothing is lost to a crash or a Redis blip.
-func TestFinding3PolledUpdatesStoredFirst(t *testing.T) {
+func TestPolledUpdatesStoredFirst(t *testing.T) {
 	e, st := testEngine(t)
 	inbox := &failingInbox{Inbox: st}
 	inbox.fail.Store(3)

@@ -8,10 +8,10 @@ import (
 	"github.com/duijie/duijie/internal/tgfake"
 )
 
-// TestFinding6TransientSendFailure: a 502 from Telegram on a reply is
+// TestTransientSendFailure: a 502 from Telegram on a reply is
 // tried again and the reply arrives; when every try fails, the user is
 // told once that the answer did not get through, and nothing loops.
-func TestFinding6TransientSendFailure(t *testing.T) {
+func TestTransientSendFailure(t *testing.T) {
 	h := startTelegram(t)
 	h.fake.FailNext("sendMessage", tgfake.Failure{Code: http.StatusBadGateway})
 	h.say("/start", "Choose your language")

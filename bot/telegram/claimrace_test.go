@@ -8,11 +8,11 @@ import (
 	"github.com/duijie/duijie/internal/tgfake"
 )
 
-// TestFinding5ConcurrentConfirm: two holders of one claim code press
+// TestConcurrentConfirm: two holders of one claim code press
 // Confirm at the same moment; exactly one is told the profile is theirs
 // and owns it, the other is told the code was used. Repeated a few times
 // on fresh codes, since the order of the two presses is up to the bot.
-func TestFinding5ConcurrentConfirm(t *testing.T) {
+func TestConcurrentConfirm(t *testing.T) {
 	h := startOrganized(t, nil)
 	admin := h.as(adminID)
 	admin.upload("list.csv", listCSV, "📥")

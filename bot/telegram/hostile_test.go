@@ -32,10 +32,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestFinding7ForgedButtonsQuiet: button data the bot never wrote, or
+// TestForgedButtonsQuiet: button data the bot never wrote, or
 // wrote for something that is not there, is answered as a stale button
 // and logged at debug level only: it is a user's doing, not a fault.
-func TestFinding7ForgedButtonsQuiet(t *testing.T) {
+func TestForgedButtonsQuiet(t *testing.T) {
 	st, _ := storetest.New(t)
 	var logs syncBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -65,9 +65,9 @@ func TestFinding7ForgedButtonsQuiet(t *testing.T) {
 	}
 }
 
-// TestFinding7BlankDescriptionRefused: a description of zero-width and
+// TestBlankDescriptionRefused: a description of zero-width and
 // bidi characters only is refused as empty.
-func TestFinding7BlankDescriptionRefused(t *testing.T) {
+func TestBlankDescriptionRefused(t *testing.T) {
 	h := startTelegram(t)
 	h.say("/start", "Choose your language")
 	h.press("English", "What would you like to do?")

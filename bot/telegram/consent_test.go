@@ -72,13 +72,13 @@ func (h *tgHarness) leaks(secrets []string) []string {
 	return out
 }
 
-// TestFinding1NothingLeavesBeforeConsent: two owners write contacts,
+// TestNothingLeavesBeforeConsent: two owners write contacts,
 // links, messenger ids, their own names and bidi overrides into their
 // descriptions and answers. What each sees of the other — the match list
 // and details, the new-match notice, the introduction request and what
 // the requester is told — and a third user's /search hold none of it;
 // after Accept, contacts are exchanged as designed.
-func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
+func TestNothingLeavesBeforeConsent(t *testing.T) {
 	e, st := testEngine(t)
 	h := startTelegramOn(t, e, st)
 	a, b := h.as(7001), h.as(7002)
@@ -158,9 +158,9 @@ func TestFinding1NothingLeavesBeforeConsent(t *testing.T) {
 	}
 }
 
-// TestFinding1ReportRedacted: an organizer's report carries the titles
+// TestReportRedacted: an organizer's report carries the titles
 // of needs and of the offers ranked for them without contacts or links.
-func TestFinding1ReportRedacted(t *testing.T) {
+func TestReportRedacted(t *testing.T) {
 	st, _ := storetest.New(t)
 	_, ix := demoEngine(t, st, nil, nil)
 	ctx := context.Background()

@@ -58,10 +58,10 @@ func contacts(a, b *tgHarness) int {
 	return n
 }
 
-// TestFinding2AcceptRetried: when the contacts cannot go out right after
+// TestAcceptRetried: when the contacts cannot go out right after
 // Accept, neither side gets them and B is asked to try again; pressing
 // Accept again finishes the connection for both.
-func TestFinding2AcceptRetried(t *testing.T) {
+func TestAcceptRetried(t *testing.T) {
 	_, a, b, _, fm, req := introRequested(t, "connected:")
 	fm.fails.Store(1)
 	b.pressOn(req, "✅ Accept", "Please send that again")
@@ -72,9 +72,9 @@ func TestFinding2AcceptRetried(t *testing.T) {
 	a.fake.WaitFor(t, wait, func(tgfake.Call) bool { return contacts(a, b) == 2 })
 }
 
-// TestFinding2AcceptSwept: the same failure, and nobody presses again:
+// TestAcceptSwept: the same failure, and nobody presses again:
 // the sweep over what introductions still owe tells both sides.
-func TestFinding2AcceptSwept(t *testing.T) {
+func TestAcceptSwept(t *testing.T) {
 	_, a, b, e, fm, req := introRequested(t, "connected:")
 	fm.fails.Store(1)
 	b.pressOn(req, "✅ Accept", "Please send that again")
@@ -88,9 +88,9 @@ func TestFinding2AcceptSwept(t *testing.T) {
 	}
 }
 
-// TestFinding2RequestSwept: a request whose message to B could not go
+// TestRequestSwept: a request whose message to B could not go
 // reaches B through the sweep.
-func TestFinding2RequestSwept(t *testing.T) {
+func TestRequestSwept(t *testing.T) {
 	e, st := testEngine(t)
 	fm := &failingMessenger{prefix: "intro:"}
 	fm.fails.Store(1)
