@@ -48,12 +48,13 @@ type Stats struct {
 	Domains  []DomainCount // active profiles per domain, most first; a profile counts in each of its domains
 	NoDomain KindCounts    // active profiles with no domain
 	Total    Events        // events since the start
+	Days     []Day         // the last days (UTC), today first
+
 	// NotRelevant counts the pairs declined with 👎 since the start, and
 	// Reasons the first reason given for them, in the order of
 	// store.FeedbackReasons (those never given left out).
 	NotRelevant int64
 	Reasons     []ReasonCount
-	Days     []Day         // the last days (UTC), today first
 }
 
 // KindCounts counts profiles by kind.

@@ -20,7 +20,7 @@ import (
 // instead: a headroom over it, recomputed as the index grows.
 const (
 	// memHeadroomFactor and memHeadroom size the limit: live × factor +
-	// headroom. At a million profiles (1.2 GiB live) that leaves about
+	// headroom. At a million profiles (about 1.1 GiB live) that leaves about
 	// 120 MiB of garbage between collections, at 100k about 57 MiB; an
 	// index that grows faster than the limit follows it makes the
 	// collector run more often (at most half the CPU) until the next resize.
