@@ -181,8 +181,12 @@ Last 3 days (UTC):
 func TestStatsNotRelevant(t *testing.T) {
 	ctx := context.Background()
 	st, _ := storetest.New(t)
-	if s, err := CollectStats(ctx, st, now, 1); err != nil || strings.Contains(s.Text(matcher.Default(), matcher.LangEN), "not relevant") {
-		t.Errorf("no feedback yet: %v\n%s", err, s.Text(matcher.Default(), matcher.LangEN))
+	before, err := CollectStats(ctx, st, now, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := before.Text(matcher.Default(), matcher.LangEN); strings.Contains(text, "not relevant") {
+		t.Errorf("no feedback yet, yet:\n%s", text)
 	}
 	for _, d := range []struct{ mine, theirs, reason string }{
 		{"n1", "o1", ""}, {"n1", "o1", "field"}, {"n1", "o2", ""}, {"n2", "o1", ""}, {"n2", "o1", "field"}, {"o3", "n1", "costly"},
